@@ -38,7 +38,8 @@ int cc_hex_decode(const char *hex, uint8_t *out, size_t out_len);
 /*
  * AES-256-GCM. Seal writes nonce(12) || ciphertext || tag(16) to a new buffer
  * *out (caller frees). Open reverses it and fails (-1) when the tag does not
- * verify. Both return 0 on success.
+ * verify. Both return 0 on success. *plain is NUL-terminated one past the end
+ * for convenience (a sealed PEM opens as a C string).
  */
 int cc_aead_seal(const uint8_t key[CC_AEAD_KEY_LEN], const void *plain, size_t plain_len, uint8_t **out,
                  size_t *out_len);

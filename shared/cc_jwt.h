@@ -46,7 +46,9 @@ cc_keyset_t *cc_keyset_new(void);
 /*
  * Adds a key. public_pem is required; private_pem may be NULL (verify only).
  * The last key added with is_signing set (and a private key) signs new tokens.
- * Strings are copied. Returns 0, or -1 if a PEM does not parse as a P-256 key.
+ * Strings are copied. Returns 0, or -1 if a PEM does not parse as a P-256 key,
+ * the private key is not the public key's pair, or kid is empty, longer than
+ * 63 bytes, or already in the set.
  */
 int cc_keyset_add(cc_keyset_t *ks, const char *kid, const char *public_pem, const char *private_pem,
                   bool is_signing);
@@ -67,7 +69,9 @@ json_t *cc_keyset_jwks(const cc_keyset_t *ks);
 /*
  * Issues a token for claims->sub/tid/role/cid; sets claims->jti (random UUID),
  * ->iat = now, ->exp = now + ttl_seconds and ->kid. Returns 0 and a
- * caller-freed *token, or -1 (no signing key).
+ * caller-freed *token, or -1 (no signing key, ttl_seconds <= 0, or claims that
+ * could not verify: sub/tid not UUIDs, an unknown role, or a cid that is not a
+ * UUID or is not present exactly when the role is client).
  */
 int cc_jwt_issue(const cc_keyset_t *ks, cc_claims_t *claims, const char *issuer, int ttl_seconds, int64_t now,
                  char **token);

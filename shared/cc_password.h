@@ -10,7 +10,10 @@
 #define CC_PASSWORD_MIN_LEN 12
 #define CC_PASSWORD_MAX_LEN 256
 
-/* Returns the encoded argon2id hash ($argon2id$v=19$...) of password; the caller frees. */
+/*
+ * Returns the encoded argon2id hash ($argon2id$v=19$m=65536,t=3,p=1$...) of
+ * password; the caller frees. NULL if password is NULL or argon2 fails.
+ */
 char *cc_password_hash(const char *password);
 
 /* Returns 0 when password matches the encoded hash, -1 when it does not or the hash is malformed. */

@@ -13,7 +13,7 @@ typedef enum {
     CC_ROLE_CLIENT = 1 << 4,
 } cc_role_t;
 
-#define CC_ROLES_ANY                                                                                           \
+#define CC_ROLES_ANY                                                                                         \
     (CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER | CC_ROLE_AUDITOR | CC_ROLE_DECISION_MAKER | CC_ROLE_CLIENT)
 #define CC_ROLES_STAFF (CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER | CC_ROLE_AUDITOR | CC_ROLE_DECISION_MAKER)
 

@@ -14,9 +14,15 @@
 
 typedef struct cc_token_cache cc_token_cache_t;
 
-/* Creates a cache holding up to capacity entries (rounded up to a power of two). */
+/*
+ * Creates a cache holding up to capacity entries (rounded up to a power of two,
+ * at least 1, at most 2^20). Free it with cc_token_cache_free (accepts NULL).
+ */
 cc_token_cache_t *cc_token_cache_new(size_t capacity);
 void cc_token_cache_free(cc_token_cache_t *cache);
+
+/* The number of slots after rounding (for tests and metrics). */
+size_t cc_token_cache_capacity(const cc_token_cache_t *cache);
 
 /*
  * Looks token up. Returns 0 and copies the claims into *out when a live entry
@@ -26,6 +32,7 @@ int cc_token_cache_get(cc_token_cache_t *cache, const char *token, size_t token_
                        int64_t now, cc_claims_t *out);
 
 /* Stores verified claims for token, evicting whatever occupied its slot. */
-void cc_token_cache_put(cc_token_cache_t *cache, const char *token, size_t token_len, const cc_claims_t *claims);
+void cc_token_cache_put(cc_token_cache_t *cache, const char *token, size_t token_len,
+                        const cc_claims_t *claims);
 
 #endif

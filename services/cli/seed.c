@@ -1,0 +1,96 @@
+/*
+ * certcycle seed-demo: two certification bodies, northcert and southcert,
+ * each with an admin, a scheme manager, two auditors, a decision maker and
+ * two client organisations with one client user each. Every e-mail is
+ * <role>@<slug>.example and every password demo-password-1. Idempotent.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define DEMO_PASSWORD "demo-password-1"
+
+static const cc_sql_t client_find_sql = {"cli_client_find",
+                                         "SELECT id FROM clients WHERE tenant_id = $1 AND legal_name = $2"};
+static const cc_sql_t client_insert_sql = {
+    "cli_client_insert", "INSERT INTO clients (tenant_id, legal_name) VALUES ($1, $2) RETURNING id"};
+
+typedef struct demo_tenant {
+    const char *slug, *name;
+    const char *clients[2];
+} demo_tenant_t;
+
+static const demo_tenant_t demo_tenants[] = {
+    {"northcert", "NorthCert Certification Ltd", {"Aurora Logistics Ltd", "Fjord Data Systems AS"}},
+    {"southcert", "SouthCert Assurance GmbH", {"Meridian Health Services GmbH", "Sirocco Payments S.L."}},
+};
+
+static const struct {
+    const char *local, *name, *role;
+} demo_staff[] = {
+    {"admin", "Avery Admin", "admin"},
+    {"scheme_manager", "Sam Scheme", "scheme_manager"},
+    {"auditor1", "Alex Auditor", "auditor"},
+    {"auditor2", "Robin Reviewer", "auditor"},
+    {"decision_maker", "Dana Decider", "decision_maker"},
+};
+
+/* Finds or creates a client organisation; writes its id. */
+static int ensure_client(cc_dbconn_t *db, const char *tenant_id, const char *legal_name, char client_id[37])
+{
+    const char *params[] = {tenant_id, legal_name};
+    if (cc_db_begin(db, tenant_id) != 0)
+        return -1;
+    PGresult *res = cc_db_exec(db, &client_find_sql, 2, params);
+    if (cc_db_is_ok(res) && PQntuples(res) == 0) {
+        PQclear(res);
+        res = cc_db_exec(db, &client_insert_sql, 2, params);
+    }
+    int ok = cc_db_is_ok(res) && PQntuples(res) == 1;
+    if (ok)
+        snprintf(client_id, 37, "%s", PQgetvalue(res, 0, 0));
+    else
+        fprintf(stderr, "certcycle: could not create client %s: %s", legal_name, PQresultErrorMessage(res));
+    PQclear(res);
+    ok = ok && cc_db_commit(db) == 0;
+    cc_db_rollback(db);
+    return ok ? 0 : -1;
+}
+
+static int seed_tenant(cc_dbconn_t *db, const demo_tenant_t *t)
+{
+    char tenant_id[37], email[128], client_id[37];
+    if (cli_tenant_id(db, t->slug, tenant_id) != 0 && cli_create_tenant(db, t->slug, t->name, tenant_id) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++) {
+        snprintf(email, sizeof(email), "%s@%s.example", demo_staff[i].local, t->slug);
+        if (cli_create_user(db, tenant_id, email, demo_staff[i].name, demo_staff[i].role, NULL,
+                            DEMO_PASSWORD) < 0)
+            return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        if (ensure_client(db, tenant_id, t->clients[i], client_id) != 0)
+            return -1;
+        snprintf(email, sizeof(email), "client%d@%s.example", i + 1, t->slug);
+        snprintf(name, sizeof(name), "Client Contact %d", i + 1);
+        if (cli_create_user(db, tenant_id, email, name, "client", client_id, DEMO_PASSWORD) < 0)
+            return -1;
+    }
+    printf("demo tenant %s ready (%s)\n", t->slug, tenant_id);
+    return 0;
+}
+
+int cli_seed_demo(const cli_args_t *args)
+{
+    cc_dbconn_t db;
+    if (cli_connect(&db) != 0)
+        return 1;
+    int rc = 0;
+    for (size_t i = 0; i < sizeof(demo_tenants) / sizeof(demo_tenants[0]) && rc == 0; i++)
+        if (seed_tenant(&db, &demo_tenants[i]) != 0)
+            rc = 1;
+    cc_dbconn_close(&db);
+    return rc;
+}

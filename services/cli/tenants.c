@@ -1,0 +1,66 @@
+/*
+ * certcycle tenant create and certcycle user create.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_tenant(const cli_args_t *args)
+{
+    if (args->argc < 2 || strcmp(args->argv[1], "create") != 0) {
+        fprintf(stderr,
+                "usage: certcycle tenant create --slug S --name N --admin-email E --admin-password P\n");
+        return 2;
+    }
+    const char *slug = cli_required(args, "slug"), *name = cli_required(args, "name");
+    const char *email = cli_required(args, "admin-email"), *password = cli_required(args, "admin-password");
+    if (slug == NULL || name == NULL || email == NULL || password == NULL)
+        return 2;
+    cc_dbconn_t db;
+    if (cli_connect(&db) != 0)
+        return 1;
+    char tenant_id[37];
+    int rc = 1;
+    if (cli_tenant_id(&db, slug, tenant_id) == 0)
+        fprintf(stderr, "certcycle: tenant %s exists already\n", slug);
+    else if (cli_create_tenant(&db, slug, name, tenant_id) == 0 &&
+             cli_create_user(&db, tenant_id, email, "Administrator", "admin", NULL, password) == 0) {
+        printf("tenant %s created (%s), admin %s\n", slug, tenant_id, email);
+        rc = 0;
+    }
+    cc_dbconn_close(&db);
+    return rc;
+}
+
+int cli_user(const cli_args_t *args)
+{
+    if (args->argc < 2 || strcmp(args->argv[1], "create") != 0) {
+        fprintf(stderr,
+                "usage: certcycle user create --tenant S --email E --name N --role R [--client-id UUID] "
+                "--password P\n");
+        return 2;
+    }
+    const char *slug = cli_required(args, "tenant"), *email = cli_required(args, "email");
+    const char *name = cli_required(args, "name"), *role = cli_required(args, "role");
+    const char *password = cli_required(args, "password"), *client_id = cli_opt(args, "client-id");
+    if (slug == NULL || email == NULL || name == NULL || role == NULL || password == NULL)
+        return 2;
+    cc_dbconn_t db;
+    if (cli_connect(&db) != 0)
+        return 1;
+    char tenant_id[37];
+    int rc = 1;
+    if (cli_tenant_id(&db, slug, tenant_id) != 0) {
+        fprintf(stderr, "certcycle: no tenant %s\n", slug);
+    } else {
+        int created = cli_create_user(&db, tenant_id, email, name, role, client_id, password);
+        if (created == 1)
+            fprintf(stderr, "certcycle: user %s exists already in %s\n", email, slug);
+        else if (created == 0)
+            printf("user %s created in %s\n", email, slug);
+        rc = created == 0 ? 0 : 1;
+    }
+    cc_dbconn_close(&db);
+    return rc;
+}

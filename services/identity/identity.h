@@ -1,0 +1,69 @@
+/*
+ * The identity service: tenants' users, login, token refresh and logout,
+ * the caller's profile, and the public signing keys (JWKS).
+ */
+#ifndef IDENTITY_H
+#define IDENTITY_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "cc_db.h"
+#include "cc_http.h"
+#include "cc_workers.h"
+
+/* ---- routes (routes.c) ---- */
+extern const cc_route_t identity_routes[];
+extern const size_t identity_nroutes;
+
+/* ---- handlers ---- */
+void login_handle(cc_request_t *r);        /* POST /v1/auth/login */
+void refresh_handle(cc_request_t *r);      /* POST /v1/auth/refresh */
+void logout_handle(cc_request_t *r);       /* POST /v1/auth/logout */
+void me_handle(cc_request_t *r);           /* GET /v1/me */
+void users_list_handle(cc_request_t *r);   /* GET /v1/users */
+void users_create_handle(cc_request_t *r); /* POST /v1/users */
+void users_get_handle(cc_request_t *r);    /* GET /v1/users/{id} */
+void users_patch_handle(cc_request_t *r);  /* PATCH /v1/users/{id} */
+void jwks_handle(cc_request_t *r);         /* GET /.well-known/jwks.json */
+
+/* ---- SQL (store.c) ---- */
+extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_login_failed, sql_login_succeeded;
+extern const cc_sql_t sql_throttle_check, sql_throttle_record;
+extern const cc_sql_t sql_refresh_insert, sql_refresh_rotate, sql_refresh_lookup, sql_refresh_revoke_family,
+    sql_refresh_revoke_user;
+extern const cc_sql_t sql_me, sql_users_list, sql_user_get, sql_user_insert, sql_user_lock, sql_user_update;
+extern const cc_sql_t *const identity_read_statements[];
+extern const size_t identity_nread_statements;
+
+/* Builds the public User object from row `row` of a result whose columns are USER_COLUMNS. */
+json_t *user_from_row(const PGresult *res, int row);
+
+/* ---- refresh tokens (refresh_tokens.c): base64url(tenant uuid bytes || 32 random bytes) ---- */
+#define REFRESH_TOKEN_RANDOM_LEN 32
+#define REFRESH_TOKEN_RAW_LEN (16 + REFRESH_TOKEN_RANDOM_LEN)
+
+/* Makes a new token for tenant_id: caller-freed *token and the hex of its SHA-256 as "\\x..." (67 bytes). */
+int refresh_token_new(const char *tenant_id, char **token, char hash_param[68]);
+
+/* Parses token: writes its tenant id (canonical UUID) and hash parameter. Returns 0, or -1 when malformed. */
+int refresh_token_parse(const char *token, char tenant_id[37], char hash_param[68]);
+
+/* ---- issuing (tokens.c) ---- */
+
+/*
+ * Issues a token pair for a user inside the open transaction of db: inserts a
+ * refresh token in family_id (NULL: a new family) and signs an access token.
+ * On success sets the job's 200 answer and returns 0; else sets a 503 and returns -1.
+ */
+int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
+                     const char *role, const char *client_id, const char *family_id);
+
+/* ---- argon2 gate (passwords.c): at most one hash per core at a time ---- */
+void passwords_init(int concurrency);
+char *passwords_hash(const char *password);
+int passwords_verify(const char *encoded, const char *password);
+void passwords_burn(const char *password);
+
+#endif

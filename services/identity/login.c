@@ -1,0 +1,186 @@
+/*
+ * POST /v1/auth/login. Wrong e-mail, wrong password and a disabled account
+ * fail alike (same body, an argon2 verification each, so similar timing).
+ * Five failures in fifteen minutes lock the account for fifteen minutes
+ * (429 with Retry-After); an address with too many failures is throttled.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_events.h"
+#include "cc_mem.h"
+#include "cc_server.h"
+#include "identity.h"
+
+typedef struct login_input {
+    char *tenant_slug, *email, *password;
+    char remote_addr[64];
+    char request_id[65];
+} login_input_t;
+
+static const cc_field_t login_fields[] = {
+    {"tenant", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 63, NULL},
+    {"email", CC_FIELD_EMAIL, CC_FIELD_REQUIRED, 3, 254, NULL},
+    {"password", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 256, NULL},
+};
+
+static void invalid_credentials(cc_job_t *job)
+{
+    cc_job_fail(job, 401, "invalid_credentials", "the e-mail address or password is not correct");
+}
+
+static void too_many(cc_job_t *job, const char *code, const char *detail, int retry_after)
+{
+    char seconds[16];
+    snprintf(seconds, sizeof(seconds), "%d", retry_after > 0 ? retry_after : 1);
+    cc_job_fail(job, 429, code, detail);
+    cc_job_header(job, "retry-after", seconds);
+}
+
+/* Returns the seconds to wait when the address is throttled, 0 when it may try. */
+static int address_throttled(cc_dbconn_t *db, const login_input_t *in, int limit)
+{
+    const char *params[] = {in->remote_addr};
+    PGresult *res = cc_db_exec(db, &sql_throttle_check, 1, params);
+    int wait = 0;
+    if (cc_db_is_ok(res) && PQntuples(res) == 1 && atoi(PQgetvalue(res, 0, 0)) >= limit)
+        wait = atoi(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    return wait;
+}
+
+static void record_address_failure(cc_dbconn_t *db, const login_input_t *in)
+{
+    const char *params[] = {in->remote_addr};
+    PQclear(cc_db_exec(db, &sql_throttle_record, 1, params));
+}
+
+/* Counts a failed attempt against the user and logs it, in one transaction. */
+static void record_user_failure(cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
+                                const char *user_id)
+{
+    if (cc_db_begin(db, tenant_id) != 0)
+        return;
+    const char *params[] = {tenant_id, user_id};
+    PQclear(cc_db_exec(db, &sql_login_failed, 2, params));
+    cc_event_t ev = {user_id,        NULL, "auth.login_failed", "user", user_id, in->remote_addr,
+                     in->request_id, NULL};
+    if (cc_event_append(db, &ev) == 0)
+        cc_db_commit(db);
+    else
+        cc_db_rollback(db);
+}
+
+static int login_run(cc_job_t *job, cc_dbconn_t *db)
+{
+    login_input_t *in = job->data;
+    const cc_config_t *cfg = &job->thread->server->config;
+    int wait = address_throttled(db, in, cfg->login_address_limit);
+    if (wait > 0) {
+        too_many(job, "too_many_requests", "too many failed logins from this address; try again later", wait);
+        return CC_JOB_DONE;
+    }
+
+    const char *slug_param[] = {in->tenant_slug};
+    PGresult *tenant = cc_db_exec(db, &sql_tenant_id, 1, slug_param);
+    if (!cc_db_is_ok(tenant)) {
+        cc_job_answer(job, 503, cc_db_problem(tenant, "login tenant"));
+        PQclear(tenant);
+        return CC_JOB_DONE;
+    }
+    char tenant_id[37] = "";
+    if (PQntuples(tenant) == 1 && !PQgetisnull(tenant, 0, 0))
+        snprintf(tenant_id, sizeof(tenant_id), "%s", PQgetvalue(tenant, 0, 0));
+    PQclear(tenant);
+
+    PGresult *user = NULL;
+    if (tenant_id[0] != '\0') {
+        const char *params[] = {tenant_id, in->email};
+        if (cc_db_begin(db, tenant_id) != 0) {
+            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+            return CC_JOB_DONE;
+        }
+        user = cc_db_exec(db, &sql_user_for_login, 2, params);
+        cc_db_rollback(db);
+        if (!cc_db_is_ok(user)) {
+            cc_job_answer(job, 503, cc_db_problem(user, "login user"));
+            PQclear(user);
+            return CC_JOB_DONE;
+        }
+    }
+    bool found = user != NULL && PQntuples(user) == 1;
+    if (found && atoi(PQgetvalue(user, 0, 5)) > 0) {
+        too_many(job, "account_locked", "the account is locked after repeated failed logins; try again later",
+                 atoi(PQgetvalue(user, 0, 5)));
+        PQclear(user);
+        return CC_JOB_DONE;
+    }
+
+    bool verified = false;
+    if (found)
+        verified = passwords_verify(PQgetvalue(user, 0, 1), in->password) == 0;
+    else
+        passwords_burn(in->password);
+
+    if (!found || !verified || PQgetvalue(user, 0, 4)[0] == 't') {
+        record_address_failure(db, in);
+        if (found && !verified)
+            record_user_failure(db, in, tenant_id, PQgetvalue(user, 0, 0));
+        invalid_credentials(job);
+        PQclear(user);
+        return CC_JOB_DONE;
+    }
+
+    const char *user_id = PQgetvalue(user, 0, 0), *role = PQgetvalue(user, 0, 2);
+    const char *client_id = PQgetisnull(user, 0, 3) ? NULL : PQgetvalue(user, 0, 3);
+    const char *params[] = {tenant_id, user_id};
+    cc_event_t ev = {user_id, role, "auth.login", "user", user_id, in->remote_addr, in->request_id, NULL};
+    int rc = CC_JOB_DONE;
+    if (cc_db_begin(db, tenant_id) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        goto out;
+    }
+    PGresult *res = cc_db_exec(db, &sql_login_succeeded, 2, params);
+    bool ok = cc_db_is_ok(res);
+    if (!ok && cc_db_is_retryable(cc_db_sqlstate(res)))
+        rc = CC_JOB_RETRY;
+    else if (!ok)
+        cc_job_answer(job, 503, cc_db_problem(res, "login reset"));
+    PQclear(res);
+    if (ok && cc_event_append(db, &ev) != 0) {
+        ok = false;
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+    }
+    if (ok)
+        issue_token_pair(job, db, tenant_id, user_id, role, client_id, NULL);
+out:
+    PQclear(user);
+    return rc;
+}
+
+static void login_done(cc_job_t *job)
+{
+    login_input_t *in = job->data;
+    cc_job_respond(job);
+    memset(in->password, 0, strlen(in->password));
+    free(in->tenant_slug);
+    free(in->email);
+    free(in->password);
+    free(in);
+}
+
+void login_handle(cc_request_t *r)
+{
+    json_t *body = cc_read_json_or_respond(r, login_fields, sizeof(login_fields) / sizeof(login_fields[0]));
+    if (body == NULL)
+        return;
+    login_input_t *in = cc_calloc(1, sizeof(*in));
+    in->tenant_slug = cc_strdup(cc_json_str(body, "tenant"));
+    in->email = cc_strdup(cc_json_str(body, "email"));
+    in->password = cc_strdup(cc_json_str(body, "password"));
+    memcpy(in->remote_addr, r->remote_addr, sizeof(in->remote_addr));
+    memcpy(in->request_id, r->request_id, sizeof(in->request_id));
+    json_decref(body);
+    cc_job_submit(r, login_run, login_done, in);
+}

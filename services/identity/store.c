@@ -1,0 +1,121 @@
+/*
+ * Every SQL statement of the identity service. Each runs inside a transaction
+ * whose app.tenant_id is set (row-level security does the tenant filtering;
+ * the tenant_id predicates keep every query routable to one Citus shard).
+ */
+#include <string.h>
+
+#include "cc_jwt.h"
+#include "identity.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define USER_COLUMNS                                                                                         \
+    "id, email, name, role, client_id, disabled, version, " TS("created_at") ", " TS("updated_at")
+
+const cc_sql_t sql_tenant_id = {"identity_tenant_id", "SELECT cc_tenant_id($1)"};
+
+const cc_sql_t sql_user_for_login = {
+    "identity_user_for_login",
+    "SELECT id, password_hash, role, client_id, disabled, "
+    "       GREATEST(0, ceil(extract(epoch FROM locked_until - now())))::int AS locked_seconds "
+    "FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)"};
+
+/* Five failures within fifteen minutes lock the account for fifteen minutes. */
+#define FRESH_WINDOW                                                                                         \
+    "(first_failed_login_at IS NULL OR first_failed_login_at <= now() - interval '15 minutes')"
+const cc_sql_t sql_login_failed = {
+    "identity_login_failed",
+    "UPDATE users SET "
+    "  failed_login_count = CASE WHEN " FRESH_WINDOW " THEN 1 ELSE failed_login_count + 1 END, "
+    "  first_failed_login_at = CASE WHEN " FRESH_WINDOW " THEN now() ELSE first_failed_login_at END, "
+    "  locked_until = CASE WHEN (CASE WHEN " FRESH_WINDOW " THEN 1 ELSE failed_login_count + 1 END) >= 5 "
+    "                      THEN now() + interval '15 minutes' ELSE locked_until END "
+    "WHERE tenant_id = $1 AND id = $2 RETURNING failed_login_count, locked_until IS NOT NULL"};
+
+const cc_sql_t sql_login_succeeded = {
+    "identity_login_succeeded",
+    "UPDATE users SET failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL "
+    "WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_throttle_check = {
+    "identity_throttle_check",
+    "SELECT failures, GREATEST(1, ceil(extract(epoch FROM window_start + interval '15 minutes' - "
+    "now())))::int "
+    "FROM login_throttle WHERE address = $1 AND window_start > now() - interval '15 minutes'"};
+
+const cc_sql_t sql_throttle_record = {
+    "identity_throttle_record",
+    "INSERT INTO login_throttle AS t (address, window_start, failures) VALUES ($1, now(), 1) "
+    "ON CONFLICT (address) DO UPDATE SET "
+    "  failures = CASE WHEN t.window_start <= now() - interval '15 minutes' THEN 1 ELSE t.failures + 1 END, "
+    "  window_start = CASE WHEN t.window_start <= now() - interval '15 minutes' THEN now() ELSE "
+    "t.window_start END"};
+
+const cc_sql_t sql_refresh_insert = {
+    "identity_refresh_insert",
+    "INSERT INTO refresh_tokens (tenant_id, user_id, family_id, token_hash, expires_at) "
+    "VALUES ($1, $2, COALESCE($3::uuid, gen_random_uuid()), $4::bytea, now() + make_interval(secs => "
+    "$5::int))"};
+
+/* Marks the token used when it is live; the user must still be enabled. */
+const cc_sql_t sql_refresh_rotate = {
+    "identity_refresh_rotate",
+    "UPDATE refresh_tokens rt SET used_at = now() FROM users u "
+    "WHERE rt.tenant_id = $1 AND rt.token_hash = $2::bytea AND rt.used_at IS NULL AND rt.revoked_at IS NULL "
+    "  AND rt.expires_at > now() AND u.tenant_id = rt.tenant_id AND u.id = rt.user_id AND NOT u.disabled "
+    "RETURNING rt.user_id, rt.family_id, u.role, u.client_id"};
+
+const cc_sql_t sql_refresh_lookup = {
+    "identity_refresh_lookup",
+    "SELECT family_id, user_id, (used_at IS NOT NULL OR revoked_at IS NOT NULL) AS dead "
+    "FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2::bytea"};
+
+const cc_sql_t sql_refresh_revoke_family = {"identity_refresh_revoke_family",
+                                            "UPDATE refresh_tokens SET revoked_at = now() "
+                                            "WHERE tenant_id = $1 AND family_id = $2 AND revoked_at IS NULL"};
+
+const cc_sql_t sql_refresh_revoke_user = {"identity_refresh_revoke_user",
+                                          "UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = $1 "
+                                          "AND user_id = $2 AND revoked_at IS NULL"};
+
+const cc_sql_t sql_me = {"identity_me",
+                         "SELECT u.id, t.slug, u.tenant_id, u.email, u.name, u.role, u.client_id "
+                         "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+                         "WHERE u.tenant_id = $1 AND u.id = $2 AND NOT u.disabled"};
+
+const cc_sql_t sql_users_list = {"identity_users_list",
+                                 "SELECT " USER_COLUMNS " FROM users "
+                                 "WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) "
+                                 "  AND ($3::text IS NULL OR role = $3) "
+                                 "ORDER BY id LIMIT $4::int"};
+
+const cc_sql_t sql_user_get = {"identity_user_get",
+                               "SELECT " USER_COLUMNS " FROM users WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_user_insert = {
+    "identity_user_insert", "INSERT INTO users (tenant_id, email, name, role, client_id, password_hash) "
+                            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " USER_COLUMNS};
+
+const cc_sql_t sql_user_lock = {"identity_user_lock", "SELECT role, client_id, version FROM users "
+                                                      "WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+
+const cc_sql_t sql_user_update = {
+    "identity_user_update",
+    "UPDATE users SET name = COALESCE($3, name), role = $4, client_id = $5::uuid, "
+    "  disabled = COALESCE($6::boolean, disabled), password_hash = COALESCE($7, password_hash), "
+    "  version = version + 1 "
+    "WHERE tenant_id = $1 AND id = $2 RETURNING " USER_COLUMNS};
+
+const cc_sql_t *const identity_read_statements[] = {&sql_me, &sql_users_list, &sql_user_get};
+const size_t identity_nread_statements =
+    sizeof(identity_read_statements) / sizeof(identity_read_statements[0]);
+
+json_t *user_from_row(const PGresult *res, int row)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:s, s:s}", "id", PQgetvalue(res, row, 0), "email",
+                     PQgetvalue(res, row, 1), "name", PQgetvalue(res, row, 2), "role",
+                     PQgetvalue(res, row, 3), "client_id",
+                     PQgetisnull(res, row, 4) ? json_null() : json_string(PQgetvalue(res, row, 4)),
+                     "disabled", PQgetvalue(res, row, 5)[0] == 't', "version", atoi(PQgetvalue(res, row, 6)),
+                     "created_at", PQgetvalue(res, row, 7), "updated_at", PQgetvalue(res, row, 8));
+}

@@ -1,0 +1,61 @@
+/*
+ * Issuing a token pair: a refresh token stored (hashed) in the caller's
+ * transaction, and an ES256 access token signed with the current key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cc_jwt.h"
+#include "cc_log.h"
+#include "cc_server.h"
+#include "identity.h"
+
+int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
+                     const char *role, const char *client_id, const char *family_id)
+{
+    cc_server_t *server = job->thread->server;
+    const cc_config_t *cfg = &server->config;
+    char *refresh = NULL, *access = NULL, ttl[16], hash[68];
+    int rc = -1;
+    if (refresh_token_new(tenant_id, &refresh, hash) != 0)
+        goto out;
+    snprintf(ttl, sizeof(ttl), "%d", cfg->refresh_ttl);
+    const char *params[] = {tenant_id, user_id, family_id, hash, ttl};
+    PGresult *res = cc_db_exec(db, &sql_refresh_insert, 5, params);
+    int ok = cc_db_is_ok(res);
+    if (!ok)
+        cc_job_answer(job, 503, cc_db_problem(res, "refresh token insert"));
+    PQclear(res);
+    if (!ok)
+        goto out;
+
+    cc_claims_t claims;
+    memset(&claims, 0, sizeof(claims));
+    snprintf(claims.sub, sizeof(claims.sub), "%s", user_id);
+    snprintf(claims.tid, sizeof(claims.tid), "%s", tenant_id);
+    snprintf(claims.role, sizeof(claims.role), "%s", role);
+    snprintf(claims.cid, sizeof(claims.cid), "%s", client_id != NULL ? client_id : "");
+    cc_keyset_t *keys = cc_server_keys(server);
+    int signed_ok = cc_jwt_issue(keys, &claims, cfg->jwt_issuer, cfg->access_ttl, time(NULL), &access);
+    cc_keyset_release(keys);
+    if (signed_ok != 0) {
+        cc_log(CC_LOG_ERROR, "cannot sign an access token: no signing key (run certcycle keys rotate)");
+        cc_job_fail(job, 503, "service_unavailable", "tokens cannot be issued right now");
+        goto out;
+    }
+    if (cc_db_commit(db) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        goto out;
+    }
+    cc_job_answer(job, 200,
+                  json_pack("{s:s, s:s, s:i, s:s}", "access_token", access, "token_type", "Bearer",
+                            "expires_in", cfg->access_ttl, "refresh_token", refresh));
+    cc_job_header(job, "cache-control", "no-store");
+    rc = 0;
+out:
+    free(refresh);
+    free(access);
+    return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * Blocking database access for worker threads and the CLI: connections that
+ * prepare each statement once, tenant-scoped transactions, and the one place
+ * that maps SQLSTATEs to HTTP answers. Loop threads use cc_dbasync.h instead.
+ */
+#ifndef CC_DB_H
+#define CC_DB_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+/* A named SQL statement, prepared on first use on each connection. Names are unique per process. */
+typedef struct cc_sql {
+    const char *name;
+    const char *text;
+} cc_sql_t;
+
+typedef struct cc_dbconn {
+    PGconn *pg;
+    const char *url;       /* borrowed */
+    const char **prepared; /* names prepared on this connection (borrowed from cc_sql_t) */
+    size_t nprepared, cap;
+} cc_dbconn_t;
+
+/* Connects (blocking). Returns 0, or -1 after logging why; c->pg may then be NULL. */
+int cc_dbconn_open(cc_dbconn_t *c, const char *url);
+
+/* Reconnects when the connection is missing or broken. Returns 0 when usable. */
+int cc_dbconn_ensure(cc_dbconn_t *c);
+
+/* Closes and forgets prepared statements. */
+void cc_dbconn_close(cc_dbconn_t *c);
+
+/*
+ * Executes sql with text parameters (NULL = SQL NULL), preparing it first on
+ * this connection if needed. Returns the result (the caller PQclear()s it),
+ * or NULL when the connection failed before any result.
+ */
+PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params);
+
+/* Executes a parameterless utility command (BEGIN, COMMIT, ROLLBACK). Returns 0 or -1. */
+int cc_db_command(cc_dbconn_t *c, const char *command);
+
+/* True when res is a successful command or query result. */
+bool cc_db_is_ok(const PGresult *res);
+
+/* BEGIN and set app.tenant_id for the transaction (NULL tenant: no tenant). Returns 0 or -1. */
+int cc_db_begin(cc_dbconn_t *c, const char *tenant_id);
+
+/* COMMIT; returns 0, or -1 (the transaction rolled back, e.g. serialization failure). */
+int cc_db_commit(cc_dbconn_t *c);
+
+/* ROLLBACK if a transaction is open; ignores errors. */
+void cc_db_rollback(cc_dbconn_t *c);
+
+/* The SQLSTATE of a failed result, or "" when it has none (e.g. connection loss). */
+const char *cc_db_sqlstate(const PGresult *res);
+
+/* True when the SQLSTATE says the transaction should simply be run again (40001, 40P01). */
+bool cc_db_is_retryable(const char *sqlstate);
+
+/*
+ * The one SQLSTATE -> HTTP mapping: 23505 -> 409 conflict, 23503 -> 409
+ * conflict, 23514/22P02/22007/22008 -> 400 validation_failed, 40001/40P01 ->
+ * 503 (after retries), 57014 -> 503, anything else (incl. a lost connection)
+ * -> 503 service_unavailable. Logs the detail; returns a new problem.
+ */
+json_t *cc_db_problem(const PGresult *res, const char *context);
+
+/* The HTTP status cc_db_problem uses for a SQLSTATE. */
+int cc_db_status_for_sqlstate(const char *sqlstate);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * Non-blocking reads on the event loop; see cc_dbasync.h.
+ *
+ * One query at a time per connection: set_config (when a tenant is given),
+ * the statement, Sync. Results arrive in that order, each command's results
+ * ended by a NULL from PQgetResult, then PGRES_PIPELINE_SYNC.
+ */
+#include "cc_dbasync.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "cc_problem.h"
+#include "cc_server.h"
+
+#define MAX_WAITING 4096
+#define RECONNECT_DELAY_MS 1000
+#define SET_TENANT_STATEMENT "cc_set_tenant"
+
+typedef enum { CONN_DOWN, CONN_CONNECTING, CONN_IDLE, CONN_BUSY } conn_state_t;
+
+typedef struct pending {
+    h2o_linklist_t link;
+    cc_request_t *r; /* retained */
+    const cc_sql_t *sql;
+    char *tenant;
+    int nparams;
+    char **params;
+    cc_query_cb cb;
+    void *data;
+} pending_t;
+
+typedef struct conn {
+    cc_dbpool_t *pool;
+    PGconn *pg;
+    h2o_socket_t *sock;
+    conn_state_t state;
+    pending_t *current;
+    int command;         /* index of the command whose results are being read */
+    int statement_index; /* index of the statement's command in the pipeline */
+    PGresult *answer;
+    PGresult *error;
+    PGconn *reconnected; /* handed from the worker to the loop */
+    h2o_timeout_entry_t retry_entry;
+} conn_t;
+
+struct cc_dbpool {
+    cc_thread_t *thread;
+    const char *url;
+    const cc_sql_t *const *statements;
+    size_t nstatements;
+    conn_t *conns;
+    int size;
+    h2o_linklist_t waiting;
+    int nwaiting;
+    h2o_timeout_t retry_timeout;
+};
+
+static void on_readable(h2o_socket_t *sock, const char *err);
+static void dispatch(cc_dbpool_t *pool);
+static void schedule_reconnect(conn_t *c);
+
+/* Connects, prepares every statement and enters pipeline mode. Blocking. */
+static PGconn *open_connection(const char *url, const cc_sql_t *const *statements, size_t n)
+{
+    PGconn *pg = PQconnectdb(url);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        cc_log(CC_LOG_WARN, "could not connect the read pool: %s", PQerrorMessage(pg));
+        goto err_finish;
+    }
+    PGresult *res =
+        PQprepare(pg, SET_TENANT_STATEMENT, "SELECT set_config('app.tenant_id', $1, true)", 1, NULL);
+    for (size_t i = 0; cc_db_is_ok(res) && i < n; i++) {
+        PQclear(res);
+        res = PQprepare(pg, statements[i]->name, statements[i]->text, 0, NULL);
+        if (!cc_db_is_ok(res))
+            cc_log(CC_LOG_ERROR, "could not prepare %s: %s", statements[i]->name, PQresultErrorMessage(res));
+    }
+    int ok = cc_db_is_ok(res);
+    PQclear(res);
+    if (!ok || PQsetnonblocking(pg, 1) != 0 || PQenterPipelineMode(pg) != 1)
+        goto err_finish;
+    return pg;
+err_finish:
+    PQfinish(pg);
+    return NULL;
+}
+
+static void attach(conn_t *c, PGconn *pg)
+{
+    c->pg = pg;
+    c->sock = h2o_evloop_socket_create(c->pool->thread->ctx.loop, PQsocket(pg), H2O_SOCKET_FLAG_DONT_READ);
+    c->sock->data = c;
+    c->state = CONN_IDLE;
+    h2o_socket_read_start(c->sock, on_readable);
+}
+
+/* Detaches the socket from h2o without closing it (libpq owns the fd), then closes the connection. */
+static void detach(conn_t *c)
+{
+    if (c->sock != NULL) {
+        h2o_socket_export_t info;
+        c->sock->_cb.write = NULL; /* a pending write notification must not block the export */
+        if (h2o_socket_export(c->sock, &info) == 0)
+            h2o_buffer_dispose(&info.input);
+        c->sock = NULL;
+    }
+    if (c->pg != NULL)
+        PQfinish(c->pg);
+    c->pg = NULL;
+}
+
+static void pending_free(pending_t *p)
+{
+    for (int i = 0; i < p->nparams; i++)
+        free(p->params[i]);
+    free(p->params);
+    free(p->tenant);
+    cc_request_release(p->r);
+    free(p);
+}
+
+static void clear_results(conn_t *c)
+{
+    PQclear(c->answer);
+    PQclear(c->error);
+    c->answer = c->error = NULL;
+}
+
+/* The query is over: call back with the answer, or answer the request with the failure. */
+static void finish(conn_t *c)
+{
+    pending_t *p = c->current;
+    c->current = NULL;
+    c->state = CONN_IDLE;
+    if (cc_request_is_live(p->r)) {
+        if (c->answer != NULL)
+            p->cb(p->r, c->answer, p->data);
+        else
+            cc_respond_problem(p->r, cc_db_problem(c->error, p->sql->name));
+    }
+    clear_results(c);
+    pending_free(p);
+    dispatch(c->pool);
+}
+
+static void broken(conn_t *c, const char *why)
+{
+    cc_log(CC_LOG_WARN, "read connection lost: %s", why);
+    if (c->current != NULL) {
+        clear_results(c);
+        finish(c); /* answers 503: no answer, no error result */
+    }
+    detach(c);
+    c->state = CONN_DOWN;
+    schedule_reconnect(c);
+}
+
+static void read_results(conn_t *c)
+{
+    while (c->state == CONN_BUSY) {
+        if (PQisBusy(c->pg))
+            return;
+        PGresult *res = PQgetResult(c->pg);
+        if (res == NULL) {
+            c->command++;
+            continue;
+        }
+        switch (PQresultStatus(res)) {
+        case PGRES_PIPELINE_SYNC:
+            PQclear(res);
+            finish(c);
+            return;
+        case PGRES_TUPLES_OK:
+        case PGRES_COMMAND_OK:
+            if (c->command == c->statement_index && c->answer == NULL) {
+                c->answer = res;
+                continue;
+            }
+            break;
+        case PGRES_PIPELINE_ABORTED:
+            break;
+        default:
+            if (c->error == NULL) {
+                c->error = res;
+                continue;
+            }
+            break;
+        }
+        PQclear(res);
+    }
+}
+
+static void on_readable(h2o_socket_t *sock, const char *err)
+{
+    conn_t *c = sock->data;
+    if (err != NULL || !PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK) {
+        broken(c, err != NULL ? err : PQerrorMessage(c->pg));
+        return;
+    }
+    read_results(c);
+}
+
+static void on_writable(h2o_socket_t *sock, const char *err)
+{
+    conn_t *c = sock->data;
+    int rc = err == NULL ? PQflush(c->pg) : -1;
+    if (rc == -1)
+        broken(c, err != NULL ? err : PQerrorMessage(c->pg));
+    else if (rc == 1)
+        h2o_socket_notify_write(sock, on_writable);
+}
+
+static void send_query(conn_t *c, pending_t *p)
+{
+    c->current = p;
+    c->state = CONN_BUSY;
+    c->command = 0;
+    c->statement_index = 0;
+    if (p->tenant != NULL) {
+        const char *tenant = p->tenant;
+        if (!PQsendQueryPrepared(c->pg, SET_TENANT_STATEMENT, 1, &tenant, NULL, NULL, 0))
+            goto err_broken;
+        c->statement_index = 1;
+    }
+    if (!PQsendQueryPrepared(c->pg, p->sql->name, p->nparams, (const char *const *)p->params, NULL, NULL,
+                             0) ||
+        !PQpipelineSync(c->pg))
+        goto err_broken;
+    on_writable(c->sock, NULL);
+    return;
+err_broken:
+    broken(c, PQerrorMessage(c->pg));
+}
+
+static conn_t *idle_connection(cc_dbpool_t *pool, int *any_up)
+{
+    *any_up = 0;
+    for (int i = 0; i < pool->size; i++) {
+        if (pool->conns[i].state == CONN_IDLE)
+            return &pool->conns[i];
+        if (pool->conns[i].state == CONN_BUSY)
+            *any_up = 1;
+    }
+    return NULL;
+}
+
+static void dispatch(cc_dbpool_t *pool)
+{
+    int any_up;
+    conn_t *c;
+    while (!h2o_linklist_is_empty(&pool->waiting) && (c = idle_connection(pool, &any_up)) != NULL) {
+        pending_t *p = H2O_STRUCT_FROM_MEMBER(pending_t, link, pool->waiting.next);
+        h2o_linklist_unlink(&p->link);
+        pool->nwaiting--;
+        if (!cc_request_is_live(p->r)) {
+            pending_free(p);
+            continue;
+        }
+        send_query(c, p);
+    }
+}
+
+void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
+                 const char *const *params, cc_query_cb cb, void *data)
+{
+    cc_dbpool_t *pool = r->thread->db;
+    int any_up;
+    conn_t *idle = idle_connection(pool, &any_up);
+    if (idle == NULL && (!any_up || pool->nwaiting >= MAX_WAITING)) {
+        cc_respond_error(r, 503, "service_unavailable", "the database is unavailable; try again");
+        return;
+    }
+    pending_t *p = cc_calloc(1, sizeof(*p));
+    cc_request_retain(r);
+    p->r = r;
+    p->sql = sql;
+    p->tenant = tenant_id != NULL ? cc_strdup(tenant_id) : NULL;
+    p->nparams = nparams;
+    p->params = cc_calloc((size_t)nparams, sizeof(char *));
+    for (int i = 0; i < nparams; i++)
+        p->params[i] = params[i] != NULL ? cc_strdup(params[i]) : NULL;
+    p->cb = cb;
+    p->data = data;
+    if (idle != NULL) {
+        send_query(idle, p);
+    } else {
+        h2o_linklist_insert(&pool->waiting, &p->link);
+        pool->nwaiting++;
+    }
+}
+
+/* Reconnection: the blocking connect runs on the worker pool, the hand-over on the loop. */
+static int reconnect_run(cc_job_t *job, cc_dbconn_t *unused)
+{
+    conn_t *c = job->data;
+    c->reconnected = open_connection(c->pool->url, c->pool->statements, c->pool->nstatements);
+    return CC_JOB_DONE;
+}
+
+static void reconnect_done(cc_job_t *job)
+{
+    conn_t *c = job->data;
+    if (c->reconnected == NULL) {
+        c->state = CONN_DOWN;
+        h2o_timeout_link(c->pool->thread->ctx.loop, &c->pool->retry_timeout, &c->retry_entry);
+        return;
+    }
+    attach(c, c->reconnected);
+    c->reconnected = NULL;
+    cc_log(CC_LOG_INFO, "read connection restored");
+    dispatch(c->pool);
+}
+
+static void on_retry(h2o_timeout_entry_t *entry)
+{
+    conn_t *c = H2O_STRUCT_FROM_MEMBER(conn_t, retry_entry, entry);
+    c->state = CONN_CONNECTING;
+    cc_job_submit_background(c->pool->thread, reconnect_run, reconnect_done, c);
+}
+
+static void schedule_reconnect(conn_t *c)
+{
+    if (!h2o_timeout_is_linked(&c->retry_entry))
+        h2o_timeout_link(c->pool->thread->ctx.loop, &c->pool->retry_timeout, &c->retry_entry);
+}
+
+cc_dbpool_t *cc_dbpool_new(cc_thread_t *thread, const char *url, int size, const cc_sql_t *const *statements,
+                           size_t nstatements)
+{
+    cc_dbpool_t *pool = cc_calloc(1, sizeof(*pool));
+    pool->thread = thread;
+    pool->url = url;
+    pool->statements = statements;
+    pool->nstatements = nstatements;
+    pool->size = size;
+    pool->conns = cc_calloc((size_t)size, sizeof(conn_t));
+    h2o_linklist_init_anchor(&pool->waiting);
+    h2o_timeout_init(thread->ctx.loop, &pool->retry_timeout, RECONNECT_DELAY_MS);
+    for (int i = 0; i < size; i++) {
+        conn_t *c = &pool->conns[i];
+        c->pool = pool;
+        c->retry_entry.cb = on_retry;
+        PGconn *pg = open_connection(url, statements, nstatements);
+        if (pg != NULL)
+            attach(c, pg);
+        else
+            schedule_reconnect(c);
+    }
+    return pool;
+}
+
+void cc_dbpool_usage(const cc_dbpool_t *pool, int *idle, int *busy, int *down, int *queued)
+{
+    for (int i = 0; i < pool->size; i++) {
+        switch (pool->conns[i].state) {
+        case CONN_IDLE:
+            (*idle)++;
+            break;
+        case CONN_BUSY:
+            (*busy)++;
+            break;
+        default:
+            (*down)++;
+            break;
+        }
+    }
+    *queued += pool->nwaiting;
+}

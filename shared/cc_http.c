@@ -1,0 +1,256 @@
+/*
+ * Answering requests and reading their inputs; see cc_http.h.
+ */
+#include "cc_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cc_crypto.h"
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "cc_problem.h"
+#include "cc_server.h"
+
+uint64_t cc_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void cc_request_retain(cc_request_t *r)
+{
+    r->refs++;
+}
+
+void cc_request_release(cc_request_t *r)
+{
+    if (--r->refs == 0)
+        free(r);
+}
+
+bool cc_request_is_live(const cc_request_t *r)
+{
+    return r->req != NULL && !r->responded;
+}
+
+void cc_set_header(cc_request_t *r, const char *name, const char *value)
+{
+    if (r->req == NULL)
+        return;
+    h2o_mem_pool_t *pool = &r->req->pool;
+    size_t name_len = strlen(name);
+    h2o_iovec_t v = h2o_strdup(pool, value, strlen(value));
+    h2o_add_header_by_str(pool, &r->req->res.headers, h2o_strdup(pool, name, name_len).base, name_len, 1,
+                          NULL, v.base, v.len);
+}
+
+static void log_request(cc_request_t *r, int status, double seconds)
+{
+    json_t *fields = json_pack("{s:s, s:s%, s:s, s:i, s:f, s:s}", "request_id", r->request_id, "method",
+                               r->req->method.base, r->req->method.len, "route",
+                               r->route != NULL ? r->route->pattern : "unmatched", "status", status,
+                               "duration_ms", seconds * 1000.0, "remote", r->remote_addr);
+    if (r->has_claims)
+        json_object_set_new(fields, "tenant", json_string(r->claims.tid));
+    cc_log_fields(status >= 500 ? CC_LOG_ERROR : CC_LOG_INFO, "request", fields);
+}
+
+/* Every answer ends here. */
+static void send_response(cc_request_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    if (!cc_request_is_live(r))
+        return;
+    h2o_req_t *req = r->req;
+    r->responded = true;
+    req->res.status = status;
+    req->res.reason = cc_http_reason(status);
+    if (content_type != NULL)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type,
+                       strlen(content_type));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-request-id"), 0, NULL,
+                          h2o_strdup(&req->pool, r->request_id, SIZE_MAX).base, strlen(r->request_id));
+    req->res.content_length = len;
+    double seconds = (double)(cc_now_ns() - r->started_ns) / 1e9;
+    cc_server_t *server = cc_request_server(r);
+    cc_metrics_observe(server->metrics, r->route != NULL ? r->route_index : server->nroutes, status, seconds);
+    log_request(r, status, seconds);
+    h2o_send_inline(req, body, len);
+}
+
+void cc_respond_text(cc_request_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    send_response(r, status, content_type, body, len);
+}
+
+void cc_respond_json(cc_request_t *r, int status, json_t *body)
+{
+    if (body == NULL) {
+        send_response(r, status, NULL, "", 0);
+        return;
+    }
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(body);
+    send_response(r, status, "application/json", text, strlen(text));
+    free(text);
+}
+
+void cc_respond_problem(cc_request_t *r, json_t *problem)
+{
+    if (!cc_request_is_live(r)) {
+        json_decref(problem);
+        return;
+    }
+    h2o_req_t *req = r->req;
+    json_object_set_new(problem, "instance",
+                        json_stringn(req->path_normalized.base, req->path_normalized.len));
+    json_object_set_new(problem, "request_id", json_string(r->request_id));
+    int status = cc_problem_status(problem);
+    if (status == 401)
+        cc_set_header(r, "www-authenticate", "Bearer realm=\"certcycle\"");
+    char *text = json_dumps(problem, JSON_COMPACT);
+    json_decref(problem);
+    send_response(r, status, "application/problem+json", text, strlen(text));
+    free(text);
+}
+
+void cc_respond_error(cc_request_t *r, int status, const char *code, const char *detail)
+{
+    cc_respond_problem(r, cc_problem_new(status, code, detail));
+}
+
+const char *cc_request_header(cc_request_t *r, const char *name)
+{
+    ssize_t i = h2o_find_header_by_str(&r->req->headers, name, strlen(name), -1);
+    if (i == -1)
+        return NULL;
+    h2o_iovec_t v = r->req->headers.entries[i].value;
+    return h2o_strdup(&r->req->pool, v.base, v.len).base;
+}
+
+static bool is_json_content_type(const char *ct)
+{
+    if (ct == NULL)
+        return false;
+    size_t n = strcspn(ct, ";");
+    while (n > 0 && ct[n - 1] == ' ')
+        n--;
+    return (n == 16 && strncasecmp(ct, "application/json", 16) == 0);
+}
+
+json_t *cc_read_json_or_respond(cc_request_t *r, const cc_field_t *fields, size_t nfields)
+{
+    h2o_req_t *req = r->req;
+    if (req->entity.len > cc_request_config(r)->max_json_body) {
+        cc_respond_error(r, 413, "payload_too_large", "the body is larger than the 1 MiB limit");
+        return NULL;
+    }
+    if (!is_json_content_type(cc_request_header(r, "content-type"))) {
+        cc_respond_error(r, 415, "unsupported_media_type", "the body must be application/json");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *body = json_loadb(req->entity.base != NULL ? req->entity.base : "", req->entity.len,
+                              JSON_REJECT_DUPLICATES, &err);
+    if (body == NULL) {
+        char detail[256];
+        snprintf(detail, sizeof(detail), "the body is not valid JSON: %s (at byte %d)", err.text,
+                 err.position);
+        cc_respond_error(r, 400, "malformed_json", detail);
+        return NULL;
+    }
+    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
+    if (cc_json_validate(body, fields, nfields, problem) != 0) {
+        json_decref(body);
+        cc_respond_problem(r, problem);
+        return NULL;
+    }
+    json_decref(problem);
+    return body;
+}
+
+const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name)
+{
+    size_t len;
+    const char *v = cc_path_param(&r->params, name, &len);
+    if (v == NULL || !cc_is_uuid(v, len)) {
+        json_t *problem = cc_problem_new(400, "validation_failed", "the path has an invalid identifier");
+        cc_problem_add_error(problem, name, "invalid_uuid", "must be a UUID");
+        cc_respond_problem(r, problem);
+        return NULL;
+    }
+    return h2o_strdup(&r->req->pool, v, len).base;
+}
+
+static int hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes src[0..len) into buf; '+' is a space. Returns the length or -2 when it does not fit. */
+static int url_decode(const char *src, size_t len, char *buf, size_t cap)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = src[i];
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%' && i + 2 < len && hex_value(src[i + 1]) >= 0 && hex_value(src[i + 2]) >= 0) {
+            c = (char)(hex_value(src[i + 1]) * 16 + hex_value(src[i + 2]));
+            i += 2;
+        }
+        if (out + 1 >= cap)
+            return -2;
+        buf[out++] = c;
+    }
+    buf[out] = '\0';
+    return (int)out;
+}
+
+int cc_query_param(cc_request_t *r, const char *name, char *buf, size_t cap)
+{
+    h2o_req_t *req = r->req;
+    if (req->query_at == SIZE_MAX)
+        return -1;
+    const char *q = req->path.base + req->query_at + 1, *end = req->path.base + req->path.len;
+    size_t name_len = strlen(name);
+    while (q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *pair_end = amp != NULL ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(pair_end - q));
+        const char *key_end = eq != NULL ? eq : pair_end;
+        if ((size_t)(key_end - q) == name_len && memcmp(q, name, name_len) == 0) {
+            const char *v = eq != NULL ? eq + 1 : pair_end;
+            return url_decode(v, (size_t)(pair_end - v), buf, cap);
+        }
+        q = pair_end + 1;
+    }
+    return -1;
+}
+
+int cc_query_limit_or_respond(cc_request_t *r)
+{
+    char buf[16];
+    int n = cc_query_param(r, "limit", buf, sizeof(buf));
+    if (n == -1)
+        return 50;
+    char *end;
+    long limit = strtol(buf, &end, 10);
+    if (n <= 0 || *end != '\0' || limit < 1 || limit > 500) {
+        json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
+        cc_problem_add_error(problem, "limit", "out_of_range", "must be an integer from 1 to 500");
+        cc_respond_problem(r, problem);
+        return -1;
+    }
+    return (int)limit;
+}

@@ -1,0 +1,89 @@
+/*
+ * A request as handlers see it, and the ways to answer it. Every answer goes
+ * through cc_respond_*, which adds X-Request-Id and Content-Length, counts the
+ * request in the metrics and writes its log line. Errors are problem+json.
+ *
+ * Lifetime: a cc_request_t is refcounted. The h2o request holds one
+ * reference; an asynchronous operation (a query, a job) holds another. When
+ * the client goes away first, r->req becomes NULL and the late completion
+ * answers nobody.
+ */
+#ifndef CC_HTTP_H
+#define CC_HTTP_H
+
+#include <h2o.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cc_json.h"
+#include "cc_jwt.h"
+#include "cc_router.h"
+
+struct cc_thread;
+
+typedef struct cc_request {
+    h2o_req_t *req; /* NULL once the client is gone */
+    struct cc_thread *thread;
+    const cc_route_t *route; /* NULL when no route matched */
+    size_t route_index;
+    cc_path_params_t params;
+    bool has_claims;
+    cc_claims_t claims; /* the verified caller, when has_claims */
+    char request_id[65];
+    char remote_addr[64]; /* the client's address (X-Forwarded-For from a trusted proxy) */
+    uint64_t started_ns;
+    int refs;
+    bool responded;
+} cc_request_t;
+
+/* Adds / drops a reference (loop thread only). */
+void cc_request_retain(cc_request_t *r);
+void cc_request_release(cc_request_t *r);
+
+/* True when the client is still there and nothing has been answered yet. */
+bool cc_request_is_live(const cc_request_t *r);
+
+/* Adds a response header (copied). Call before cc_respond_*. */
+void cc_set_header(cc_request_t *r, const char *name, const char *value);
+
+/* Answers status with body as application/json; steals body; NULL body sends no content (e.g. 204). */
+void cc_respond_json(cc_request_t *r, int status, json_t *body);
+
+/* Answers a problem (application/problem+json); steals problem; fills instance and request_id. */
+void cc_respond_problem(cc_request_t *r, json_t *problem);
+
+/* Shorthand for cc_respond_problem(r, cc_problem_new(status, code, detail)). */
+void cc_respond_error(cc_request_t *r, int status, const char *code, const char *detail);
+
+/* Answers with a body of the given content type (copied). */
+void cc_respond_text(cc_request_t *r, int status, const char *content_type, const char *body, size_t len);
+
+/*
+ * Reads the body as a JSON object and validates it against fields. Answers
+ * 415 (not JSON), 413 (over the cap), 400 malformed_json or 400
+ * validation_failed itself and returns NULL; otherwise returns the object,
+ * which the caller json_decref()s.
+ */
+json_t *cc_read_json_or_respond(cc_request_t *r, const cc_field_t *fields, size_t nfields);
+
+/* Returns the path parameter `name` as a NUL-terminated pool string; answers 400 and returns NULL when it is
+ * not a UUID. */
+const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name);
+
+/* Returns the request header's value as a NUL-terminated pool string, or NULL. */
+const char *cc_request_header(cc_request_t *r, const char *name);
+
+/*
+ * Copies the decoded query parameter `name` into buf (NUL-terminated).
+ * Returns its length, -1 when absent, -2 when it does not fit.
+ */
+int cc_query_param(cc_request_t *r, const char *name, char *buf, size_t cap);
+
+/* Parses ?limit= (default 50, 1..500); answers 400 naming `limit` and returns -1 when invalid. */
+int cc_query_limit_or_respond(cc_request_t *r);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t cc_now_ns(void);
+
+#endif

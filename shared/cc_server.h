@@ -1,0 +1,79 @@
+/*
+ * A service process: configuration, N event-loop threads each with its own
+ * h2o context, listener (SO_REUSEPORT), async read pool and token cache; one
+ * worker pool; the signing-key set, reloaded from the database in the
+ * background; and the built-in /healthz, /readyz and /metrics.
+ */
+#ifndef CC_SERVER_H
+#define CC_SERVER_H
+
+#include <h2o.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "cc_config.h"
+#include "cc_dbasync.h"
+#include "cc_http.h"
+#include "cc_jwt.h"
+#include "cc_metrics.h"
+#include "cc_token_cache.h"
+#include "cc_workers.h"
+
+typedef struct cc_server cc_server_t;
+
+typedef struct cc_service {
+    const char *name; /* "identity" */
+    int default_port;
+    const cc_route_t *routes;
+    size_t nroutes;
+    const cc_sql_t *const *read_statements; /* prepared on every async connection */
+    size_t nread_statements;
+    bool signs_tokens; /* loads private keys (needs CC_MASTER_KEY) */
+} cc_service_t;
+
+typedef struct cc_thread {
+    int index;
+    cc_server_t *server;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_socket_t *listener;
+    h2o_multithread_receiver_t job_receiver;
+    cc_dbpool_t *db;
+    cc_token_cache_t *tokens;
+    cc_keyset_t *keys; /* this thread's reference to the current key set */
+    unsigned keys_generation;
+    pthread_t tid;
+} cc_thread_t;
+
+struct cc_server {
+    const cc_service_t *service;
+    cc_config_t config;
+    h2o_globalconf_t globalconf;
+    cc_route_t *routes; /* the service's routes + built-ins */
+    size_t nroutes;
+    cc_thread_t *threads;
+    cc_workers_t *workers;
+    cc_metrics_t *metrics;
+    pthread_mutex_t keys_mutex;
+    cc_keyset_t *keys; /* guarded by keys_mutex */
+    atomic_uint keys_generation;
+    atomic_bool stopping;
+};
+
+/* Runs the service until SIGTERM or SIGINT; returns the process exit code. */
+int cc_service_main(const cc_service_t *service);
+
+/* The current key set as seen by r's thread (borrowed: valid during this loop iteration). */
+const cc_keyset_t *cc_request_keys(cc_request_t *r);
+
+/* The server's configuration. */
+const cc_config_t *cc_request_config(const cc_request_t *r);
+
+/* The server of a thread / request. */
+cc_server_t *cc_request_server(const cc_request_t *r);
+
+/* Returns a retained reference to the current key set (any thread); the caller releases it. */
+cc_keyset_t *cc_server_keys(cc_server_t *server);
+
+#endif

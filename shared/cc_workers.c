@@ -1,0 +1,211 @@
+/*
+ * The worker pool; see cc_workers.h. A plain mutex-and-condition queue: jobs
+ * are coarse (a transaction, an argon2 hash), so the queue is never the
+ * bottleneck.
+ */
+#include "cc_workers.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "cc_problem.h"
+#include "cc_server.h"
+
+#define MAX_RETRIES 3
+
+struct cc_workers {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    h2o_linklist_t queue; /* of cc_job_t via super.link */
+    int queued, busy, total;
+    int stopping;
+    const char *url;
+    pthread_t *threads;
+};
+
+static cc_workers_t *the_pool; /* one pool per process */
+
+static void run_job(cc_job_t *job, cc_dbconn_t *db)
+{
+    for (int attempt = 0;; attempt++) {
+        if (cc_dbconn_ensure(db) != 0) {
+            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+            return;
+        }
+        int rc = job->run(job, db);
+        cc_db_rollback(db); /* a job that did not commit leaves nothing behind */
+        if (rc != CC_JOB_RETRY)
+            return;
+        if (attempt + 1 == MAX_RETRIES) {
+            cc_job_fail(job, 503, "service_unavailable", "the request conflicted with others; try again");
+            return;
+        }
+        json_decref(job->body);
+        job->body = NULL;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    cc_workers_t *w = arg;
+    cc_dbconn_t db;
+    cc_dbconn_open(&db, w->url); /* failure is retried per job */
+    pthread_mutex_lock(&w->mutex);
+    for (;;) {
+        while (h2o_linklist_is_empty(&w->queue) && !w->stopping)
+            pthread_cond_wait(&w->cond, &w->mutex);
+        if (h2o_linklist_is_empty(&w->queue))
+            break;
+        cc_job_t *job = H2O_STRUCT_FROM_MEMBER(cc_job_t, super.link, w->queue.next);
+        h2o_linklist_unlink(&job->super.link);
+        w->queued--;
+        w->busy++;
+        pthread_mutex_unlock(&w->mutex);
+
+        run_job(job, &db);
+        h2o_multithread_send_message(&job->thread->job_receiver, &job->super);
+
+        pthread_mutex_lock(&w->mutex);
+        w->busy--;
+    }
+    pthread_mutex_unlock(&w->mutex);
+    cc_dbconn_close(&db);
+    return NULL;
+}
+
+cc_workers_t *cc_workers_start(int n, const char *url)
+{
+    cc_workers_t *w = cc_calloc(1, sizeof(*w));
+    pthread_mutex_init(&w->mutex, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    h2o_linklist_init_anchor(&w->queue);
+    w->url = url;
+    w->total = n;
+    w->threads = cc_calloc((size_t)n, sizeof(pthread_t));
+    for (int i = 0; i < n; i++)
+        pthread_create(&w->threads[i], NULL, worker_main, w);
+    the_pool = w;
+    return w;
+}
+
+void cc_workers_stop(cc_workers_t *w)
+{
+    pthread_mutex_lock(&w->mutex);
+    w->stopping = 1;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+    for (int i = 0; i < w->total; i++)
+        pthread_join(w->threads[i], NULL);
+    free(w->threads);
+    free(w);
+    the_pool = NULL;
+}
+
+static void enqueue(cc_job_t *job)
+{
+    cc_workers_t *w = the_pool;
+    pthread_mutex_lock(&w->mutex);
+    h2o_linklist_insert(&w->queue, &job->super.link);
+    w->queued++;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+}
+
+static cc_job_t *job_new(cc_thread_t *thread, cc_job_run_fn run, cc_job_done_fn done, void *data)
+{
+    cc_job_t *job = cc_calloc(1, sizeof(*job));
+    job->thread = thread;
+    job->run = run;
+    job->done = done;
+    job->data = data;
+    job->status = 500;
+    return job;
+}
+
+void cc_job_submit(cc_request_t *r, cc_job_run_fn run, cc_job_done_fn done, void *data)
+{
+    cc_job_t *job = job_new(r->thread, run, done, data);
+    cc_request_retain(r);
+    job->request = r;
+    enqueue(job);
+}
+
+void cc_job_submit_background(cc_thread_t *thread, cc_job_run_fn run, cc_job_done_fn done, void *data)
+{
+    enqueue(job_new(thread, run, done, data));
+}
+
+void cc_job_answer(cc_job_t *job, int status, json_t *body)
+{
+    json_decref(job->body);
+    job->status = status;
+    job->body = body;
+}
+
+void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail)
+{
+    cc_job_answer(job, status, cc_problem_new(status, code, detail));
+}
+
+void cc_job_header(cc_job_t *job, const char *name, const char *value)
+{
+    if (job->nheaders == CC_JOB_MAX_HEADERS)
+        return;
+    job->headers[job->nheaders].name = cc_strdup(name);
+    job->headers[job->nheaders].value = cc_strdup(value);
+    job->nheaders++;
+}
+
+void cc_job_respond(cc_job_t *job)
+{
+    cc_request_t *r = job->request;
+    if (r == NULL || !cc_request_is_live(r))
+        return;
+    for (size_t i = 0; i < job->nheaders; i++)
+        cc_set_header(r, job->headers[i].name, job->headers[i].value);
+    json_t *body = job->body;
+    job->body = NULL;
+    if (job->status >= 400 && body != NULL)
+        cc_respond_problem(r, body);
+    else
+        cc_respond_json(r, job->status, body);
+}
+
+static void job_free(cc_job_t *job)
+{
+    for (size_t i = 0; i < job->nheaders; i++) {
+        free(job->headers[i].name);
+        free(job->headers[i].value);
+    }
+    json_decref(job->body);
+    if (job->request != NULL)
+        cc_request_release(job->request);
+    free(job);
+}
+
+void cc_workers_on_complete(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    while (!h2o_linklist_is_empty(messages)) {
+        cc_job_t *job = H2O_STRUCT_FROM_MEMBER(cc_job_t, super.link, messages->next);
+        h2o_linklist_unlink(&job->super.link);
+        if (job->done != NULL) {
+            job->done(job);
+        } else {
+            cc_job_respond(job);
+            free(job->data);
+        }
+        job_free(job);
+    }
+}
+
+void cc_workers_usage(cc_workers_t *w, int *queued, int *busy, int *total)
+{
+    pthread_mutex_lock(&w->mutex);
+    *queued = w->queued;
+    *busy = w->busy;
+    *total = w->total;
+    pthread_mutex_unlock(&w->mutex);
+}

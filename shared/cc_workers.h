@@ -1,0 +1,80 @@
+/*
+ * The worker pool: threads with blocking database connections for
+ * multi-statement transactions, argon2 and anything else that may block. A
+ * job runs on a worker and then completes on the loop thread that submitted
+ * it (h2o_multithread_send_message), where it may answer its request.
+ */
+#ifndef CC_WORKERS_H
+#define CC_WORKERS_H
+
+#include <h2o.h>
+#include <jansson.h>
+
+#include "cc_db.h"
+
+struct cc_request;
+struct cc_thread;
+typedef struct cc_job cc_job_t;
+typedef struct cc_workers cc_workers_t;
+
+#define CC_JOB_DONE 0
+#define CC_JOB_RETRY 1 /* roll back and run again (serialization failure, deadlock) */
+
+/* Runs on a worker thread with a usable connection; returns CC_JOB_DONE or CC_JOB_RETRY. */
+typedef int (*cc_job_run_fn)(cc_job_t *job, cc_dbconn_t *db);
+/* Runs on the submitting loop thread afterwards; must free job->data. NULL: the default, which answers the
+ * request. */
+typedef void (*cc_job_done_fn)(cc_job_t *job);
+
+#define CC_JOB_MAX_HEADERS 4
+
+struct cc_job {
+    h2o_multithread_message_t super; /* must be first */
+    struct cc_thread *thread;
+    struct cc_request *request; /* retained while the job lives; NULL for background jobs */
+    cc_job_run_fn run;
+    cc_job_done_fn done;
+    void *data; /* the job's own input, malloc'ed, freed by done or by the default done (free()) */
+    /* The answer the default done sends: body is a JSON document or a problem (when status >= 400). */
+    int status;
+    json_t *body;
+    size_t nheaders;
+    struct {
+        char *name, *value;
+    } headers[CC_JOB_MAX_HEADERS];
+};
+
+/* Starts n worker threads connecting to url. */
+cc_workers_t *cc_workers_start(int n, const char *url);
+
+/* Stops the workers after the queued jobs (used at shutdown). */
+void cc_workers_stop(cc_workers_t *w);
+
+/*
+ * Creates and queues a job for request r (retained) on r's loop thread. data
+ * is owned by the job. done may be NULL for the default answer.
+ */
+void cc_job_submit(struct cc_request *r, cc_job_run_fn run, cc_job_done_fn done, void *data);
+
+/* Queues a background job (no request) that completes on thread. */
+void cc_job_submit_background(struct cc_thread *thread, cc_job_run_fn run, cc_job_done_fn done, void *data);
+
+/* Sets the answer of a job: status and body (stolen). */
+void cc_job_answer(cc_job_t *job, int status, json_t *body);
+
+/* Sets a problem answer. */
+void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail);
+
+/* Adds a response header (copied) to the answer. */
+void cc_job_header(cc_job_t *job, const char *name, const char *value);
+
+/* Sends the job's answer to its request if the client is still there (what the default done does). */
+void cc_job_respond(cc_job_t *job);
+
+/* Number of jobs waiting and running, for the metrics. */
+void cc_workers_usage(cc_workers_t *w, int *queued, int *busy, int *total);
+
+/* Called by the server on the loop thread when job messages arrive. */
+void cc_workers_on_complete(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+
+#endif
