@@ -71,7 +71,7 @@ static int refresh_run(cc_job_t *job, cc_dbconn_t *db)
     }
     PQclear(res);
 
-    /* Not live: unknown, expired, of a disabled user, or dead (used or revoked) */
+    /* Not live: unknown, expired, revoked, of a disabled user, or already rotated (a replay) */
     res = cc_db_exec(db, &sql_refresh_lookup, 2, params);
     if (cc_db_is_ok(res) && PQntuples(res) == 1 && PQgetvalue(res, 0, 2)[0] == 't') {
         revoke_family(db, in, tenant_id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), "auth.refresh_reused");

@@ -65,10 +65,9 @@ const cc_sql_t sql_refresh_rotate = {
     "  AND rt.expires_at > now() AND u.tenant_id = rt.tenant_id AND u.id = rt.user_id AND NOT u.disabled "
     "RETURNING rt.user_id, rt.family_id, u.role, u.client_id"};
 
-const cc_sql_t sql_refresh_lookup = {
-    "identity_refresh_lookup",
-    "SELECT family_id, user_id, (used_at IS NOT NULL OR revoked_at IS NOT NULL) AS dead "
-    "FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2::bytea"};
+const cc_sql_t sql_refresh_lookup = {"identity_refresh_lookup",
+                                     "SELECT family_id, user_id, used_at IS NOT NULL AS rotated "
+                                     "FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2::bytea"};
 
 const cc_sql_t sql_refresh_revoke_family = {"identity_refresh_revoke_family",
                                             "UPDATE refresh_tokens SET revoked_at = now() "

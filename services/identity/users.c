@@ -403,8 +403,10 @@ void users_patch_handle(cc_request_t *r)
     if (body == NULL)
         return;
     if (json_object_size(body) == 0) {
+        json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
+        cc_problem_add_error(problem, "", "empty", "the body names no field to change");
         json_decref(body);
-        cc_respond_error(r, 400, "validation_failed", "the body names no field to change");
+        cc_respond_problem(r, problem);
         return;
     }
     user_write_t *w = user_write_new(r, body);

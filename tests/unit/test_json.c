@@ -1,0 +1,130 @@
+/*
+ * Body validation: required, unknown and ill-typed fields, lengths in
+ * characters, formats (e-mail, UUID, calendar dates), enumerations, null.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_json.h"
+#include "cc_problem.h"
+
+static const char *const colours[] = {"red", "green", NULL};
+static const cc_field_t fields[] = {
+    {"name", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 5, NULL},
+    {"email", CC_FIELD_EMAIL, 0, 3, 254, NULL},
+    {"id", CC_FIELD_UUID, CC_FIELD_NULLABLE, 0, 0, NULL},
+    {"day", CC_FIELD_DATE, 0, 0, 0, NULL},
+    {"colour", CC_FIELD_ENUM, 0, 0, 0, colours},
+    {"count", CC_FIELD_INT, 0, 1, 10, NULL},
+    {"on", CC_FIELD_BOOL, 0, 0, 0, NULL},
+};
+#define N (sizeof(fields) / sizeof(fields[0]))
+
+/* Validates text; returns the first error's "field:code", or "" when valid. */
+static const char *first_error(const char *text, size_t *count)
+{
+    static char out[128];
+    json_t *body = json_loads(text, 0, NULL);
+    json_t *problem = cc_problem_new(400, "validation_failed", NULL);
+    *count = cc_json_validate(body, fields, N, problem);
+    json_t *e = json_array_get(json_object_get(problem, "errors"), 0);
+    out[0] = '\0';
+    if (e != NULL)
+        snprintf(out, sizeof(out), "%s:%s", json_string_value(json_object_get(e, "field")),
+                 json_string_value(json_object_get(e, "code")));
+    json_decref(problem);
+    json_decref(body);
+    return out;
+}
+
+START_TEST(valid_body)
+{
+    size_t n;
+    ck_assert_str_eq(
+        first_error("{\"name\":\"Ann\",\"email\":\"a@b.example\",\"id\":null,\"day\":\"2024-02-29\","
+                    "\"colour\":\"red\",\"count\":10,\"on\":true}",
+                    &n),
+        "");
+    ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
+START_TEST(each_failure_names_its_field)
+{
+    size_t n;
+    ck_assert_str_eq(first_error("{}", &n), "name:required");
+    ck_assert_str_eq(first_error("{\"name\":\"Ann\",\"extra\":1}", &n), "extra:unknown_field");
+    ck_assert_str_eq(first_error("{\"name\":5}", &n), "name:wrong_type");
+    ck_assert_str_eq(first_error("{\"name\":\"\"}", &n), "name:empty");
+    ck_assert_str_eq(first_error("{\"name\":\"abcdef\"}", &n), "name:too_long");
+    ck_assert_str_eq(first_error("{\"name\":null}", &n), "name:null");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"email\":\"no-at-sign\"}", &n), "email:invalid_email");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"id\":\"123\"}", &n), "id:invalid_uuid");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"day\":\"2023-02-29\"}", &n), "day:invalid_date");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"colour\":\"blue\"}", &n), "colour:invalid_value");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"count\":11}", &n), "count:out_of_range");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"count\":1.5}", &n), "count:wrong_type");
+    ck_assert_str_eq(first_error("{\"name\":\"A\",\"on\":\"yes\"}", &n), "on:wrong_type");
+    ck_assert_str_eq(first_error("[1]", &n), ":wrong_type");
+}
+END_TEST
+
+START_TEST(all_errors_are_reported_at_once)
+{
+    size_t n;
+    first_error("{\"x\":1,\"y\":2,\"count\":0}", &n);
+    ck_assert_uint_eq(n, 4); /* x, y, count, missing name */
+}
+END_TEST
+
+START_TEST(lengths_count_characters_not_bytes)
+{
+    size_t n;
+    ck_assert_str_eq(first_error("{\"name\":\"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\"}", &n), "");
+    ck_assert_uint_eq(cc_utf8_length("\xc3\xa9x", 3), 2);
+}
+END_TEST
+
+START_TEST(dates)
+{
+    ck_assert(cc_is_date("2024-02-29", 10));
+    ck_assert(cc_is_date("2000-02-29", 10));
+    ck_assert(!cc_is_date("1900-02-29", 10));
+    ck_assert(!cc_is_date("2023-02-29", 10));
+    ck_assert(cc_is_date("2025-12-31", 10));
+    ck_assert(!cc_is_date("2025-13-01", 10));
+    ck_assert(!cc_is_date("2025-04-31", 10));
+    ck_assert(!cc_is_date("2025-1-01", 9));
+    ck_assert(!cc_is_date("2025/01/01", 10));
+}
+END_TEST
+
+START_TEST(emails)
+{
+    ck_assert(cc_is_email("a@b.example", 11));
+    ck_assert(!cc_is_email("@b.example", 10));
+    ck_assert(!cc_is_email("a@b", 3));
+    ck_assert(!cc_is_email("a@@b.example", 12));
+    ck_assert(!cc_is_email("a b@c.example", 13));
+    ck_assert(!cc_is_email("a@b.example.", 12));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("json");
+    TCase *tc = tcase_create("validate");
+    tcase_add_test(tc, valid_body);
+    tcase_add_test(tc, each_failure_names_its_field);
+    tcase_add_test(tc, all_errors_are_reported_at_once);
+    tcase_add_test(tc, lengths_count_characters_not_bytes);
+    tcase_add_test(tc, dates);
+    tcase_add_test(tc, emails);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
