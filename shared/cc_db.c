@@ -53,10 +53,33 @@ static bool is_prepared(const cc_dbconn_t *c, const char *name)
     return false;
 }
 
+/*
+ * A connection whose server restarted looks fine until it is used. When the
+ * first statement outside a transaction finds it dead, nothing ran, so
+ * reconnecting and trying once more is safe.
+ */
+static bool lost_while_idle(cc_dbconn_t *c, bool was_idle, const PGresult *res)
+{
+    return was_idle && !cc_db_is_ok(res) && PQstatus(c->pg) == CONNECTION_BAD && cc_dbconn_ensure(c) == 0;
+}
+
+static PGresult *exec_once(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params);
+
 PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params)
 {
-    if (c->pg == NULL)
+    if (c->pg == NULL && cc_dbconn_ensure(c) != 0)
         return NULL;
+    bool was_idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    PGresult *res = exec_once(c, sql, nparams, params);
+    if (lost_while_idle(c, was_idle, res)) {
+        PQclear(res);
+        res = exec_once(c, sql, nparams, params);
+    }
+    return res;
+}
+
+static PGresult *exec_once(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params)
+{
     if (!is_prepared(c, sql->name)) {
         PGresult *prep = PQprepare(c->pg, sql->name, sql->text, 0, NULL);
         if (!cc_db_is_ok(prep))
@@ -79,9 +102,14 @@ bool cc_db_is_ok(const PGresult *res)
 
 int cc_db_command(cc_dbconn_t *c, const char *command)
 {
-    if (c->pg == NULL)
+    if (c->pg == NULL && cc_dbconn_ensure(c) != 0)
         return -1;
+    bool was_idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
     PGresult *res = PQexec(c->pg, command);
+    if (lost_while_idle(c, was_idle, res)) {
+        PQclear(res);
+        res = PQexec(c->pg, command);
+    }
     int ok = cc_db_is_ok(res);
     if (!ok)
         cc_log(CC_LOG_WARN, "could not run %s: %s", command, PQerrorMessage(c->pg));
