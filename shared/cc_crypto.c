@@ -149,8 +149,7 @@ void cc_hex_encode(const void *data, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-/* Value of one hex digit (either case), or -1. */
-static int hex_value(unsigned char c)
+int cc_hex_digit_value(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -166,7 +165,8 @@ int cc_hex_decode(const char *hex, uint8_t *out, size_t out_len)
     if (hex == NULL || strnlen(hex, 2 * out_len + 1) != 2 * out_len)
         return -1;
     for (size_t i = 0; i < out_len; i++) {
-        int hi = hex_value((unsigned char)hex[2 * i]), lo = hex_value((unsigned char)hex[2 * i + 1]);
+        int hi = cc_hex_digit_value((unsigned char)hex[2 * i]),
+            lo = cc_hex_digit_value((unsigned char)hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[i] = (uint8_t)(hi << 4 | lo);
@@ -315,7 +315,7 @@ bool cc_is_uuid(const char *s, size_t len)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-')
                 return false;
-        } else if (hex_value((unsigned char)s[i]) < 0) {
+        } else if (cc_hex_digit_value((unsigned char)s[i]) < 0) {
             return false;
         }
     }

@@ -32,6 +32,9 @@ int cc_base64url_decode(const char *s, size_t len, uint8_t **out, size_t *out_le
 /* Writes 2*len lowercase hex digits and a NUL into out. */
 void cc_hex_encode(const void *data, size_t len, char *out);
 
+/* The value of one hex digit (either case), or -1. */
+int cc_hex_digit_value(int c);
+
 /* Decodes exactly 2*out_len hex digits from hex into out; returns 0, or -1 if hex is not that. */
 int cc_hex_decode(const char *hex, uint8_t *out, size_t out_len);
 

@@ -186,17 +186,6 @@ const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name)
     return h2o_strdup(&r->req->pool, v, len).base;
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes src[0..len) into buf; '+' is a space. Returns the length or -2 when it does not fit. */
 static int url_decode(const char *src, size_t len, char *buf, size_t cap)
 {
@@ -205,8 +194,9 @@ static int url_decode(const char *src, size_t len, char *buf, size_t cap)
         char c = src[i];
         if (c == '+') {
             c = ' ';
-        } else if (c == '%' && i + 2 < len && hex_value(src[i + 1]) >= 0 && hex_value(src[i + 2]) >= 0) {
-            c = (char)(hex_value(src[i + 1]) * 16 + hex_value(src[i + 2]));
+        } else if (c == '%' && i + 2 < len && cc_hex_digit_value(src[i + 1]) >= 0 &&
+                   cc_hex_digit_value(src[i + 2]) >= 0) {
+            c = (char)(cc_hex_digit_value(src[i + 1]) * 16 + cc_hex_digit_value(src[i + 2]));
             i += 2;
         }
         if (out + 1 >= cap)

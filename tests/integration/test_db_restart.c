@@ -6,6 +6,7 @@
  * the outage may fail with 503; the test polls, bounded, for recovery.
  * Needs CC_TEST_IDENTITY_URL and CC_TEST_PG_RESTART.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,9 +74,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, service_recovers_after_database_restart);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }

@@ -6,6 +6,7 @@
  * seconds, so the test polls (bounded) for each change instead of sleeping a
  * fixed time. Needs CC_BIN_DIR, DATABASE_URL, CC_MASTER_KEY, CC_TEST_IDENTITY_URL.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,9 +138,5 @@ int main(void)
     tcase_add_test(tc, rotation_keeps_old_tokens_until_the_key_is_deleted);
     tcase_add_test(tc, the_active_key_cannot_be_deleted);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }

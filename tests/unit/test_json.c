@@ -2,6 +2,7 @@
  * Body validation: required, unknown and ill-typed fields, lengths in
  * characters, formats (e-mail, UUID, calendar dates), enumerations, null.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,9 +123,5 @@ int main(void)
     tcase_add_test(tc, dates);
     tcase_add_test(tc, emails);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }

@@ -2,6 +2,7 @@
  * Prometheus rendering: counters by route/method/status and cumulative
  * histogram buckets.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,5 @@ int main(void)
     TCase *tc = tcase_create("render");
     tcase_add_test(tc, renders_counters_and_histograms);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }

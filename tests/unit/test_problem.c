@@ -1,6 +1,7 @@
 /*
  * Problem bodies (RFC 9457) and the SQLSTATE -> HTTP mapping.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,9 +81,5 @@ int main(void)
     tcase_add_test(tc, reason_phrases);
     tcase_add_test(tc, sqlstate_mapping);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }

@@ -2,6 +2,7 @@
  * The refresh token format of the identity service: it round-trips the
  * tenant, hashes consistently, and rejects anything malformed.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +57,5 @@ int main(void)
     tcase_add_test(tc, tokens_are_unique);
     tcase_add_test(tc, malformed_tokens_are_rejected);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }

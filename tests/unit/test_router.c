@@ -2,6 +2,7 @@
  * Route matching: literal and parameter segments, first match wins, 404 vs
  * 405 with the Allow list, trailing slashes and empty segments.
  */
+#include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,9 +105,5 @@ int main(void)
     tcase_add_test(tc, unknown_paths_are_not_found);
     tcase_add_test(tc, method_comparison_is_exact);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return cc_test_run(s);
 }
