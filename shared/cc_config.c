@@ -69,6 +69,12 @@ int cc_config_load(cc_config_t *cfg, int default_port)
     cfg->keys_refresh = cc_env_int("CC_KEYS_REFRESH", 10, 1, 3600, &bad);
     cfg->max_json_body = 1024 * 1024;
     cfg->login_address_limit = cc_env_int("CC_LOGIN_ADDRESS_LIMIT", 100, 1, 1000000, &bad);
+    if (cc_proxies_parse(&cfg->trusted_proxies, cc_env("CC_TRUSTED_PROXIES", CC_DEFAULT_TRUSTED_PROXIES)) !=
+        0) {
+        cc_log(CC_LOG_ERROR,
+               "invalid value for CC_TRUSTED_PROXIES: expected a comma-separated list of CIDR blocks");
+        bad = 1;
+    }
     const char *master = cc_env("CC_MASTER_KEY", NULL);
     if (master != NULL) {
         if (strlen(master) != 64 || cc_hex_decode(master, cfg->master_key, sizeof(cfg->master_key)) != 0) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cc_log.h"
+#include "cc_proxies.h"
 
 typedef struct cc_config {
     char listen_host[64];
@@ -25,8 +26,9 @@ typedef struct cc_config {
     int keys_refresh; /* seconds between signing-key reloads */
     bool has_master_key;
     uint8_t master_key[32];
-    size_t max_json_body;    /* bytes */
-    int login_address_limit; /* failed logins per address per 15 minutes */
+    size_t max_json_body;         /* bytes */
+    int login_address_limit;      /* failed logins per address per 15 minutes */
+    cc_proxies_t trusted_proxies; /* peers whose X-Forwarded-For is believed */
     cc_log_level_t log_level;
 } cc_config_t;
 

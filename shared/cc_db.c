@@ -3,6 +3,7 @@
  */
 #include "cc_db.h"
 
+#include <poll.h>
 #include <string.h>
 
 #include "cc_log.h"
@@ -28,14 +29,34 @@ void cc_dbconn_close(cc_dbconn_t *c)
     c->nprepared = c->cap = 0;
 }
 
+/*
+ * A connection whose server restarted (or dropped it) looks fine until it is
+ * used. An idle connection has nothing to read unless the server said goodbye,
+ * so a readable socket means: read it, and reconnect if that was the end.
+ */
+static bool is_dead_while_idle(PGconn *pg)
+{
+    struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
+    if (PQtransactionStatus(pg) != PQTRANS_IDLE || poll(&pfd, 1, 0) != 1)
+        return false;
+    return !PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK;
+}
+
+PGconn *cc_db_connect(const char *url)
+{
+    const char *keywords[] = {"connect_timeout", "dbname", NULL};
+    const char *values[] = {"5", url, NULL};
+    return PQconnectdbParams(keywords, values, 1); /* settings in url override the default timeout */
+}
+
 int cc_dbconn_ensure(cc_dbconn_t *c)
 {
-    if (c->pg != NULL && PQstatus(c->pg) == CONNECTION_OK)
+    if (c->pg != NULL && PQstatus(c->pg) == CONNECTION_OK && !is_dead_while_idle(c->pg))
         return 0;
     const char *url = c->url;
     cc_dbconn_close(c);
     c->url = url;
-    c->pg = PQconnectdb(url);
+    c->pg = cc_db_connect(url);
     if (PQstatus(c->pg) != CONNECTION_OK) {
         cc_log(CC_LOG_ERROR, "could not connect to the database: %s", PQerrorMessage(c->pg));
         PQfinish(c->pg);
@@ -53,33 +74,10 @@ static bool is_prepared(const cc_dbconn_t *c, const char *name)
     return false;
 }
 
-/*
- * A connection whose server restarted looks fine until it is used. When the
- * first statement outside a transaction finds it dead, nothing ran, so
- * reconnecting and trying once more is safe.
- */
-static bool lost_while_idle(cc_dbconn_t *c, bool was_idle, const PGresult *res)
-{
-    return was_idle && !cc_db_is_ok(res) && PQstatus(c->pg) == CONNECTION_BAD && cc_dbconn_ensure(c) == 0;
-}
-
-static PGresult *exec_once(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params);
-
 PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params)
 {
     if (c->pg == NULL && cc_dbconn_ensure(c) != 0)
         return NULL;
-    bool was_idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
-    PGresult *res = exec_once(c, sql, nparams, params);
-    if (lost_while_idle(c, was_idle, res)) {
-        PQclear(res);
-        res = exec_once(c, sql, nparams, params);
-    }
-    return res;
-}
-
-static PGresult *exec_once(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params)
-{
     if (!is_prepared(c, sql->name)) {
         PGresult *prep = PQprepare(c->pg, sql->name, sql->text, 0, NULL);
         if (!cc_db_is_ok(prep))
@@ -104,12 +102,7 @@ int cc_db_command(cc_dbconn_t *c, const char *command)
 {
     if (c->pg == NULL && cc_dbconn_ensure(c) != 0)
         return -1;
-    bool was_idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
     PGresult *res = PQexec(c->pg, command);
-    if (lost_while_idle(c, was_idle, res)) {
-        PQclear(res);
-        res = PQexec(c->pg, command);
-    }
     int ok = cc_db_is_ok(res);
     if (!ok)
         cc_log(CC_LOG_WARN, "could not run %s: %s", command, PQerrorMessage(c->pg));
@@ -167,13 +160,19 @@ int cc_db_status_for_sqlstate(const char *sqlstate)
     return 503;
 }
 
-json_t *cc_db_problem(const PGresult *res, const char *context)
+void cc_db_problem_log(const PGresult *res, const char *context)
 {
     const char *state = cc_db_sqlstate(res);
     const char *message = res != NULL ? PQresultErrorMessage(res) : "no result (connection lost)";
-    int status = cc_db_status_for_sqlstate(state);
-    cc_log_fields(status >= 500 ? CC_LOG_ERROR : CC_LOG_INFO, "database statement failed",
+    cc_log_fields(cc_db_status_for_sqlstate(state) >= 500 ? CC_LOG_ERROR : CC_LOG_INFO,
+                  "database statement failed",
                   json_pack("{s:s, s:s, s:s}", "context", context, "sqlstate", state, "detail", message));
+}
+
+json_t *cc_db_problem(const PGresult *res, const char *context)
+{
+    int status = cc_db_status_for_sqlstate(cc_db_sqlstate(res));
+    cc_db_problem_log(res, context);
     switch (status) {
     case 409:
         return cc_problem_new(409, "conflict",

@@ -23,10 +23,19 @@ typedef struct cc_dbconn {
     size_t nprepared, cap;
 } cc_dbconn_t;
 
-/* Connects (blocking). Returns 0, or -1 after logging why; c->pg may then be NULL. */
+/*
+ * Opens a connection with a bounded wait (connect_timeout 5 s unless url sets
+ * one): a host that drops packets must not hold a thread for minutes.
+ * Blocking. The caller checks PQstatus and PQfinish()es.
+ */
+PGconn *cc_db_connect(const char *url);
+
+/* Connects (blocking, at most 5 s unless url says otherwise). Returns 0, or -1 after logging why; c->pg may
+ * then be NULL. */
 int cc_dbconn_open(cc_dbconn_t *c, const char *url);
 
-/* Reconnects when the connection is missing or broken. Returns 0 when usable. */
+/* Reconnects when the connection is missing, broken, or was closed by the server while idle. Returns 0 when
+ * usable. */
 int cc_dbconn_ensure(cc_dbconn_t *c);
 
 /* Closes and forgets prepared statements. */
@@ -67,6 +76,9 @@ bool cc_db_is_retryable(const char *sqlstate);
  * -> 503 service_unavailable. Logs the detail; returns a new problem.
  */
 json_t *cc_db_problem(const PGresult *res, const char *context);
+
+/* Logs a failed statement's SQLSTATE and message (what cc_db_problem logs) without building a problem. */
+void cc_db_problem_log(const PGresult *res, const char *context);
 
 /* The HTTP status cc_db_problem uses for a SQLSTATE. */
 int cc_db_status_for_sqlstate(const char *sqlstate);

@@ -65,7 +65,7 @@ static void schedule_reconnect(conn_t *c);
 /* Connects, prepares every statement and enters pipeline mode. Blocking. */
 static PGconn *open_connection(const char *url, const cc_sql_t *const *statements, size_t n)
 {
-    PGconn *pg = PQconnectdb(url);
+    PGconn *pg = cc_db_connect(url);
     if (PQstatus(pg) != CONNECTION_OK) {
         cc_log(CC_LOG_WARN, "could not connect the read pool: %s", PQerrorMessage(pg));
         goto err_finish;
@@ -129,33 +129,44 @@ static void clear_results(conn_t *c)
     c->answer = c->error = NULL;
 }
 
-/* The query is over: call back with the answer, or answer the request with the failure. */
-static void finish(conn_t *c)
+/* Takes the current query off c: answers it with its result or its failure and frees it. */
+static void complete_current(conn_t *c)
 {
     pending_t *p = c->current;
+    PGresult *answer = c->answer, *error = c->error;
     c->current = NULL;
-    c->state = CONN_IDLE;
+    c->answer = c->error = NULL;
     if (cc_request_is_live(p->r)) {
-        if (c->answer != NULL)
-            p->cb(p->r, c->answer, p->data);
+        if (answer != NULL)
+            p->cb(p->r, answer, p->data);
         else
-            cc_respond_problem(p->r, cc_db_problem(c->error, p->sql->name));
+            cc_respond_problem(p->r, cc_db_problem(error, p->sql->name));
     }
-    clear_results(c);
+    PQclear(answer);
+    PQclear(error);
     pending_free(p);
+}
+
+/* The query is over and the connection free for the next one. */
+static void finish(conn_t *c)
+{
+    c->state = CONN_IDLE;
+    complete_current(c);
     dispatch(c->pool);
 }
 
+/* The connection is gone: take it out of service first, so nothing is handed to it, then answer its query. */
 static void broken(conn_t *c, const char *why)
 {
     cc_log(CC_LOG_WARN, "read connection lost: %s", why);
-    if (c->current != NULL) {
-        clear_results(c);
-        finish(c); /* answers 503: no answer, no error result */
-    }
     detach(c);
     c->state = CONN_DOWN;
     schedule_reconnect(c);
+    if (c->current != NULL) {
+        clear_results(c);
+        complete_current(c); /* answers 503: no answer, no error result */
+    }
+    dispatch(c->pool);
 }
 
 static void read_results(conn_t *c)
@@ -209,7 +220,7 @@ static void on_writable(h2o_socket_t *sock, const char *err)
     int rc = err == NULL ? PQflush(c->pg) : -1;
     if (rc == -1)
         broken(c, err != NULL ? err : PQerrorMessage(c->pg));
-    else if (rc == 1)
+    else if (rc == 1 && !h2o_socket_is_writing(sock))
         h2o_socket_notify_write(sock, on_writable);
 }
 

@@ -13,6 +13,7 @@
 
 #include <h2o.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -35,6 +36,7 @@ typedef struct cc_request {
     uint64_t started_ns;
     int refs;
     bool responded;
+    atomic_bool client_gone; /* set on the loop thread when the client goes; read by workers */
 } cc_request_t;
 
 /* Adds / drops a reference (loop thread only). */

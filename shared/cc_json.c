@@ -74,6 +74,14 @@ static bool is_in(const char *const *values, const char *s)
     return false;
 }
 
+static bool is_blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
 static int check_string(const cc_field_t *f, const json_t *v, json_t *problem)
 {
     char msg[160];
@@ -114,6 +122,10 @@ static int check_string(const cc_field_t *f, const json_t *v, json_t *problem)
         break;
     default:
         break;
+    }
+    if (f->type == CC_FIELD_STRING && f->min >= 1 && is_blank(s, len)) {
+        cc_problem_add_error(problem, f->name, "empty", "must not be blank");
+        return 1;
     }
     if ((long long)chars < f->min) {
         snprintf(msg, sizeof(msg), "must be at least %lld characters", f->min);

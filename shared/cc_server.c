@@ -150,6 +150,7 @@ static void on_guard_dispose(void *p)
 {
     guard_t *g = p;
     g->r->req = NULL;
+    atomic_store(&g->r->client_gone, true);
     cc_request_release(g->r);
 }
 
@@ -186,24 +187,20 @@ static void assign_request_id(cc_request_t *r)
     snprintf(r->request_id, sizeof(r->request_id), "%s%08" PRIx64, prefix, ++counter);
 }
 
-/* The peer address; behind a proxy on loopback, the last X-Forwarded-For hop (the one the gateway added). */
+/* The peer address; behind a trusted proxy, the last X-Forwarded-For hop (the one the proxy added). */
 static void assign_remote_addr(cc_request_t *r)
 {
     struct sockaddr_storage ss;
     socklen_t len = r->req->conn->callbacks->get_peername(r->req->conn, (struct sockaddr *)&ss);
-    bool loopback = false;
     strcpy(r->remote_addr, "unknown");
-    if (len > 0 && ss.ss_family == AF_INET) {
-        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-        inet_ntop(AF_INET, &sin->sin_addr, r->remote_addr, sizeof(r->remote_addr));
-        loopback = (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
-    } else if (len > 0 && ss.ss_family == AF_INET6) {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-        inet_ntop(AF_INET6, &sin6->sin6_addr, r->remote_addr, sizeof(r->remote_addr));
-        loopback = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
-    }
+    if (len == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, r->remote_addr, sizeof(r->remote_addr));
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, r->remote_addr, sizeof(r->remote_addr));
     ssize_t i = h2o_find_header(&r->req->headers, H2O_TOKEN_X_FORWARDED_FOR, -1);
-    if (!loopback || i == -1)
+    if (i == -1 || !cc_proxies_contains(&r->thread->server->config.trusted_proxies, (struct sockaddr *)&ss))
         return;
     h2o_iovec_t xff = r->req->headers.entries[i].value;
     const char *last = xff.base;

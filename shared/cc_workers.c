@@ -6,6 +6,8 @@
 #include "cc_workers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@
 #include "cc_server.h"
 
 #define MAX_RETRIES 3
+#define MAX_QUEUED 1024 /* request jobs waiting; beyond, new ones answer 503 at once */
 
 struct cc_workers {
     pthread_mutex_t mutex;
@@ -30,6 +33,8 @@ static cc_workers_t *the_pool; /* one pool per process */
 
 static void run_job(cc_job_t *job, cc_dbconn_t *db)
 {
+    if (job->request != NULL && atomic_load(&job->request->client_gone))
+        return; /* nobody is waiting for the answer: do not spend a transaction or an argon2 on it */
     for (int attempt = 0;; attempt++) {
         if (cc_dbconn_ensure(db) != 0) {
             cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
@@ -108,10 +113,18 @@ static void enqueue(cc_job_t *job)
 {
     cc_workers_t *w = the_pool;
     pthread_mutex_lock(&w->mutex);
-    h2o_linklist_insert(&w->queue, &job->super.link);
-    w->queued++;
-    pthread_cond_signal(&w->cond);
+    bool full = job->request != NULL && w->queued >= MAX_QUEUED;
+    if (!full) {
+        h2o_linklist_insert(&w->queue, &job->super.link);
+        w->queued++;
+        pthread_cond_signal(&w->cond);
+    }
     pthread_mutex_unlock(&w->mutex);
+    if (full) {
+        /* straight to completion, so that the job's own done frees its data and answers */
+        cc_job_fail(job, 503, "service_unavailable", "the service is overloaded; try again");
+        h2o_multithread_send_message(&job->thread->job_receiver, &job->super);
+    }
 }
 
 static cc_job_t *job_new(cc_thread_t *thread, cc_job_run_fn run, cc_job_done_fn done, void *data)

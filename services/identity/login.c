@@ -56,20 +56,65 @@ static void record_address_failure(cc_dbconn_t *db, const login_input_t *in)
     PQclear(cc_db_exec(db, &sql_throttle_record, 1, params));
 }
 
-/* Counts a failed attempt against the user and logs it, in one transaction. */
-static void record_user_failure(cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
-                                const char *user_id)
+/*
+ * Records the outcome of a verified attempt and answers it. The user's row is
+ * locked and the lock re-checked first, so parallel guesses are counted one
+ * after another: once the fifth failure locks the account, every attempt
+ * still in flight answers 429 too, whatever its password, and none clears the
+ * lock. A disabled account counts its failures like any other.
+ */
+static int record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
+                          const char *user_id, const char *role, const char *client_id, bool success)
 {
-    if (cc_db_begin(db, tenant_id) != 0)
-        return;
     const char *params[] = {tenant_id, user_id};
-    PQclear(cc_db_exec(db, &sql_login_failed, 2, params));
-    cc_event_t ev = {user_id,        NULL, "auth.login_failed", "user", user_id, in->remote_addr,
-                     in->request_id, NULL};
-    if (cc_event_append(db, &ev) == 0)
-        cc_db_commit(db);
-    else
+    if (cc_db_begin(db, tenant_id) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        return CC_JOB_DONE;
+    }
+    PGresult *res = cc_db_exec(db, &sql_user_lock_for_login, 2, params);
+    if (!cc_db_is_ok(res) || PQntuples(res) != 1) {
+        int retry = cc_db_is_retryable(cc_db_sqlstate(res));
+        if (!retry)
+            cc_job_answer(job, 503, cc_db_problem(res, "login lock"));
+        PQclear(res);
+        return retry ? CC_JOB_RETRY : CC_JOB_DONE;
+    }
+    int locked_seconds = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (locked_seconds > 0) {
         cc_db_rollback(db);
+        if (!success)
+            record_address_failure(db, in);
+        too_many(job, "account_locked", "the account is locked after repeated failed logins; try again later",
+                 locked_seconds);
+        return CC_JOB_DONE;
+    }
+    res = cc_db_exec(db, success ? &sql_login_succeeded : &sql_login_failed, 2, params);
+    bool ok = cc_db_is_ok(res);
+    if (!ok && cc_db_is_retryable(cc_db_sqlstate(res))) {
+        PQclear(res);
+        return CC_JOB_RETRY;
+    }
+    if (!ok)
+        cc_job_answer(job, 503, cc_db_problem(res, "login outcome"));
+    PQclear(res);
+    cc_event_t ev = {user_id,        role,    success ? "auth.login" : "auth.login_failed",
+                     "user",         user_id, in->remote_addr,
+                     in->request_id, NULL};
+    if (ok && cc_event_append(db, &ev) != 0) {
+        ok = false;
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+    }
+    if (ok && success) {
+        issue_token_pair(job, db, tenant_id, user_id, role, client_id, NULL); /* commits */
+    } else if (ok) {
+        if (cc_db_commit(db) != 0)
+            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        else
+            invalid_credentials(job);
+        record_address_failure(db, in);
+    }
+    return CC_JOB_DONE;
 }
 
 static int login_run(cc_job_t *job, cc_dbconn_t *db)
@@ -117,46 +162,22 @@ static int login_run(cc_job_t *job, cc_dbconn_t *db)
         return CC_JOB_DONE;
     }
 
-    bool verified = false;
-    if (found)
-        verified = passwords_verify(PQgetvalue(user, 0, 1), in->password) == 0;
-    else
+    if (!found) {
         passwords_burn(in->password);
-
-    if (!found || !verified || PQgetvalue(user, 0, 4)[0] == 't') {
         record_address_failure(db, in);
-        if (found && !verified)
-            record_user_failure(db, in, tenant_id, PQgetvalue(user, 0, 0));
         invalid_credentials(job);
         PQclear(user);
         return CC_JOB_DONE;
     }
-
-    const char *user_id = PQgetvalue(user, 0, 0), *role = PQgetvalue(user, 0, 2);
-    const char *client_id = PQgetisnull(user, 0, 3) ? NULL : PQgetvalue(user, 0, 3);
-    const char *params[] = {tenant_id, user_id};
-    cc_event_t ev = {user_id, role, "auth.login", "user", user_id, in->remote_addr, in->request_id, NULL};
-    int rc = CC_JOB_DONE;
-    if (cc_db_begin(db, tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        goto out;
-    }
-    PGresult *res = cc_db_exec(db, &sql_login_succeeded, 2, params);
-    bool ok = cc_db_is_ok(res);
-    if (!ok && cc_db_is_retryable(cc_db_sqlstate(res)))
-        rc = CC_JOB_RETRY;
-    else if (!ok)
-        cc_job_answer(job, 503, cc_db_problem(res, "login reset"));
-    PQclear(res);
-    if (ok && cc_event_append(db, &ev) != 0) {
-        ok = false;
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    if (ok)
-        issue_token_pair(job, db, tenant_id, user_id, role, client_id, NULL);
-out:
+    bool verified = passwords_verify(PQgetvalue(user, 0, 1), in->password) == 0;
+    bool disabled = PQgetvalue(user, 0, 4)[0] == 't';
+    char user_id[37], role[24], client_id[37];
+    snprintf(user_id, sizeof(user_id), "%s", PQgetvalue(user, 0, 0));
+    snprintf(role, sizeof(role), "%s", PQgetvalue(user, 0, 2));
+    snprintf(client_id, sizeof(client_id), "%s", PQgetisnull(user, 0, 3) ? "" : PQgetvalue(user, 0, 3));
     PQclear(user);
-    return rc;
+    return record_outcome(job, db, in, tenant_id, user_id, role, client_id[0] != '\0' ? client_id : NULL,
+                          verified && !disabled);
 }
 
 static void login_done(cc_job_t *job)

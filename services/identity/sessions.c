@@ -28,17 +28,39 @@ static void invalid_refresh(cc_job_t *job)
     cc_job_fail(job, 401, "invalid_refresh_token", "the refresh token is not valid");
 }
 
-static void revoke_family(cc_dbconn_t *db, const session_input_t *in, const char *tenant_id,
-                          const char *family_id, const char *user_id, const char *action)
+/* Runs a statement expected to succeed; returns 0, or -1 after logging. */
+static int exec_ok(cc_dbconn_t *db, const cc_sql_t *sql, int n, const char *const *params, PGresult **out)
 {
+    PGresult *res = cc_db_exec(db, sql, n, params);
+    int ok = cc_db_is_ok(res);
+    if (!ok)
+        cc_db_problem_log(res, sql->name);
+    if (out != NULL && ok)
+        *out = res;
+    else
+        PQclear(res);
+    return ok ? 0 : -1;
+}
+
+/* Revokes every token of the family, logs it, and commits. Returns 0, or -1 (nothing was revoked). */
+static int revoke_family(cc_dbconn_t *db, const session_input_t *in, const char *tenant_id,
+                         const char *family_id, const char *user_id, const char *action)
+{
+    const char *family[] = {family_id};
     const char *params[] = {tenant_id, family_id};
-    PGresult *res = cc_db_exec(db, &sql_refresh_revoke_family, 2, params);
-    PQclear(res);
+    if (exec_ok(db, &sql_refresh_family_lock, 1, family, NULL) != 0 ||
+        exec_ok(db, &sql_refresh_revoke_family, 2, params, NULL) != 0)
+        return -1;
     json_t *detail = json_pack("{s:s}", "family_id", family_id);
     cc_event_t ev = {user_id, NULL, action, "user", user_id, in->remote_addr, in->request_id, detail};
-    if (cc_event_append(db, &ev) == 0)
-        cc_db_commit(db);
+    int rc = cc_event_append(db, &ev) == 0 && cc_db_commit(db) == 0 ? 0 : -1;
     json_decref(detail);
+    return rc;
+}
+
+static void unavailable(cc_job_t *job)
+{
+    cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
 }
 
 static int refresh_run(cc_job_t *job, cc_dbconn_t *db)
@@ -50,7 +72,7 @@ static int refresh_run(cc_job_t *job, cc_dbconn_t *db)
         return CC_JOB_DONE;
     }
     if (cc_db_begin(db, tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        unavailable(job);
         return CC_JOB_DONE;
     }
     const char *params[] = {tenant_id, hash};
@@ -63,20 +85,37 @@ static int refresh_run(cc_job_t *job, cc_dbconn_t *db)
         return retry ? CC_JOB_RETRY : CC_JOB_DONE;
     }
     if (PQntuples(res) == 1) {
-        const char *client_id = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
-        issue_token_pair(job, db, tenant_id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2), client_id,
-                         PQgetvalue(res, 0, 1));
+        /* A family revoked meanwhile (reuse elsewhere, logout) issues nothing more. */
+        const char *family[] = {PQgetvalue(res, 0, 1)};
+        const char *family_params[] = {tenant_id, PQgetvalue(res, 0, 1)};
+        PGresult *revoked = NULL;
+        if (exec_ok(db, &sql_refresh_family_lock, 1, family, NULL) != 0 ||
+            exec_ok(db, &sql_refresh_family_revoked, 2, family_params, &revoked) != 0) {
+            unavailable(job);
+        } else if (PQgetvalue(revoked, 0, 0)[0] == 't') {
+            invalid_refresh(job);
+        } else {
+            const char *client_id = PQgetisnull(res, 0, 3) ? NULL : PQgetvalue(res, 0, 3);
+            issue_token_pair(job, db, tenant_id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 2), client_id,
+                             PQgetvalue(res, 0, 1));
+        }
+        PQclear(revoked);
         PQclear(res);
         return CC_JOB_DONE;
     }
     PQclear(res);
 
     /* Not live: unknown, expired, revoked, of a disabled user, or already rotated (a replay) */
-    res = cc_db_exec(db, &sql_refresh_lookup, 2, params);
-    if (cc_db_is_ok(res) && PQntuples(res) == 1 && PQgetvalue(res, 0, 2)[0] == 't') {
-        revoke_family(db, in, tenant_id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), "auth.refresh_reused");
-        cc_job_fail(job, 401, "refresh_token_reused",
-                    "the refresh token was already used; every session of its family is revoked");
+    res = NULL;
+    if (exec_ok(db, &sql_refresh_lookup, 2, params, &res) != 0) {
+        unavailable(job);
+    } else if (PQntuples(res) == 1 && PQgetvalue(res, 0, 2)[0] == 't') {
+        if (revoke_family(db, in, tenant_id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+                          "auth.refresh_reused") != 0)
+            unavailable(job);
+        else
+            cc_job_fail(job, 401, "refresh_token_reused",
+                        "the refresh token was already used; every session of its family is revoked");
     } else {
         invalid_refresh(job);
     }
@@ -92,13 +131,16 @@ static int logout_run(cc_job_t *job, cc_dbconn_t *db)
     if (refresh_token_parse(in->token, tenant_id, hash) != 0)
         return CC_JOB_DONE; /* logging out of nothing succeeds: no oracle for token validity */
     if (cc_db_begin(db, tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        unavailable(job);
         return CC_JOB_DONE;
     }
     const char *params[] = {tenant_id, hash};
-    PGresult *res = cc_db_exec(db, &sql_refresh_lookup, 2, params);
-    if (cc_db_is_ok(res) && PQntuples(res) == 1)
-        revoke_family(db, in, tenant_id, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), "auth.logout");
+    PGresult *res = NULL;
+    if (exec_ok(db, &sql_refresh_lookup, 2, params, &res) != 0)
+        unavailable(job);
+    else if (PQntuples(res) == 1 && revoke_family(db, in, tenant_id, PQgetvalue(res, 0, 0),
+                                                  PQgetvalue(res, 0, 1), "auth.logout") != 0)
+        unavailable(job);
     PQclear(res);
     return CC_JOB_DONE;
 }

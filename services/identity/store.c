@@ -32,6 +32,10 @@ const cc_sql_t sql_login_failed = {
     "                      THEN now() + interval '15 minutes' ELSE locked_until END "
     "WHERE tenant_id = $1 AND id = $2 RETURNING failed_login_count, locked_until IS NOT NULL"};
 
+const cc_sql_t sql_user_lock_for_login = {
+    "identity_user_lock_for_login", "SELECT GREATEST(0, ceil(extract(epoch FROM locked_until - now())))::int "
+                                    "FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+
 const cc_sql_t sql_login_succeeded = {
     "identity_login_succeeded",
     "UPDATE users SET failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL "
@@ -68,6 +72,19 @@ const cc_sql_t sql_refresh_rotate = {
 const cc_sql_t sql_refresh_lookup = {"identity_refresh_lookup",
                                      "SELECT family_id, user_id, used_at IS NOT NULL AS rotated "
                                      "FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2::bytea"};
+
+/*
+ * Rotation and revocation of one family take this lock first, each in a
+ * statement of its own (so the statements after it see what the other
+ * committed): a revocation cannot miss a token a concurrent rotation issues.
+ */
+const cc_sql_t sql_refresh_family_lock = {"identity_refresh_family_lock",
+                                          "SELECT pg_advisory_xact_lock(7403002, hashtext($1::text))"};
+
+const cc_sql_t sql_refresh_family_revoked = {
+    "identity_refresh_family_revoked",
+    "SELECT EXISTS (SELECT 1 FROM refresh_tokens "
+    "               WHERE tenant_id = $1 AND family_id = $2 AND revoked_at IS NOT NULL)"};
 
 const cc_sql_t sql_refresh_revoke_family = {"identity_refresh_revoke_family",
                                             "UPDATE refresh_tokens SET revoked_at = now() "

@@ -375,13 +375,15 @@ out:
     return rc;
 }
 
-/* Parses If-Match: "N" or W/"N". Returns N, -1 when absent, -2 when malformed. */
+/*
+ * Parses If-Match. Returns the version of a single strong tag "N", -1 when
+ * absent or "*" (any current version), -2 otherwise: a weak tag never matches
+ * (If-Match compares strongly), and a list is not a version this API issued.
+ */
 static long long parse_if_match(const char *v)
 {
-    if (v == NULL)
+    if (v == NULL || strcmp(v, "*") == 0)
         return -1;
-    if (strncmp(v, "W/", 2) == 0)
-        v += 2;
     char *end;
     if (v[0] != '"')
         return -2;

@@ -58,6 +58,7 @@ START_TEST(each_failure_names_its_field)
     ck_assert_str_eq(first_error("{\"name\":\"Ann\",\"extra\":1}", &n), "extra:unknown_field");
     ck_assert_str_eq(first_error("{\"name\":5}", &n), "name:wrong_type");
     ck_assert_str_eq(first_error("{\"name\":\"\"}", &n), "name:empty");
+    ck_assert_str_eq(first_error("{\"name\":\"  \\t \"}", &n), "name:empty");
     ck_assert_str_eq(first_error("{\"name\":\"abcdef\"}", &n), "name:too_long");
     ck_assert_str_eq(first_error("{\"name\":null}", &n), "name:null");
     ck_assert_str_eq(first_error("{\"name\":\"A\",\"email\":\"no-at-sign\"}", &n), "email:invalid_email");
