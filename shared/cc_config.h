@@ -17,6 +17,7 @@ typedef struct cc_config {
     int listen_port;
     int threads;              /* event-loop threads */
     int workers;              /* worker-pool threads (blocking work, transactions) */
+    int worker_nice;          /* nice value of the worker threads, so CPU-heavy jobs yield to the loops */
     int db_pool;              /* async read connections per loop thread */
     const char *app_db_url;   /* CC_APP_DATABASE_URL (services) */
     const char *owner_db_url; /* DATABASE_URL (migrations, CLI) */

@@ -395,7 +395,7 @@ int cc_service_main(const cc_service_t *service)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    s->workers = cc_workers_start(s->config.workers, s->config.app_db_url);
+    s->workers = cc_workers_start(s->config.workers, s->config.app_db_url, s->config.worker_nice);
     pthread_t keys_thread;
     pthread_create(&keys_thread, NULL, keys_main, s);
 

@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cc_log.h"
 #include "cc_mem.h"
@@ -26,6 +29,7 @@ struct cc_workers {
     int queued, busy, total;
     int stopping;
     const char *url;
+    int nice;
     pthread_t *threads;
 };
 
@@ -56,6 +60,13 @@ static void run_job(cc_job_t *job, cc_dbconn_t *db)
 static void *worker_main(void *arg)
 {
     cc_workers_t *w = arg;
+    /*
+     * Workers do the CPU-heavy work (argon2 takes ~0.2 s of a core): below the
+     * event loops' priority, a burst of logins cannot starve the requests that
+     * only wait on a quick read. Linux applies nice per thread.
+     */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice) != 0)
+        cc_log(CC_LOG_WARN, "could not lower the worker threads' priority");
     cc_dbconn_t db;
     cc_dbconn_open(&db, w->url); /* failure is retried per job */
     pthread_mutex_lock(&w->mutex);
@@ -81,9 +92,10 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-cc_workers_t *cc_workers_start(int n, const char *url)
+cc_workers_t *cc_workers_start(int n, const char *url, int nice)
 {
     cc_workers_t *w = cc_calloc(1, sizeof(*w));
+    w->nice = nice;
     pthread_mutex_init(&w->mutex, NULL);
     pthread_cond_init(&w->cond, NULL);
     h2o_linklist_init_anchor(&w->queue);

@@ -44,8 +44,8 @@ struct cc_job {
     } headers[CC_JOB_MAX_HEADERS];
 };
 
-/* Starts n worker threads connecting to url. */
-cc_workers_t *cc_workers_start(int n, const char *url);
+/* Starts n worker threads connecting to url, at the given nice value (0 = the loops' priority). */
+cc_workers_t *cc_workers_start(int n, const char *url, int nice);
 
 /* Stops the workers after the queued jobs (used at shutdown). */
 void cc_workers_stop(cc_workers_t *w);

@@ -18,7 +18,8 @@ int main(void)
         .nread_statements = identity_nread_statements,
         .signs_tokens = true,
     };
+    /* One core is always left to the event loops: argon2 may use the others. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    passwords_init(cores > 0 ? (int)cores : 1);
+    passwords_init(cores > 1 ? (int)cores - 1 : 1);
     return cc_service_main(&service);
 }
