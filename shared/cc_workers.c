@@ -199,12 +199,18 @@ void cc_job_respond(cc_job_t *job)
         cc_respond_json(r, job->status, body);
 }
 
-static void job_free(cc_job_t *job)
+void cc_job_clear_headers(cc_job_t *job)
 {
     for (size_t i = 0; i < job->nheaders; i++) {
         free(job->headers[i].name);
         free(job->headers[i].value);
     }
+    job->nheaders = 0;
+}
+
+static void job_free(cc_job_t *job)
+{
+    cc_job_clear_headers(job);
     json_decref(job->body);
     if (job->request != NULL)
         cc_request_release(job->request);

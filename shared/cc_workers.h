@@ -68,6 +68,9 @@ void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail
 /* Adds a response header (copied) to the answer. */
 void cc_job_header(cc_job_t *job, const char *name, const char *value);
 
+/* Drops the response headers set so far (e.g. when a late failure replaces the answer). */
+void cc_job_clear_headers(cc_job_t *job);
+
 /* Sends the job's answer to its request if the client is still there (what the default done does). */
 void cc_job_respond(cc_job_t *job);
 

@@ -10,6 +10,7 @@
 
 #include "cc_crypto.h"
 #include "cc_events.h"
+#include "cc_idempotency.h"
 #include "cc_mem.h"
 #include "cc_password.h"
 #include "cc_problem.h"
@@ -172,6 +173,7 @@ typedef struct user_write {
     char remote_addr[64], request_id[65];
     json_t *body;
     long long if_match; /* -1: none */
+    cc_idempotency_t idem;
 } user_write_t;
 
 static user_write_t *user_write_new(cc_request_t *r, json_t *body)
@@ -217,7 +219,8 @@ static int fail_statement(cc_job_t *job, PGresult *res, const char *context)
     return CC_JOB_DONE;
 }
 
-/* Appends the event and commits; answers with the user (and its ETag) on success. */
+/* Appends the event, sets the answer (the user and its ETag), stores it under the Idempotency-Key, commits.
+ */
 static int finish_write(cc_job_t *job, cc_dbconn_t *db, user_write_t *w, json_t *user, int status,
                         const char *action, json_t *detail)
 {
@@ -226,7 +229,7 @@ static int finish_write(cc_job_t *job, cc_dbconn_t *db, user_write_t *w, json_t 
                      user_id,     w->remote_addr, w->request_id, detail};
     int appended = cc_event_append(db, &ev);
     json_decref(detail);
-    if (appended != 0 || cc_db_commit(db) != 0) {
+    if (appended != 0) {
         json_decref(user);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
@@ -239,24 +242,32 @@ static int finish_write(cc_job_t *job, cc_dbconn_t *db, user_write_t *w, json_t 
         cc_job_header(job, "location", location);
     }
     cc_job_answer(job, status, user);
+    if (cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 || cc_db_commit(db) != 0) {
+        cc_job_clear_headers(job);
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+    }
     return CC_JOB_DONE;
 }
 
 static int create_run(cc_job_t *job, cc_dbconn_t *db)
 {
     user_write_t *w = job->data;
-    char *hash = passwords_hash(cc_json_str(w->body, "password"));
+    char *hash = NULL;
+    int rc = CC_JOB_DONE;
+    if (cc_db_begin(db, w->tenant_id) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        goto out;
+    }
+    /* A replayed key answers before any argon2 is spent. */
+    if (cc_idempotency_claim(job, db, &w->idem, w->tenant_id, w->actor_id) != 0)
+        goto out;
+    hash = passwords_hash(cc_json_str(w->body, "password"));
     const char *params[] = {w->tenant_id,
                             cc_json_str(w->body, "email"),
                             cc_json_str(w->body, "name"),
                             cc_json_str(w->body, "role"),
                             cc_json_str(w->body, "client_id"),
                             hash};
-    int rc = CC_JOB_DONE;
-    if (cc_db_begin(db, w->tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        goto out;
-    }
     PGresult *res = cc_db_exec(db, &sql_user_insert, 6, params);
     if (!cc_db_is_ok(res)) {
         rc = fail_statement(job, res, "user insert");
@@ -289,6 +300,9 @@ static int check_client_binding(json_t *problem, const char *role, bool has_clie
 
 void users_create_handle(cc_request_t *r)
 {
+    cc_idempotency_t idem;
+    if (cc_idempotency_read_or_respond(r, &idem) != 0)
+        return;
     json_t *body = cc_read_json_or_respond(r, create_fields, NFIELDS(create_fields));
     if (body == NULL)
         return;
@@ -300,7 +314,9 @@ void users_create_handle(cc_request_t *r)
         return;
     }
     json_decref(problem);
-    cc_job_submit(r, create_run, user_write_done, user_write_new(r, body));
+    user_write_t *w = user_write_new(r, body);
+    w->idem = idem;
+    cc_job_submit(r, create_run, user_write_done, w);
 }
 
 /* ---- PATCH /v1/users/{id} ---- */
