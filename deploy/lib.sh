@@ -30,6 +30,7 @@ CC_APT_PACKAGES=(
 # 127.0.0.1:<default port>, which the renderer rewrites to the port actually used.
 CC_SERVICES=(
     "identity 8101"
+    "scheduling 8102"
 )
 CC_GATEWAY_DEFAULT_PORT=8080
 

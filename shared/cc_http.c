@@ -93,7 +93,7 @@ void cc_respond_json(cc_request_t *r, int status, json_t *body)
         send_response(r, status, NULL, "", 0);
         return;
     }
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
     json_decref(body);
     send_response(r, status, "application/json", text, strlen(text));
     free(text);
@@ -171,6 +171,17 @@ json_t *cc_read_json_or_respond(cc_request_t *r, const cc_field_t *fields, size_
     }
     json_decref(problem);
     return body;
+}
+
+static void on_held_json_dispose(void *p)
+{
+    json_decref(*(json_t **)p);
+}
+
+void cc_request_hold_json(cc_request_t *r, json_t *json)
+{
+    json_t **slot = h2o_mem_alloc_shared(&r->req->pool, sizeof(*slot), on_held_json_dispose);
+    *slot = json;
 }
 
 const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name)

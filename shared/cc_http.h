@@ -69,6 +69,10 @@ void cc_respond_text(cc_request_t *r, int status, const char *content_type, cons
  */
 json_t *cc_read_json_or_respond(cc_request_t *r, const cc_field_t *fields, size_t nfields);
 
+/* Keeps json (a reference is stolen) alive until the request ends: for borrowed strings an async step still
+ * reads. */
+void cc_request_hold_json(cc_request_t *r, json_t *json);
+
 /* Returns the path parameter `name` as a NUL-terminated pool string; answers 400 and returns NULL when it is
  * not a UUID. */
 const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name);

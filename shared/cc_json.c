@@ -171,6 +171,15 @@ static int check_value(const cc_field_t *f, const json_t *v, json_t *problem)
             return 1;
         }
         return 0;
+    case CC_FIELD_NUMBER:
+        if (!json_is_number(v))
+            break;
+        if (json_number_value(v) < (double)f->min || (f->max != 0 && json_number_value(v) > (double)f->max)) {
+            snprintf(msg, sizeof(msg), "must be between %lld and %lld", f->min, f->max);
+            cc_problem_add_error(problem, f->name, "out_of_range", msg);
+            return 1;
+        }
+        return 0;
     case CC_FIELD_OBJECT:
         if (!json_is_object(v))
             break;
@@ -180,8 +189,9 @@ static int check_value(const cc_field_t *f, const json_t *v, json_t *problem)
             break;
         return 0;
     }
-    static const char *const type_names[] = {"a string",   "a string", "a string",  "a string", "a boolean",
-                                             "an integer", "a string", "an object", "an array"};
+    /* indexed by cc_field_type_t */
+    static const char *const type_names[] = {"a string",   "a string", "a string", "a string",  "a boolean",
+                                             "an integer", "a number", "a string", "an object", "an array"};
     snprintf(msg, sizeof(msg), "must be %s", type_names[f->type]);
     cc_problem_add_error(problem, f->name, "wrong_type", msg);
     return 1;
@@ -213,4 +223,23 @@ size_t cc_json_validate(const json_t *body, const cc_field_t *fields, size_t nfi
         }
     }
     return errors;
+}
+
+size_t cc_json_validate_at(const json_t *body, const char *path, const cc_field_t *fields, size_t nfields,
+                           json_t *problem)
+{
+    json_t *scratch = json_object();
+    size_t n = cc_json_validate(body, fields, nfields, scratch);
+    json_t *errors = json_object_get(scratch, "errors"), *e;
+    size_t i;
+    json_array_foreach(errors, i, e)
+    {
+        const char *field = json_string_value(json_object_get(e, "field"));
+        char name[256];
+        snprintf(name, sizeof(name), field[0] != '\0' ? "%s.%s" : "%s%s", path, field);
+        cc_problem_add_error(problem, name, json_string_value(json_object_get(e, "code")),
+                             json_string_value(json_object_get(e, "message")));
+    }
+    json_decref(scratch);
+    return n;
 }

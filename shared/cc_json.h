@@ -18,6 +18,7 @@ typedef enum {
     CC_FIELD_DATE, /* YYYY-MM-DD, a real calendar date */
     CC_FIELD_BOOL,
     CC_FIELD_INT,
+    CC_FIELD_NUMBER, /* integer or real, within [min, max] (max 0 = none) */
     CC_FIELD_ENUM,
     CC_FIELD_OBJECT,
     CC_FIELD_ARRAY,
@@ -41,6 +42,13 @@ typedef struct cc_field {
  * errors added (0 = valid).
  */
 size_t cc_json_validate(const json_t *body, const cc_field_t *fields, size_t nfields, json_t *problem);
+
+/*
+ * As cc_json_validate for a nested object: errors name the field under path,
+ * e.g. path "adjustments[1]" and field "reason" give "adjustments[1].reason".
+ */
+size_t cc_json_validate_at(const json_t *body, const char *path, const cc_field_t *fields, size_t nfields,
+                           json_t *problem);
 
 /* Returns the string member key of obj, or NULL when absent, null or not a string. */
 const char *cc_json_str(const json_t *obj, const char *key);

@@ -367,13 +367,13 @@ int audit_time_compute(const audit_time_input_t *in, const audit_time_settings_t
     /* Integrated audit (IAF MD 11): at most 20 %. */
     double integration = in->integration_reduction_percent;
     if (!isfinite(integration) || integration < 0)
-        return refuse(err, AUDIT_TIME_ERR_INVALID, "integrated_standards",
+        return refuse(err, AUDIT_TIME_ERR_INVALID, "integration_reduction_percent",
                       "the integrated-audit reduction must be a percentage of at least 0");
     if (integration > 0 && in->n_integrated_standards == 0)
-        return refuse(err, AUDIT_TIME_ERR_INVALID, "integrated_standards",
+        return refuse(err, AUDIT_TIME_ERR_INVALID, "integration_reduction_percent",
                       "an integrated-audit reduction needs at least one integrated standard");
     if (integration > AUDIT_TIME_INTEGRATION_CAP_PERCENT + EPS)
-        return refuse(err, AUDIT_TIME_ERR_INTEGRATION_CAP, "integrated_standards",
+        return refuse(err, AUDIT_TIME_ERR_INTEGRATION_CAP, "integration_reduction_percent",
                       "the integrated-audit reduction (IAF MD 11) is %g %%; it is capped at %g %%",
                       integration, AUDIT_TIME_INTEGRATION_CAP_PERCENT);
 
@@ -391,7 +391,7 @@ int audit_time_compute(const audit_time_input_t *in, const audit_time_settings_t
     double max_site = 0;
     for (size_t i = 0; i < in->n_site_reductions; i++) {
         const audit_time_site_reduction_t *s = &in->site_reductions[i];
-        snprintf(field, sizeof(field), "sites[%zu]", i);
+        snprintf(field, sizeof(field), "site_reductions[%zu]", i);
         if (!isfinite(s->percent) || s->percent < 0 || s->percent > 100)
             return refuse(err, AUDIT_TIME_ERR_INVALID, field,
                           "a site reduction must be between 0 and 100 %%");

@@ -410,12 +410,12 @@ START_TEST(integration_cap_at_and_beyond_20)
     ck_assert_double_eq(r.initial_days, 15); /* 15.2 */
 
     in.integration_reduction_percent = 20.5;
-    expect_error(&in, NULL, AUDIT_TIME_ERR_INTEGRATION_CAP, "integrated_standards");
+    expect_error(&in, NULL, AUDIT_TIME_ERR_INTEGRATION_CAP, "integration_reduction_percent");
     ck_assert_str_eq(audit_time_error_code(AUDIT_TIME_ERR_INTEGRATION_CAP), "integration_cap_exceeded");
     ck_assert_int_eq(audit_time_error_status(AUDIT_TIME_ERR_INTEGRATION_CAP), 422);
 
     in.integration_reduction_percent = -1;
-    expect_error(&in, NULL, AUDIT_TIME_ERR_INVALID, "integrated_standards");
+    expect_error(&in, NULL, AUDIT_TIME_ERR_INVALID, "integration_reduction_percent");
 
     /* both caps at once: 19 * 0.7 * 0.8 = 10.64 */
     audit_time_adjustment_t a = {-30, "mature"};
@@ -426,7 +426,7 @@ START_TEST(integration_cap_at_and_beyond_20)
     /* a reduction without an integrated standard */
     audit_time_input_t single = input_for(AUDIT_TIME_ISO27001_2022, 100, NULL);
     single.integration_reduction_percent = 10;
-    expect_error(&single, NULL, AUDIT_TIME_ERR_INVALID, "integrated_standards");
+    expect_error(&single, NULL, AUDIT_TIME_ERR_INVALID, "integration_reduction_percent");
 }
 END_TEST
 
@@ -464,7 +464,7 @@ START_TEST(site_cap_at_and_beyond_50)
     audit_time_result_t r = compute_ok(&in, NULL);
     ck_assert_double_eq(r.max_site_reduction_percent, 50);
     s[0].percent = 50.5;
-    expect_error(&in, NULL, AUDIT_TIME_ERR_SITE_CAP, "sites[0]");
+    expect_error(&in, NULL, AUDIT_TIME_ERR_SITE_CAP, "site_reductions[0]");
     ck_assert_str_eq(audit_time_error_code(AUDIT_TIME_ERR_SITE_CAP), "site_cap_exceeded");
     ck_assert_int_eq(audit_time_error_status(AUDIT_TIME_ERR_SITE_CAP), 422);
 
@@ -475,7 +475,7 @@ START_TEST(site_cap_at_and_beyond_50)
     r = compute_ok(&in, NULL);
     ck_assert(fabs(r.max_site_reduction_percent - 50) < 1e-9);
     s[0].percent = 37.6;
-    expect_error(&in, NULL, AUDIT_TIME_ERR_SITE_CAP, "sites[0]");
+    expect_error(&in, NULL, AUDIT_TIME_ERR_SITE_CAP, "site_reductions[0]");
 
     /* with the integration reduction too: 1 - 0.7 * 0.8 = 44 % before any site reduction */
     const char *integrated[] = {AUDIT_TIME_ISO9001_2015};
@@ -485,11 +485,11 @@ START_TEST(site_cap_at_and_beyond_50)
     s[0].percent = 10, s[1].percent = 0; /* 1 - 0.56 * 0.9 = 49.6 % */
     compute_ok(&in, NULL);
     s[1].percent = 11; /* 1 - 0.56 * 0.89 = 50.16 % */
-    expect_error(&in, NULL, AUDIT_TIME_ERR_SITE_CAP, "sites[1]");
+    expect_error(&in, NULL, AUDIT_TIME_ERR_SITE_CAP, "site_reductions[1]");
 
     /* malformed */
     s[1].percent = -1;
-    expect_error(&in, NULL, AUDIT_TIME_ERR_INVALID, "sites[1]");
+    expect_error(&in, NULL, AUDIT_TIME_ERR_INVALID, "site_reductions[1]");
     in.sites = 1; /* two reductions, one site */
     expect_error(&in, NULL, AUDIT_TIME_ERR_INVALID, "sites");
 }

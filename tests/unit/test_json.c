@@ -72,6 +72,31 @@ START_TEST(each_failure_names_its_field)
 }
 END_TEST
 
+START_TEST(nested_objects_name_their_path)
+{
+    static const cc_field_t item[] = {{"percent", CC_FIELD_NUMBER, CC_FIELD_REQUIRED, -100, 100, NULL},
+                                      {"reason", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 10, NULL}};
+    json_t *body = json_loads("{\"percent\":-150.5,\"x\":1}", 0, NULL);
+    json_t *problem = cc_problem_new(400, "validation_failed", NULL);
+    ck_assert_uint_eq(cc_json_validate_at(body, "adjustments[2]", item, 2, problem), 3);
+    json_t *errors = json_object_get(problem, "errors");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 0), "field")),
+                     "adjustments[2].percent");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 0), "code")), "out_of_range");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 1), "field")),
+                     "adjustments[2].x");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 2), "field")),
+                     "adjustments[2].reason");
+    json_decref(problem);
+    json_decref(body);
+    body = json_loads("{\"percent\":12.5,\"reason\":\"ok\"}", 0, NULL);
+    problem = cc_problem_new(400, "validation_failed", NULL);
+    ck_assert_uint_eq(cc_json_validate_at(body, "adjustments[0]", item, 2, problem), 0);
+    json_decref(problem);
+    json_decref(body);
+}
+END_TEST
+
 START_TEST(all_errors_are_reported_at_once)
 {
     size_t n;
@@ -120,6 +145,7 @@ int main(void)
     tcase_add_test(tc, valid_body);
     tcase_add_test(tc, each_failure_names_its_field);
     tcase_add_test(tc, all_errors_are_reported_at_once);
+    tcase_add_test(tc, nested_objects_name_their_path);
     tcase_add_test(tc, lengths_count_characters_not_bytes);
     tcase_add_test(tc, dates);
     tcase_add_test(tc, emails);
