@@ -255,3 +255,40 @@ int cc_query_limit_or_respond(cc_request_t *r)
     }
     return (int)limit;
 }
+
+int cc_query_cursor_or_respond(cc_request_t *r, char after[37])
+{
+    char cursor[128];
+    after[0] = '\0';
+    int n = cc_query_param(r, "cursor", cursor, sizeof(cursor));
+    if (n == -1)
+        return 0;
+    uint8_t *decoded = NULL;
+    size_t len = 0;
+    bool ok = n >= 0 && cc_base64url_decode(cursor, (size_t)n, &decoded, &len) == 0 &&
+              cc_is_uuid((char *)decoded, len);
+    if (ok) {
+        memcpy(after, decoded, 36);
+        after[36] = '\0';
+    }
+    free(decoded);
+    if (!ok) {
+        json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
+        cc_problem_add_error(problem, "cursor", "invalid_cursor", "is not a cursor this API returned");
+        cc_respond_problem(r, problem);
+        return -1;
+    }
+    return 0;
+}
+
+long long cc_if_match(cc_request_t *r)
+{
+    const char *v = cc_request_header(r, "if-match");
+    if (v == NULL || strcmp(v, "*") == 0)
+        return -1;
+    char *end;
+    if (v[0] != '"')
+        return -2;
+    long long n = strtoll(v + 1, &end, 10);
+    return end != v + 1 && end[0] == '"' && end[1] == '\0' && n >= 0 ? n : -2;
+}

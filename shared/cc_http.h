@@ -89,6 +89,20 @@ int cc_query_param(cc_request_t *r, const char *name, char *buf, size_t cap);
 /* Parses ?limit= (default 50, 1..500); answers 400 naming `limit` and returns -1 when invalid. */
 int cc_query_limit_or_respond(cc_request_t *r);
 
+/*
+ * Parses ?cursor= (an opaque cursor this API returned: base64url of the last
+ * id) into after (a UUID, or "" when absent). Answers 400 naming `cursor` and
+ * returns -1 when it is not one.
+ */
+int cc_query_cursor_or_respond(cc_request_t *r, char after[37]);
+
+/*
+ * Parses If-Match: the version of a single strong tag "N", -1 when absent or
+ * "*" (any current version), -2 otherwise (a weak tag never matches: If-Match
+ * compares strongly; a list is not a version this API issued).
+ */
+long long cc_if_match(cc_request_t *r);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t cc_now_ns(void);
 

@@ -15,7 +15,9 @@ SELECT has_table('login_throttle');
 SELECT has_table('event_log');
 
 SELECT columns_are('tenants', ARRAY['id', 'slug', 'name', 'settings', 'created_at']);
-SELECT columns_are('clients', ARRAY['tenant_id', 'id', 'legal_name', 'created_at']);
+SELECT columns_are('clients', ARRAY['tenant_id', 'id', 'legal_name', 'created_at', 'trading_name', 'vat',
+    'registration_number', 'duns', 'street', 'city', 'state', 'post_code', 'country', 'personnel', 'confidential',
+    'registry_consent_given', 'registry_consent_date', 'registry_consent_reference', 'version', 'updated_at']);
 SELECT columns_are('users', ARRAY['tenant_id', 'id', 'email', 'name', 'role', 'client_id', 'password_hash',
     'disabled', 'failed_login_count', 'first_failed_login_at', 'locked_until', 'version', 'created_at',
     'updated_at']);

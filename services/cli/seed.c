@@ -14,16 +14,71 @@
 static const cc_sql_t client_find_sql = {"cli_client_find",
                                          "SELECT id FROM clients WHERE tenant_id = $1 AND legal_name = $2"};
 static const cc_sql_t client_insert_sql = {
-    "cli_client_insert", "INSERT INTO clients (tenant_id, legal_name) VALUES ($1, $2) RETURNING id"};
+    "cli_client_insert",
+    "INSERT INTO clients (tenant_id, legal_name, street, city, post_code, country, personnel) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::int) RETURNING id"};
+static const cc_sql_t site_insert_sql = {
+    "cli_site_insert",
+    "INSERT INTO sites (tenant_id, client_id, name, street, city, post_code, country, personnel, central, "
+    "activities) "
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8::int, $9::boolean, $10 "
+    "WHERE NOT EXISTS (SELECT 1 FROM sites WHERE tenant_id = $1 AND client_id = $2 AND name = $3)"};
+
+/* A demo client organisation with its sites (the first one is its central function). */
+typedef struct demo_site {
+    const char *name, *street, *city, *post_code, *country, *personnel, *activities;
+} demo_site_t;
+
+typedef struct demo_client {
+    const char *legal_name, *street, *city, *post_code, *country, *personnel;
+    demo_site_t sites[2];
+} demo_client_t;
 
 typedef struct demo_tenant {
     const char *slug, *name;
-    const char *clients[2];
+    demo_client_t clients[2];
 } demo_tenant_t;
 
 static const demo_tenant_t demo_tenants[] = {
-    {"northcert", "NorthCert Certification Ltd", {"Aurora Logistics Ltd", "Fjord Data Systems AS"}},
-    {"southcert", "SouthCert Assurance GmbH", {"Meridian Health Services GmbH", "Sirocco Payments S.L."}},
+    {"northcert",
+     "NorthCert Certification Ltd",
+     {{"Aurora Logistics Ltd",
+       "12 Harbour Road",
+       "Leith",
+       "EH6 6QB",
+       "GB",
+       "140",
+       {{"Leith head office", "12 Harbour Road", "Leith", "EH6 6QB", "GB", "90",
+         "Management, IT operations, HR"},
+        {"Grangemouth depot", "3 Dock Street", "Grangemouth", "FK3 8UE", "GB", "50",
+         "Warehousing and fleet"}}},
+      {"Fjord Data Systems AS",
+       "Kanalveien 7",
+       "Bergen",
+       "5068",
+       "NO",
+       "35",
+       {{"Bergen office", "Kanalveien 7", "Bergen", "5068", "NO", "35",
+         "Software development and hosting"}}}}},
+    {"southcert",
+     "SouthCert Assurance GmbH",
+     {{"Meridian Health Services GmbH",
+       "Leopoldstrasse 21",
+       "Muenchen",
+       "80802",
+       "DE",
+       "410",
+       {{"Muenchen clinic and administration", "Leopoldstrasse 21", "Muenchen", "80802", "DE", "300",
+         "Patient records, administration, IT"},
+        {"Augsburg laboratory", "Halderstrasse 9", "Augsburg", "86150", "DE", "110",
+         "Diagnostics laboratory"}}},
+      {"Sirocco Payments S.L.",
+       "Calle de Alcala 48",
+       "Madrid",
+       "28014",
+       "ES",
+       "60",
+       {{"Madrid office", "Calle de Alcala 48", "Madrid", "28014", "ES", "60", "Payment processing"}}}}},
 };
 
 static const struct {
@@ -36,23 +91,38 @@ static const struct {
     {"decision_maker", "Dana Decider", "decision_maker"},
 };
 
-/* Finds or creates a client organisation; writes its id. */
-static int ensure_client(cc_dbconn_t *db, const char *tenant_id, const char *legal_name, char client_id[37])
+/* Finds or creates a client organisation and its sites; writes its id. */
+static int ensure_client(cc_dbconn_t *db, const char *tenant_id, const demo_client_t *c, char client_id[37])
 {
-    const char *params[] = {tenant_id, legal_name};
+    const char *find[] = {tenant_id, c->legal_name};
+    const char *insert[] = {tenant_id,    c->legal_name, c->street,   c->city,
+                            c->post_code, c->country,    c->personnel};
     if (cc_db_begin(db, tenant_id) != 0)
         return -1;
-    PGresult *res = cc_db_exec(db, &client_find_sql, 2, params);
+    PGresult *res = cc_db_exec(db, &client_find_sql, 2, find);
     if (cc_db_is_ok(res) && PQntuples(res) == 0) {
         PQclear(res);
-        res = cc_db_exec(db, &client_insert_sql, 2, params);
+        res = cc_db_exec(db, &client_insert_sql, 7, insert);
     }
     int ok = cc_db_is_ok(res) && PQntuples(res) == 1;
     if (ok)
         snprintf(client_id, 37, "%s", PQgetvalue(res, 0, 0));
     else
-        fprintf(stderr, "certcycle: could not create client %s: %s", legal_name, PQresultErrorMessage(res));
+        fprintf(stderr, "certcycle: could not create client %s: %s", c->legal_name,
+                PQresultErrorMessage(res));
     PQclear(res);
+    for (int i = 0; ok && i < 2 && c->sites[i].name != NULL; i++) {
+        const demo_site_t *s = &c->sites[i];
+        const char *site[] = {tenant_id,    client_id,    s->name,
+                              s->street,    s->city,      s->post_code,
+                              s->country,   s->personnel, i == 0 ? "true" : "false",
+                              s->activities};
+        res = cc_db_exec(db, &site_insert_sql, 10, site);
+        ok = cc_db_is_ok(res);
+        if (!ok)
+            fprintf(stderr, "certcycle: could not create site %s: %s", s->name, PQresultErrorMessage(res));
+        PQclear(res);
+    }
     ok = ok && cc_db_commit(db) == 0;
     cc_db_rollback(db);
     return ok ? 0 : -1;
@@ -71,7 +141,7 @@ static int seed_tenant(cc_dbconn_t *db, const demo_tenant_t *t)
     }
     for (int i = 0; i < 2; i++) {
         char name[64];
-        if (ensure_client(db, tenant_id, t->clients[i], client_id) != 0)
+        if (ensure_client(db, tenant_id, &t->clients[i], client_id) != 0)
             return -1;
         snprintf(email, sizeof(email), "client%d@%s.example", i + 1, t->slug);
         snprintf(name, sizeof(name), "Client Contact %d", i + 1);

@@ -106,30 +106,12 @@ static void bad_query(cc_request_t *r, const char *field, const char *code, cons
 
 void users_list_handle(cc_request_t *r)
 {
-    char cursor[128], role[32], after[37], limit_text[16];
-    const char *after_param = NULL, *role_param = NULL;
+    char role[32], after[37], limit_text[16];
+    const char *role_param = NULL;
     int limit = cc_query_limit_or_respond(r);
-    if (limit < 0)
+    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
         return;
-    int n = cc_query_param(r, "cursor", cursor, sizeof(cursor));
-    if (n >= 0) {
-        uint8_t *decoded = NULL;
-        size_t len = 0;
-        int ok =
-            cc_base64url_decode(cursor, (size_t)n, &decoded, &len) == 0 && cc_is_uuid((char *)decoded, len);
-        if (ok)
-            memcpy(after, decoded, 37);
-        free(decoded);
-        if (!ok) {
-            bad_query(r, "cursor", "invalid_cursor", "is not a cursor this API returned");
-            return;
-        }
-        after[36] = '\0';
-        after_param = after;
-    } else if (n == -2) {
-        bad_query(r, "cursor", "invalid_cursor", "is not a cursor this API returned");
-        return;
-    }
+    const char *after_param = after[0] != '\0' ? after : NULL;
     if (cc_query_param(r, "role", role, sizeof(role)) != -1) {
         if (cc_role_parse(role) == CC_ROLE_NONE) {
             bad_query(r, "role", "invalid_value", "must be a role name");
@@ -391,28 +373,12 @@ out:
     return rc;
 }
 
-/*
- * Parses If-Match. Returns the version of a single strong tag "N", -1 when
- * absent or "*" (any current version), -2 otherwise: a weak tag never matches
- * (If-Match compares strongly), and a list is not a version this API issued.
- */
-static long long parse_if_match(const char *v)
-{
-    if (v == NULL || strcmp(v, "*") == 0)
-        return -1;
-    char *end;
-    if (v[0] != '"')
-        return -2;
-    long long n = strtoll(v + 1, &end, 10);
-    return end != v + 1 && end[0] == '"' && end[1] == '\0' && n >= 0 ? n : -2;
-}
-
 void users_patch_handle(cc_request_t *r)
 {
     const char *id = cc_path_uuid_or_respond(r, "id");
     if (id == NULL)
         return;
-    long long if_match = parse_if_match(cc_request_header(r, "if-match"));
+    long long if_match = cc_if_match(r);
     if (if_match == -2) {
         cc_respond_error(r, 412, "precondition_failed", "If-Match must be an ETag this API returned");
         return;

@@ -8,6 +8,13 @@ const cc_route_t scheduling_routes[] = {
     {"GET", "/v1/standards", standards_list_handle, CC_ROLES_ANY},
     {"GET", "/v1/standards/{code}/requirements", standards_requirements_handle, CC_ROLES_ANY},
     {"POST", "/v1/audit-time", audit_time_handle, CC_ROLES_STAFF},
+    {"GET", "/v1/clients", clients_list_handle, CC_ROLES_ANY},
+    {"POST", "/v1/clients", clients_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/clients/{id}", clients_get_handle, CC_ROLES_ANY},
+    {"PATCH", "/v1/clients/{id}", clients_patch_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/clients/{id}/sites", sites_list_handle, CC_ROLES_ANY},
+    {"GET", "/v1/clients/{id}/sites/{site_id}", sites_get_handle, CC_ROLES_ANY},
+    {"POST", "/v1/clients/{id}/sites", sites_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
 };
 
 const size_t scheduling_nroutes = sizeof(scheduling_routes) / sizeof(scheduling_routes[0]);

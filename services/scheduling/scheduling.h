@@ -7,6 +7,7 @@
 
 #include "cc_db.h"
 #include "cc_http.h"
+#include "cc_json.h"
 
 /* ---- routes (routes.c) ---- */
 extern const cc_route_t scheduling_routes[];
@@ -16,9 +17,30 @@ extern const size_t scheduling_nroutes;
 void standards_list_handle(cc_request_t *r);         /* GET /v1/standards */
 void standards_requirements_handle(cc_request_t *r); /* GET /v1/standards/{code}/requirements */
 void audit_time_handle(cc_request_t *r);             /* POST /v1/audit-time */
+void clients_list_handle(cc_request_t *r);           /* GET /v1/clients */
+void clients_create_handle(cc_request_t *r);         /* POST /v1/clients */
+void clients_get_handle(cc_request_t *r);            /* GET /v1/clients/{id} */
+void clients_patch_handle(cc_request_t *r);          /* PATCH /v1/clients/{id} */
+void sites_list_handle(cc_request_t *r);             /* GET /v1/clients/{id}/sites */
+void sites_create_handle(cc_request_t *r);           /* POST /v1/clients/{id}/sites */
+void sites_get_handle(cc_request_t *r);              /* GET /v1/clients/{id}/sites/{site_id} */
+
+/* ---- shared by the handlers ---- */
+
+/* Checks a postal address object; errors name fields under path ("address.country"). Returns the error count.
+ */
+size_t check_address(const json_t *address, const char *path, json_t *problem);
+
+/* A client organisation from row `row` of a result with CLIENT_COLUMNS (store.c). */
+json_t *client_from_row(const PGresult *res, int row);
+
+/* The caller's client scope: its own organisation (a client user), or NULL (staff see every one). */
+const char *client_scope(const cc_request_t *r);
 
 /* ---- SQL (store.c) ---- */
 extern const cc_sql_t sql_standards_list, sql_standard_requirements, sql_tenant_audit_time_settings;
+extern const cc_sql_t sql_clients_list, sql_client_get, sql_client_insert, sql_client_lock, sql_client_update;
+extern const cc_sql_t sql_sites_list, sql_site_get, sql_client_sites_census, sql_site_insert;
 extern const cc_sql_t *const scheduling_read_statements[];
 extern const size_t scheduling_nread_statements;
 

@@ -29,7 +29,84 @@ const cc_sql_t sql_tenant_audit_time_settings = {
     "SELECT " AUDIT_TIME_SETTING("surveillance_fraction") ", " AUDIT_TIME_SETTING(
         "recertification_fraction") ", " AUDIT_TIME_SETTING("stage1_fraction") " FROM tenants WHERE id = $1"};
 
-const cc_sql_t *const scheduling_read_statements[] = {&sql_standards_list, &sql_standard_requirements,
-                                                      &sql_tenant_audit_time_settings};
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define CLIENT_COLUMNS                                                                                       \
+    "id, legal_name, trading_name, vat, registration_number, duns, street, city, state, post_code, "         \
+    "country, "                                                                                              \
+    "personnel, confidential, registry_consent_given, registry_consent_date::text, "                         \
+    "registry_consent_reference, "                                                                           \
+    "version, " TS("created_at") ", " TS("updated_at")
+#define SITE_COLUMNS(t)                                                                                      \
+    t "id, " t "client_id, " t "name, " t "street, " t "city, " t "state, " t "post_code, " t "country, " t  \
+      "personnel, " t "central, " t "activities, " t "version, " TS(t "created_at") ", " TS(t "updated_at")
+
+/* $3: the caller's own organisation (client users) or NULL; keyset pagination by id. */
+const cc_sql_t sql_clients_list = {
+    "scheduling_clients_list",
+    "SELECT " CLIENT_COLUMNS " FROM clients WHERE tenant_id = $1 "
+    "  AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR id = $3::uuid) "
+    "ORDER BY id LIMIT $4::int"};
+
+const cc_sql_t sql_client_get = {"scheduling_client_get",
+                                 "SELECT " CLIENT_COLUMNS " FROM clients WHERE tenant_id = $1 AND id = $2 "
+                                 "  AND ($3::uuid IS NULL OR id = $3::uuid)"};
+
+const cc_sql_t sql_client_insert = {
+    "scheduling_client_insert",
+    "INSERT INTO clients (tenant_id, legal_name, trading_name, vat, registration_number, duns, street, city, "
+    "  state, post_code, country, personnel, confidential, registry_consent_given, registry_consent_date, "
+    "  registry_consent_reference) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::int, $13::boolean, $14::boolean, $15::date, "
+    "$16) "
+    "RETURNING " CLIENT_COLUMNS};
+
+const cc_sql_t sql_client_lock = {"scheduling_client_lock",
+                                  "SELECT " CLIENT_COLUMNS
+                                  " FROM clients WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+
+const cc_sql_t sql_client_update = {
+    "scheduling_client_update",
+    "UPDATE clients SET legal_name = $3, trading_name = $4, vat = $5, registration_number = $6, duns = $7, "
+    "  street = $8, city = $9, state = $10, post_code = $11, country = $12, personnel = $13::int, "
+    "  confidential = $14::boolean, registry_consent_given = $15::boolean, registry_consent_date = "
+    "$16::date, "
+    "  registry_consent_reference = $17, version = version + 1, updated_at = now() "
+    "WHERE tenant_id = $1 AND id = $2 RETURNING " CLIENT_COLUMNS};
+
+/* The organisation (none: 404), then its sites from the cursor on; a NULL site when it has none (left). */
+const cc_sql_t sql_sites_list = {
+    "scheduling_sites_list",
+    "SELECT c.id, " SITE_COLUMNS(
+        "s.") " FROM clients c "
+              "LEFT JOIN sites s ON s.tenant_id = c.tenant_id AND s.client_id = c.id AND ($4::uuid IS NULL "
+              "OR s.id > $4::uuid) "
+              "WHERE c.tenant_id = $1 AND c.id = $2 AND ($3::uuid IS NULL OR c.id = $3::uuid) "
+              "ORDER BY s.id LIMIT $5::int"};
+
+const cc_sql_t sql_site_get = {
+    "scheduling_site_get",
+    "SELECT " SITE_COLUMNS("") " FROM sites WHERE tenant_id = $1 AND client_id = $2 "
+                               "  AND id = $3 AND ($4::uuid IS NULL OR client_id = $4::uuid)"};
+
+/* Locks the organisation and counts its sites and central functions. */
+const cc_sql_t sql_client_sites_census = {
+    "scheduling_client_sites_census",
+    "WITH c AS (SELECT id FROM clients WHERE tenant_id = $1 AND id = $2 FOR UPDATE) "
+    "SELECT (SELECT count(*) FROM sites WHERE tenant_id = $1 AND client_id = $2), "
+    "       (SELECT count(*) FROM sites WHERE tenant_id = $1 AND client_id = $2 AND central) FROM c"};
+
+const cc_sql_t sql_site_insert = {
+    "scheduling_site_insert",
+    "INSERT INTO sites (tenant_id, client_id, name, street, city, state, post_code, country, personnel, "
+    "central, "
+    "  activities) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::int, $10::boolean, $11) "
+    "RETURNING " SITE_COLUMNS("")};
+
+const cc_sql_t *const scheduling_read_statements[] = {&sql_standards_list,
+                                                      &sql_standard_requirements,
+                                                      &sql_tenant_audit_time_settings,
+                                                      &sql_clients_list,
+                                                      &sql_client_get,
+                                                      &sql_sites_list};
 const size_t scheduling_nread_statements =
     sizeof(scheduling_read_statements) / sizeof(scheduling_read_statements[0]);
