@@ -274,10 +274,25 @@ static void dispatch(cc_dbpool_t *pool)
     }
 }
 
+/* True when sql was prepared on the pool's connections (reads must be registered with the service). */
+static bool is_registered(const cc_dbpool_t *pool, const cc_sql_t *sql)
+{
+    for (size_t i = 0; i < pool->nstatements; i++)
+        if (pool->statements[i] == sql)
+            return true;
+    return false;
+}
+
 void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
                  const char *const *params, cc_query_cb cb, void *data)
 {
     cc_dbpool_t *pool = r->thread->db;
+    if (!is_registered(pool, sql)) {
+        cc_log(CC_LOG_ERROR, "cannot run %s on the read pool: it is not among the service's read statements",
+               sql->name);
+        cc_respond_error(r, 500, "internal_error", "the service is misconfigured");
+        return;
+    }
     int any_up;
     conn_t *idle = idle_connection(pool, &any_up);
     if (idle == NULL && (!any_up || pool->nwaiting >= MAX_WAITING)) {

@@ -39,6 +39,14 @@ typedef struct cc_request {
     atomic_bool client_gone; /* set on the loop thread when the client goes; read by workers */
 } cc_request_t;
 
+/* Who made a request, copied for work that outlives it (a worker job): for the event log and the tenant. */
+typedef struct cc_actor {
+    char tenant_id[37], user_id[37], role[24], remote_addr[64], request_id[65];
+} cc_actor_t;
+
+/* Copies r's verified caller, address and request id into *out. */
+void cc_actor_from_request(const cc_request_t *r, cc_actor_t *out);
+
 /* Adds / drops a reference (loop thread only). */
 void cc_request_retain(cc_request_t *r);
 void cc_request_release(cc_request_t *r);

@@ -24,6 +24,42 @@ static const cc_sql_t site_insert_sql = {
     "SELECT $1, $2, $3, $4, $5, $6, $7, $8::int, $9::boolean, $10 "
     "WHERE NOT EXISTS (SELECT 1 FROM sites WHERE tenant_id = $1 AND client_id = $2 AND name = $3)"};
 
+static const cc_sql_t auditor_insert_sql = {
+    "cli_auditor_insert",
+    "INSERT INTO auditors (tenant_id, user_id, competences) "
+    "SELECT $1, id, $3::jsonb FROM users WHERE tenant_id = $1 AND lower(email) = lower($2) "
+    "ON CONFLICT (tenant_id, user_id) DO NOTHING"};
+
+/* The demo auditors' competences (catalogue references). */
+static const struct {
+    const char *local, *competences;
+} demo_auditors[] = {
+    {"auditor1", "[{\"standard\":\"ISO/IEC 27001:2022\",\"sector_codes\":[\"IAF 33\"],\"role\":\"lead\"},"
+                 "{\"standard\":\"ISO 9001:2015\",\"sector_codes\":[],\"role\":\"auditor\"}]"},
+    {"auditor2", "[{\"standard\":\"ISO/IEC 27001:2022\",\"sector_codes\":[],\"role\":\"auditor\"}]"},
+};
+
+/* Gives the demo auditors their auditor records (idempotent). */
+static int ensure_auditors(cc_dbconn_t *db, const char *tenant_id, const char *slug)
+{
+    if (cc_db_begin(db, tenant_id) != 0)
+        return -1;
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof(demo_auditors) / sizeof(demo_auditors[0]); i++) {
+        char email[128];
+        snprintf(email, sizeof(email), "%s@%s.example", demo_auditors[i].local, slug);
+        const char *params[] = {tenant_id, email, demo_auditors[i].competences};
+        PGresult *res = cc_db_exec(db, &auditor_insert_sql, 3, params);
+        ok = cc_db_is_ok(res);
+        if (!ok)
+            fprintf(stderr, "certcycle: could not create auditor %s: %s", email, PQresultErrorMessage(res));
+        PQclear(res);
+    }
+    ok = ok && cc_db_commit(db) == 0;
+    cc_db_rollback(db);
+    return ok ? 0 : -1;
+}
+
 /* A demo client organisation with its sites (the first one is its central function). */
 typedef struct demo_site {
     const char *name, *street, *city, *post_code, *country, *personnel, *activities;
@@ -148,6 +184,8 @@ static int seed_tenant(cc_dbconn_t *db, const demo_tenant_t *t)
         if (cli_create_user(db, tenant_id, email, name, "client", client_id, DEMO_PASSWORD) < 0)
             return -1;
     }
+    if (ensure_auditors(db, tenant_id, t->slug) != 0)
+        return -1;
     printf("demo tenant %s ready (%s)\n", t->slug, tenant_id);
     return 0;
 }

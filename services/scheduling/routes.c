@@ -15,6 +15,15 @@ const cc_route_t scheduling_routes[] = {
     {"GET", "/v1/clients/{id}/sites", sites_list_handle, CC_ROLES_ANY},
     {"GET", "/v1/clients/{id}/sites/{site_id}", sites_get_handle, CC_ROLES_ANY},
     {"POST", "/v1/clients/{id}/sites", sites_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/auditors", auditors_list_handle, CC_ROLES_STAFF},
+    {"POST", "/v1/auditors", auditors_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/auditors/{id}", auditors_get_handle, CC_ROLES_STAFF},
+    {"PATCH", "/v1/auditors/{id}", auditors_patch_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/auditors/{id}/unavailability", unavailability_list_handle, CC_ROLES_STAFF},
+    {"POST", "/v1/auditors/{id}/unavailability", unavailability_create_handle,
+     CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER | CC_ROLE_AUDITOR},
+    {"GET", "/v1/auditors/{id}/conflicts", conflicts_list_handle, CC_ROLES_STAFF},
+    {"POST", "/v1/auditors/{id}/conflicts", conflicts_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
 };
 
 const size_t scheduling_nroutes = sizeof(scheduling_routes) / sizeof(scheduling_routes[0]);

@@ -24,6 +24,14 @@ void clients_patch_handle(cc_request_t *r);          /* PATCH /v1/clients/{id} *
 void sites_list_handle(cc_request_t *r);             /* GET /v1/clients/{id}/sites */
 void sites_create_handle(cc_request_t *r);           /* POST /v1/clients/{id}/sites */
 void sites_get_handle(cc_request_t *r);              /* GET /v1/clients/{id}/sites/{site_id} */
+void auditors_list_handle(cc_request_t *r);          /* GET /v1/auditors */
+void auditors_create_handle(cc_request_t *r);        /* POST /v1/auditors */
+void auditors_get_handle(cc_request_t *r);           /* GET /v1/auditors/{id} */
+void auditors_patch_handle(cc_request_t *r);         /* PATCH /v1/auditors/{id} */
+void unavailability_list_handle(cc_request_t *r);    /* GET /v1/auditors/{id}/unavailability */
+void unavailability_create_handle(cc_request_t *r);  /* POST /v1/auditors/{id}/unavailability */
+void conflicts_list_handle(cc_request_t *r);         /* GET /v1/auditors/{id}/conflicts */
+void conflicts_create_handle(cc_request_t *r);       /* POST /v1/auditors/{id}/conflicts */
 
 /* ---- shared by the handlers ---- */
 
@@ -34,6 +42,9 @@ size_t check_address(const json_t *address, const char *path, json_t *problem);
 /* A client organisation from row `row` of a result with CLIENT_COLUMNS (store.c). */
 json_t *client_from_row(const PGresult *res, int row);
 
+/* An auditor from a row of AUDITOR_COLUMNS (store.c). */
+json_t *auditor_from_row(const PGresult *res, int row);
+
 /* The caller's client scope: its own organisation (a client user), or NULL (staff see every one). */
 const char *client_scope(const cc_request_t *r);
 
@@ -41,6 +52,10 @@ const char *client_scope(const cc_request_t *r);
 extern const cc_sql_t sql_standards_list, sql_standard_requirements, sql_tenant_audit_time_settings;
 extern const cc_sql_t sql_clients_list, sql_client_get, sql_client_insert, sql_client_lock, sql_client_update;
 extern const cc_sql_t sql_sites_list, sql_site_get, sql_client_sites_census, sql_site_insert;
+extern const cc_sql_t sql_auditors_list, sql_auditor_get, sql_auditor_insert, sql_auditor_lock,
+    sql_auditor_update, sql_auditor_user, sql_user_role, sql_standard_references;
+extern const cc_sql_t sql_unavailability_list, sql_unavailability_insert, sql_conflicts_list,
+    sql_conflict_insert;
 extern const cc_sql_t *const scheduling_read_statements[];
 extern const size_t scheduling_nread_statements;
 

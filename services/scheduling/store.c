@@ -102,11 +102,93 @@ const cc_sql_t sql_site_insert = {
     "  activities) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::int, $10::boolean, $11) "
     "RETURNING " SITE_COLUMNS("")};
 
-const cc_sql_t *const scheduling_read_statements[] = {&sql_standards_list,
-                                                      &sql_standard_requirements,
-                                                      &sql_tenant_audit_time_settings,
-                                                      &sql_clients_list,
-                                                      &sql_client_get,
-                                                      &sql_sites_list};
+#define AUDITOR_COLUMNS                                                                                      \
+    "a.id, a.user_id, u.name, u.email, a.competences::text, a.active, a.version, " TS(                       \
+        "a.created_at") ", " TS("a.updated_at") " FROM auditors a JOIN users u ON u.tenant_id = "            \
+                                                "a.tenant_id AND u.id = a.user_id "
+
+/* $3: holding a competence for this catalogue reference; $4: active or not. */
+const cc_sql_t sql_auditors_list = {
+    "scheduling_auditors_list",
+    "SELECT " AUDITOR_COLUMNS "WHERE a.tenant_id = $1 AND ($2::uuid IS NULL OR a.id > $2::uuid) "
+    "  AND ($3::text IS NULL OR a.competences @> jsonb_build_array(jsonb_build_object('standard', "
+    "$3::text))) "
+    "  AND ($4::boolean IS NULL OR a.active = $4::boolean) ORDER BY a.id LIMIT $5::int"};
+
+const cc_sql_t sql_auditor_get = {"scheduling_auditor_get",
+                                  "SELECT " AUDITOR_COLUMNS "WHERE a.tenant_id = $1 AND a.id = $2"};
+
+const cc_sql_t sql_auditor_insert = {
+    "scheduling_auditor_insert",
+    "INSERT INTO auditors (tenant_id, user_id, competences, active) VALUES ($1, $2, $3::jsonb, $4::boolean) "
+    "RETURNING id"};
+
+const cc_sql_t sql_auditor_lock = {
+    "scheduling_auditor_lock", "SELECT version FROM auditors WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+
+const cc_sql_t sql_auditor_update = {
+    "scheduling_auditor_update",
+    "UPDATE auditors SET competences = COALESCE($3::jsonb, competences), active = COALESCE($4::boolean, "
+    "active), "
+    "  version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_auditor_user = {"scheduling_auditor_user",
+                                   "SELECT user_id FROM auditors WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_user_role = {"scheduling_user_role",
+                                "SELECT role FROM users WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_standard_references = {"scheduling_standard_references",
+                                          "SELECT reference FROM standards"};
+
+#define UNAVAILABILITY_COLUMNS(t)                                                                            \
+    t "id, " t "auditor_id, lower(" t "period)::text, (upper(" t "period) - 1)::text, " t                    \
+      "reason, " TS(t "created_at")
+#define CONFLICT_COLUMNS(t)                                                                                  \
+    t "id, " t "auditor_id, " t "client_id, " t "reason, " t "until::text, " TS(t "created_at")
+
+const cc_sql_t sql_unavailability_list = {
+    "scheduling_unavailability_list",
+    "SELECT a.id, " UNAVAILABILITY_COLUMNS(
+        "v.") " FROM auditors a "
+              "LEFT JOIN auditor_unavailability v ON v.tenant_id = a.tenant_id AND v.auditor_id = a.id "
+              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY lower(v.period)"};
+
+/* `to` is inclusive: stored as the half-open [from, to + 1). */
+const cc_sql_t sql_unavailability_insert = {
+    "scheduling_unavailability_insert",
+    "INSERT INTO auditor_unavailability (tenant_id, auditor_id, period, reason) "
+    "VALUES ($1, $2, daterange($3::date, $4::date, '[]'), $5) RETURNING " UNAVAILABILITY_COLUMNS("")};
+
+const cc_sql_t sql_conflicts_list = {
+    "scheduling_conflicts_list",
+    "SELECT a.id, " CONFLICT_COLUMNS(
+        "k.") " FROM auditors a "
+              "LEFT JOIN auditor_conflicts k ON k.tenant_id = a.tenant_id AND k.auditor_id = a.id "
+              "  AND (NOT $3::boolean OR k.until >= current_date) "
+              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY k.until, k.id"};
+
+/* until defaults to today + the tenant's impartiality period (settings.impartiality.conflict_years, 2). */
+const cc_sql_t sql_conflict_insert = {
+    "scheduling_conflict_insert",
+    "INSERT INTO auditor_conflicts (tenant_id, auditor_id, client_id, reason, until) "
+    "SELECT $1, $2, $3, $4, COALESCE($5::date, (current_date + make_interval(years => "
+    "  CASE WHEN jsonb_typeof(t.settings #> '{impartiality,conflict_years}') = 'number' "
+    "       THEN (t.settings #>> '{impartiality,conflict_years}')::int ELSE 2 END))::date) "
+    "FROM tenants t WHERE t.id = $1 RETURNING " CONFLICT_COLUMNS("")};
+
+const cc_sql_t *const scheduling_read_statements[] = {
+    &sql_standards_list,
+    &sql_standard_requirements,
+    &sql_tenant_audit_time_settings,
+    &sql_clients_list,
+    &sql_client_get,
+    &sql_sites_list,
+    &sql_site_get,
+    &sql_auditors_list,
+    &sql_auditor_get,
+    &sql_unavailability_list,
+    &sql_conflicts_list,
+};
 const size_t scheduling_nread_statements =
     sizeof(scheduling_read_statements) / sizeof(scheduling_read_statements[0]);
