@@ -31,15 +31,14 @@ void cc_dbconn_close(cc_dbconn_t *c)
 
 /*
  * A connection whose server restarted (or dropped it) looks fine until it is
- * used. An idle connection has nothing to read unless the server said goodbye,
- * so a readable socket means: read it, and reconnect if that was the end.
+ * used. An idle connection receives nothing we use (no LISTEN), so anything
+ * to read means the server is saying goodbye (57P01 and the close may even
+ * arrive apart): replace it. A stray ParameterStatus costs a reconnect, no more.
  */
 static bool is_dead_while_idle(PGconn *pg)
 {
     struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
-    if (PQtransactionStatus(pg) != PQTRANS_IDLE || poll(&pfd, 1, 0) != 1)
-        return false;
-    return !PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK;
+    return PQtransactionStatus(pg) == PQTRANS_IDLE && poll(&pfd, 1, 0) == 1;
 }
 
 PGconn *cc_db_connect(const char *url)

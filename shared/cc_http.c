@@ -219,8 +219,10 @@ static int url_decode(const char *src, size_t len, char *buf, size_t cap)
             c = (char)(cc_hex_digit_value(src[i + 1]) * 16 + cc_hex_digit_value(src[i + 2]));
             i += 2;
         }
-        if (out + 1 >= cap)
+        if (out + 1 >= cap) {
+            buf[0] = '\0'; /* never leave a partial, unterminated value behind */
             return -2;
+        }
         buf[out++] = c;
     }
     buf[out] = '\0';
@@ -300,4 +302,29 @@ long long cc_if_match(cc_request_t *r)
         return -2;
     long long n = strtoll(v + 1, &end, 10);
     return end != v + 1 && end[0] == '"' && end[1] == '\0' && n >= 0 ? n : -2;
+}
+
+static void version_etag(const json_t *resource, char etag[32])
+{
+    snprintf(etag, 32, "\"%lld\"", (long long)json_integer_value(json_object_get(resource, "version")));
+}
+
+void cc_respond_versioned(cc_request_t *r, int status, json_t *resource)
+{
+    char etag[32];
+    version_etag(resource, etag);
+    cc_set_header(r, "etag", etag);
+    cc_respond_json(r, status, resource);
+}
+
+void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int limit, int id_column)
+{
+    json_t *next = json_null();
+    if (PQntuples(res) > limit && limit > 0) {
+        const char *last = PQgetvalue(res, limit - 1, id_column);
+        char *cursor = cc_base64url_encode(last, strlen(last));
+        next = json_string(cursor);
+        free(cursor);
+    }
+    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }

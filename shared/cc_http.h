@@ -13,6 +13,7 @@
 
 #include <h2o.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -62,6 +63,17 @@ void cc_respond_json(cc_request_t *r, int status, json_t *body);
 
 /* Answers a problem (application/problem+json); steals problem; fills instance and request_id. */
 void cc_respond_problem(cc_request_t *r, json_t *problem);
+
+/* Answers status with a resource and its ETag "<version>" (from the resource's `version`); steals resource.
+ */
+void cc_respond_versioned(cc_request_t *r, int status, json_t *resource);
+
+/*
+ * Answers 200 {"items", "next_cursor"} for a keyset page: the query fetched
+ * limit + 1 rows, so a further row means another page, whose cursor encodes
+ * the id (column id_column) of the last row shown. Steals items.
+ */
+void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int limit, int id_column);
 
 /* Shorthand for cc_respond_problem(r, cc_problem_new(status, code, detail)). */
 void cc_respond_error(cc_request_t *r, int status, const char *code, const char *detail);

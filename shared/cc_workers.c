@@ -170,6 +170,15 @@ void cc_job_answer(cc_job_t *job, int status, json_t *body)
     job->body = body;
 }
 
+void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource)
+{
+    char etag[32];
+    snprintf(etag, sizeof(etag), "\"%lld\"",
+             (long long)json_integer_value(json_object_get(resource, "version")));
+    cc_job_header(job, "etag", etag);
+    cc_job_answer(job, status, resource);
+}
+
 void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail)
 {
     cc_job_answer(job, status, cc_problem_new(status, code, detail));

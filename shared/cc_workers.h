@@ -62,6 +62,10 @@ void cc_job_submit_background(struct cc_thread *thread, cc_job_run_fn run, cc_jo
 /* Sets the answer of a job: status and body (stolen). */
 void cc_job_answer(cc_job_t *job, int status, json_t *body);
 
+/* Sets the answer to a resource with its ETag "<version>" (from the resource's `version`); steals resource.
+ */
+void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource);
+
 /* Sets a problem answer. */
 void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail);
 

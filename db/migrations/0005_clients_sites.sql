@@ -32,7 +32,8 @@ ALTER TABLE clients
     ADD CONSTRAINT clients_duns_check CHECK (duns ~ '^[0-9]{9}$'),
     ADD CONSTRAINT clients_address_check CHECK (
         (street IS NULL AND city IS NULL AND state IS NULL AND post_code IS NULL AND country IS NULL)
-        OR (btrim(street) <> '' AND btrim(city) <> '' AND country ~ '^[A-Z]{2}$')),
+        OR (street IS NOT NULL AND city IS NOT NULL AND country IS NOT NULL
+            AND btrim(street) <> '' AND btrim(city) <> '' AND country ~ '^[A-Z]{2}$')),
     ADD CONSTRAINT clients_personnel_check CHECK (personnel BETWEEN 1 AND 10000000),
     ADD CONSTRAINT clients_registry_consent_check
         CHECK (NOT registry_consent_given OR registry_consent_date IS NOT NULL),

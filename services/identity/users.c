@@ -44,13 +44,6 @@ static void not_found(cc_request_t *r)
     cc_respond_error(r, 404, "not_found", "no such user");
 }
 
-static void set_etag(cc_request_t *r, const json_t *user)
-{
-    char etag[32];
-    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)json_integer_value(json_object_get(user, "version")));
-    cc_set_header(r, "etag", etag);
-}
-
 /* ---- GET /v1/me ---- */
 
 static void on_me(cc_request_t *r, PGresult *res, void *data)
@@ -87,14 +80,7 @@ static void on_users_list(cc_request_t *r, PGresult *res, void *data)
     json_t *items = json_array();
     for (int i = 0; i < n && i < state->limit; i++)
         json_array_append_new(items, user_from_row(res, i));
-    json_t *next = json_null();
-    if (n > state->limit) {
-        const char *last = PQgetvalue(res, state->limit - 1, 0);
-        char *cursor = cc_base64url_encode(last, strlen(last));
-        next = json_string(cursor);
-        free(cursor);
-    }
-    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    cc_respond_page(r, items, res, state->limit, 0);
 }
 
 static void bad_query(cc_request_t *r, const char *field, const char *code, const char *message)
@@ -134,9 +120,7 @@ static void on_user_get(cc_request_t *r, PGresult *res, void *data)
         not_found(r);
         return;
     }
-    json_t *user = user_from_row(res, 0);
-    set_etag(r, user);
-    cc_respond_json(r, 200, user);
+    cc_respond_versioned(r, 200, user_from_row(res, 0));
 }
 
 void users_get_handle(cc_request_t *r)
@@ -216,14 +200,12 @@ static int finish_write(cc_job_t *job, cc_dbconn_t *db, user_write_t *w, json_t 
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    char etag[32], location[80];
-    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)json_integer_value(json_object_get(user, "version")));
-    cc_job_header(job, "etag", etag);
+    char location[80];
     if (status == 201) {
         snprintf(location, sizeof(location), "/v1/users/%s", user_id);
         cc_job_header(job, "location", location);
     }
-    cc_job_answer(job, status, user);
+    cc_job_answer_versioned(job, status, user);
     if (cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 || cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");

@@ -11,7 +11,7 @@ static const cc_field_t address_fields[] = {
     {"city", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 120, NULL},
     {"state", CC_FIELD_STRING, CC_FIELD_NULLABLE, 1, 120, NULL},
     {"post_code", CC_FIELD_STRING, CC_FIELD_NULLABLE, 1, 20, NULL},
-    {"country", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 0, NULL}, /* the format check below names it */
+    {"country", CC_FIELD_STRING, CC_FIELD_REQUIRED, 0, 0, NULL}, /* the format check below names it */
 };
 
 size_t check_address(const json_t *address, const char *path, json_t *problem)
@@ -19,9 +19,8 @@ size_t check_address(const json_t *address, const char *path, json_t *problem)
     size_t errors = cc_json_validate_at(address, path, address_fields,
                                         sizeof(address_fields) / sizeof(address_fields[0]), problem);
     const char *country = cc_json_str(address, "country");
-    if (country != NULL && country[0] != '\0' &&
-        !(strlen(country) == 2 && country[0] >= 'A' && country[0] <= 'Z' && country[1] >= 'A' &&
-          country[1] <= 'Z')) {
+    if (country != NULL && !(strlen(country) == 2 && country[0] >= 'A' && country[0] <= 'Z' &&
+                             country[1] >= 'A' && country[1] <= 'Z')) {
         char field[64];
         snprintf(field, sizeof(field), "%s.country", path);
         cc_problem_add_error(problem, field, "invalid_country",

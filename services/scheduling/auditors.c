@@ -159,14 +159,7 @@ static void on_list(cc_request_t *r, PGresult *res, void *data)
     json_t *items = json_array();
     for (int i = 0; i < n && i < page->limit; i++)
         json_array_append_new(items, auditor_from_row(res, i));
-    json_t *next = json_null();
-    if (n > page->limit) {
-        const char *last = PQgetvalue(res, page->limit - 1, 0);
-        char *cursor = cc_base64url_encode(last, strlen(last));
-        next = json_string(cursor);
-        free(cursor);
-    }
-    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    cc_respond_page(r, items, res, page->limit, 0);
 }
 
 static void bad_query(cc_request_t *r, const char *field, const char *message)
@@ -207,11 +200,7 @@ static void on_get(cc_request_t *r, PGresult *res, void *data)
         return;
     }
     json_t *auditor = auditor_from_row(res, 0);
-    char etag[32];
-    snprintf(etag, sizeof(etag), "\"%lld\"",
-             (long long)json_integer_value(json_object_get(auditor, "version")));
-    cc_set_header(r, "etag", etag);
-    cc_respond_json(r, 200, auditor);
+    cc_respond_versioned(r, 200, auditor);
 }
 
 void auditors_get_handle(cc_request_t *r)
@@ -261,15 +250,12 @@ static int finish(cc_job_t *job, cc_dbconn_t *db, auditor_write_t *w, const char
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    char etag[32], location[80];
-    snprintf(etag, sizeof(etag), "\"%lld\"",
-             (long long)json_integer_value(json_object_get(auditor, "version")));
-    cc_job_header(job, "etag", etag);
+    char location[80];
     if (status == 201) {
         snprintf(location, sizeof(location), "/v1/auditors/%s", id);
         cc_job_header(job, "location", location);
     }
-    cc_job_answer(job, status, auditor);
+    cc_job_answer_versioned(job, status, auditor);
     if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
         cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);
@@ -320,8 +306,9 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
             cc_job_fail(job, 409, "auditor_exists", "this user already has an auditor record");
         else
             cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "auditor insert"));
+        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
         PQclear(res);
-        return cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE;
+        return rc;
     }
     char id[37];
     snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));

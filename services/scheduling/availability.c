@@ -13,6 +13,7 @@
 
 #include "cc_dbasync.h"
 #include "cc_events.h"
+#include "cc_idempotency.h"
 #include "cc_json.h"
 #include "cc_mem.h"
 #include "cc_problem.h"
@@ -110,6 +111,7 @@ typedef struct entry_write {
     cc_actor_t actor;
     char auditor_id[37];
     json_t *body;
+    cc_idempotency_t idem;
 } entry_write_t;
 
 static void entry_write_done(cc_job_t *job)
@@ -148,7 +150,7 @@ static int begin_for_auditor(cc_job_t *job, cc_dbconn_t *db, const entry_write_t
     return rc;
 }
 
-/* Appends the event, answers 201 with Location, commits. */
+/* Appends the event, answers 201 with Location, stores it for the Idempotency-Key, commits. */
 static int finish(cc_job_t *job, cc_dbconn_t *db, const entry_write_t *w, json_t *entry, const char *kind,
                   const char *action)
 {
@@ -157,20 +159,26 @@ static int finish(cc_job_t *job, cc_dbconn_t *db, const entry_write_t *w, json_t
                      w->actor.remote_addr, w->actor.request_id, entry};
     char location[128];
     snprintf(location, sizeof(location), "/v1/auditors/%s/%s/%s", w->auditor_id, kind, id);
-    if (cc_event_append(db, &ev) != 0 || cc_db_commit(db) != 0) {
+    if (cc_event_append(db, &ev) != 0) {
         json_decref(entry);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
     cc_job_header(job, "location", location);
     cc_job_answer(job, 201, entry);
+    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
+        cc_db_commit(db) != 0) {
+        cc_job_clear_headers(job);
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+    }
     return CC_JOB_DONE;
 }
 
 static int unavailability_run(cc_job_t *job, cc_dbconn_t *db)
 {
     entry_write_t *w = job->data;
-    if (begin_for_auditor(job, db, w) != 0)
+    if (begin_for_auditor(job, db, w) != 0 ||
+        cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
         return CC_JOB_DONE;
     const char *params[] = {w->actor.tenant_id, w->auditor_id, cc_json_str(w->body, "from"),
                             cc_json_str(w->body, "to"), cc_json_str(w->body, "reason")};
@@ -182,8 +190,9 @@ static int unavailability_run(cc_job_t *job, cc_dbconn_t *db)
                         "the auditor is already unavailable on some of these days");
         else
             cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "unavailability insert"));
+        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
         PQclear(res);
-        return cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE;
+        return rc;
     }
     json_t *entry = unavailability_from_row(res, 0, 0);
     PQclear(res);
@@ -193,7 +202,8 @@ static int unavailability_run(cc_job_t *job, cc_dbconn_t *db)
 static int conflict_run(cc_job_t *job, cc_dbconn_t *db)
 {
     entry_write_t *w = job->data;
-    if (begin_for_auditor(job, db, w) != 0)
+    if (begin_for_auditor(job, db, w) != 0 ||
+        cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
         return CC_JOB_DONE;
     const char *params[] = {w->actor.tenant_id, w->auditor_id, cc_json_str(w->body, "client_id"),
                             cc_json_str(w->body, "reason"), cc_json_str(w->body, "until")};
@@ -208,8 +218,9 @@ static int conflict_run(cc_job_t *job, cc_dbconn_t *db)
         } else {
             cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "conflict insert"));
         }
+        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
         PQclear(res);
-        return cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE;
+        return rc;
     }
     json_t *entry = conflict_from_row(res, 0, 0);
     PQclear(res);
@@ -220,6 +231,9 @@ static void submit(cc_request_t *r, const cc_field_t *fields, size_t n, cc_job_r
 {
     const char *id = cc_path_uuid_or_respond(r, "id");
     if (id == NULL)
+        return;
+    cc_idempotency_t idem;
+    if (cc_idempotency_read_or_respond(r, &idem) != 0)
         return;
     json_t *body = cc_read_json_or_respond(r, fields, n);
     if (body == NULL)
@@ -236,6 +250,7 @@ static void submit(cc_request_t *r, const cc_field_t *fields, size_t n, cc_job_r
     cc_actor_from_request(r, &w->actor);
     memcpy(w->auditor_id, id, 37);
     w->body = body;
+    w->idem = idem;
     cc_job_submit(r, run, entry_write_done, w);
 }
 

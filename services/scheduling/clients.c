@@ -142,14 +142,7 @@ static void on_list(cc_request_t *r, PGresult *res, void *data)
     int n = PQntuples(res);
     for (int i = 0; i < n && i < page->limit; i++)
         json_array_append_new(items, client_from_row(res, i));
-    json_t *next = json_null();
-    if (n > page->limit) {
-        const char *last = PQgetvalue(res, page->limit - 1, 0);
-        char *cursor = cc_base64url_encode(last, strlen(last));
-        next = json_string(cursor);
-        free(cursor);
-    }
-    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    cc_respond_page(r, items, res, page->limit, 0);
 }
 
 void clients_list_handle(cc_request_t *r)
@@ -172,11 +165,7 @@ static void on_get(cc_request_t *r, PGresult *res, void *data)
         return;
     }
     json_t *client = client_from_row(res, 0);
-    char etag[32];
-    snprintf(etag, sizeof(etag), "\"%lld\"",
-             (long long)json_integer_value(json_object_get(client, "version")));
-    cc_set_header(r, "etag", etag);
-    cc_respond_json(r, 200, client);
+    cc_respond_versioned(r, 200, client);
 }
 
 void clients_get_handle(cc_request_t *r)
@@ -235,15 +224,12 @@ static int finish(cc_job_t *job, cc_dbconn_t *db, client_write_t *w, json_t *cli
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    char etag[32], location[80];
-    snprintf(etag, sizeof(etag), "\"%lld\"",
-             (long long)json_integer_value(json_object_get(client, "version")));
-    cc_job_header(job, "etag", etag);
+    char location[80];
     if (status == 201) {
         snprintf(location, sizeof(location), "/v1/clients/%s", id);
         cc_job_header(job, "location", location);
     }
-    cc_job_answer(job, status, client);
+    cc_job_answer_versioned(job, status, client);
     if (cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 || cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");

@@ -51,7 +51,8 @@ const char *client_scope(const cc_request_t *r);
 /* ---- SQL (store.c) ---- */
 extern const cc_sql_t sql_standards_list, sql_standard_requirements, sql_tenant_audit_time_settings;
 extern const cc_sql_t sql_clients_list, sql_client_get, sql_client_insert, sql_client_lock, sql_client_update;
-extern const cc_sql_t sql_sites_list, sql_site_get, sql_client_sites_census, sql_site_insert;
+extern const cc_sql_t sql_sites_list, sql_site_get, sql_client_lock_for_sites, sql_client_sites_census,
+    sql_site_insert;
 extern const cc_sql_t sql_auditors_list, sql_auditor_get, sql_auditor_insert, sql_auditor_lock,
     sql_auditor_update, sql_auditor_user, sql_user_role, sql_standard_references;
 extern const cc_sql_t sql_unavailability_list, sql_unavailability_insert, sql_conflicts_list,

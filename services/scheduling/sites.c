@@ -70,14 +70,7 @@ static void on_list(cc_request_t *r, PGresult *res, void *data)
         json_array_append_new(items, site_from_row(res, i, 1));
         shown++;
     }
-    json_t *next = json_null();
-    if (n > page->limit && !PQgetisnull(res, page->limit, 1)) {
-        const char *last = PQgetvalue(res, page->limit - 1, 1);
-        char *cursor = cc_base64url_encode(last, strlen(last));
-        next = json_string(cursor);
-        free(cursor);
-    }
-    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    cc_respond_page(r, items, res, page->limit, 1);
 }
 
 void sites_list_handle(cc_request_t *r)
@@ -105,10 +98,7 @@ static void on_get(cc_request_t *r, PGresult *res, void *data)
         return;
     }
     json_t *site = site_from_row(res, 0, 0);
-    char etag[32];
-    snprintf(etag, sizeof(etag), "\"%lld\"", (long long)json_integer_value(json_object_get(site, "version")));
-    cc_set_header(r, "etag", etag);
-    cc_respond_json(r, 200, site);
+    cc_respond_versioned(r, 200, site);
 }
 
 void sites_get_handle(cc_request_t *r)
@@ -139,16 +129,22 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
     }
     if (cc_idempotency_claim(job, db, &w->idem, w->tenant_id, w->actor_id) != 0)
         return CC_JOB_DONE;
-    /* The organisation's row lock serialises its site writes, so the central rule is checked on settled data.
-     */
+    /* Lock the organisation, then count: the central rule is checked on settled data. */
     const char *key[] = {w->tenant_id, w->client_id};
-    PGresult *res = cc_db_exec(db, &sql_client_sites_census, 2, key);
-    if (!cc_db_is_ok(res)) {
-        cc_job_answer(job, 503, cc_db_problem(res, "site census"));
+    PGresult *res = cc_db_exec(db, &sql_client_lock_for_sites, 2, key);
+    bool found = cc_db_is_ok(res) && PQntuples(res) == 1;
+    if (found) {
         PQclear(res);
-        return CC_JOB_DONE;
+        res = cc_db_exec(db, &sql_client_sites_census, 2, key);
     }
-    if (PQntuples(res) != 1) {
+    if (!cc_db_is_ok(res)) {
+        int rc = cc_db_is_retryable(cc_db_sqlstate(res)) ? CC_JOB_RETRY : CC_JOB_DONE;
+        if (rc == CC_JOB_DONE)
+            cc_job_answer(job, 503, cc_db_problem(res, "site census"));
+        PQclear(res);
+        return rc;
+    }
+    if (!found) {
         PQclear(res);
         cc_job_fail(job, 404, "not_found", "no such client organisation");
         return CC_JOB_DONE;
@@ -187,8 +183,9 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
             cc_job_fail(job, 409, "central_exists", "the organisation already has a central function");
         else
             cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "site insert"));
+        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
         PQclear(res);
-        return cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE;
+        return rc;
     }
     json_t *site = site_from_row(res, 0, 0);
     PQclear(res);
@@ -201,9 +198,8 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
     json_decref(detail);
     char location[128];
     snprintf(location, sizeof(location), "/v1/clients/%s/sites/%s", w->client_id, site_id);
-    cc_job_header(job, "etag", "\"1\"");
     cc_job_header(job, "location", location);
-    cc_job_answer(job, 201, site);
+    cc_job_answer_versioned(job, 201, site);
     if (appended != 0 || cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 ||
         cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);

@@ -88,12 +88,17 @@ const cc_sql_t sql_site_get = {
     "SELECT " SITE_COLUMNS("") " FROM sites WHERE tenant_id = $1 AND client_id = $2 "
                                "  AND id = $3 AND ($4::uuid IS NULL OR client_id = $4::uuid)"};
 
-/* Locks the organisation and counts its sites and central functions. */
+/*
+ * The organisation's row lock serialises its site writes; the counts run as a
+ * statement of their own after it, so they see what a concurrent write
+ * committed while this one waited (READ COMMITTED takes a snapshot per statement).
+ */
+const cc_sql_t sql_client_lock_for_sites = {
+    "scheduling_client_lock_for_sites", "SELECT 1 FROM clients WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+
 const cc_sql_t sql_client_sites_census = {
     "scheduling_client_sites_census",
-    "WITH c AS (SELECT id FROM clients WHERE tenant_id = $1 AND id = $2 FOR UPDATE) "
-    "SELECT (SELECT count(*) FROM sites WHERE tenant_id = $1 AND client_id = $2), "
-    "       (SELECT count(*) FROM sites WHERE tenant_id = $1 AND client_id = $2 AND central) FROM c"};
+    "SELECT count(*), count(*) FILTER (WHERE central) FROM sites WHERE tenant_id = $1 AND client_id = $2"};
 
 const cc_sql_t sql_site_insert = {
     "scheduling_site_insert",
@@ -174,7 +179,8 @@ const cc_sql_t sql_conflict_insert = {
     "INSERT INTO auditor_conflicts (tenant_id, auditor_id, client_id, reason, until) "
     "SELECT $1, $2, $3, $4, COALESCE($5::date, (current_date + make_interval(years => "
     "  CASE WHEN jsonb_typeof(t.settings #> '{impartiality,conflict_years}') = 'number' "
-    "       THEN (t.settings #>> '{impartiality,conflict_years}')::int ELSE 2 END))::date) "
+    "        AND (t.settings #>> '{impartiality,conflict_years}')::numeric BETWEEN 0 AND 50 "
+    "       THEN floor((t.settings #>> '{impartiality,conflict_years}')::numeric)::int ELSE 2 END))::date) "
     "FROM tenants t WHERE t.id = $1 RETURNING " CONFLICT_COLUMNS("")};
 
 const cc_sql_t *const scheduling_read_statements[] = {
