@@ -24,6 +24,9 @@ const cc_route_t scheduling_routes[] = {
      CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER | CC_ROLE_AUDITOR},
     {"GET", "/v1/auditors/{id}/conflicts", conflicts_list_handle, CC_ROLES_STAFF},
     {"POST", "/v1/auditors/{id}/conflicts", conflicts_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/programmes", programmes_list_handle, CC_ROLES_ANY},
+    {"POST", "/v1/programmes", programmes_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
+    {"GET", "/v1/programmes/{id}", programmes_get_handle, CC_ROLES_ANY},
 };
 
 const size_t scheduling_nroutes = sizeof(scheduling_routes) / sizeof(scheduling_routes[0]);

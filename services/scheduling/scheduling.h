@@ -32,6 +32,9 @@ void unavailability_list_handle(cc_request_t *r);    /* GET /v1/auditors/{id}/un
 void unavailability_create_handle(cc_request_t *r);  /* POST /v1/auditors/{id}/unavailability */
 void conflicts_list_handle(cc_request_t *r);         /* GET /v1/auditors/{id}/conflicts */
 void conflicts_create_handle(cc_request_t *r);       /* POST /v1/auditors/{id}/conflicts */
+void programmes_list_handle(cc_request_t *r);        /* GET /v1/programmes */
+void programmes_create_handle(cc_request_t *r);      /* POST /v1/programmes */
+void programmes_get_handle(cc_request_t *r);         /* GET /v1/programmes/{id} */
 
 /* ---- shared by the handlers ---- */
 
@@ -57,6 +60,8 @@ extern const cc_sql_t sql_auditors_list, sql_auditor_get, sql_auditor_insert, sq
     sql_auditor_update, sql_auditor_user, sql_user_role, sql_standard_references;
 extern const cc_sql_t sql_unavailability_list, sql_unavailability_insert, sql_conflicts_list,
     sql_conflict_insert;
+extern const cc_sql_t sql_programmes_list, sql_programme_get, sql_client_for_programme, sql_client_site_ids,
+    sql_programme_insert, sql_audit_insert;
 extern const cc_sql_t *const scheduling_read_statements[];
 extern const size_t scheduling_nread_statements;
 

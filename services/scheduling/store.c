@@ -183,6 +183,57 @@ const cc_sql_t sql_conflict_insert = {
     "       THEN floor((t.settings #>> '{impartiality,conflict_years}')::numeric)::int ELSE 2 END))::date) "
     "FROM tenants t WHERE t.id = $1 RETURNING " CONFLICT_COLUMNS("")};
 
+#define PROGRAMME_SELECT                                                                                     \
+    "SELECT p.id, p.client_id, array_to_json(p.standards)::text, p.scope, array_to_json(p.site_ids)::text, " \
+    "  array_to_json(p.sector_codes)::text, p.pre_assessment, p.cycle, p.decision_date::text, "              \
+    "  p.expiry_date::text, p.audit_time::text, p.version, " TS("p.created_at") ", " TS(                     \
+        "p.updated_at") ", "                                                                                 \
+                        "  COALESCE((SELECT json_agg(json_build_object('id', a.id, 'type', a.type, "         \
+                        "'sequence', a.sequence, "                                                           \
+                        "      'window_start', a.window_start, 'window_end', a.window_end, 'provisional', "  \
+                        "a.provisional, "                                                                    \
+                        "      'planned_days', a.planned_days, 'status', a.status, 'start_date', "           \
+                        "a.start_date, "                                                                     \
+                        "      'end_date', a.end_date) ORDER BY a.position) "                                \
+                        "    FROM audits a WHERE a.tenant_id = p.tenant_id AND a.programme_id = p.id), "     \
+                        "'[]')::text "                                                                       \
+                        "FROM programmes p "
+
+/* $3: a client filter; $4: the caller's own organisation (client users) or NULL. */
+const cc_sql_t sql_programmes_list = {"scheduling_programmes_list", PROGRAMME_SELECT
+                                      "WHERE p.tenant_id = $1 AND ($2::uuid IS NULL OR p.id > $2::uuid) "
+                                      "  AND ($3::uuid IS NULL OR p.client_id = $3::uuid) "
+                                      "  AND ($4::uuid IS NULL OR p.client_id = $4::uuid) "
+                                      "ORDER BY p.id LIMIT $5::int"};
+
+const cc_sql_t sql_programme_get = {"scheduling_programme_get",
+                                    PROGRAMME_SELECT "WHERE p.tenant_id = $1 AND p.id = $2 "
+                                                     "  AND ($3::uuid IS NULL OR p.client_id = $3::uuid)"};
+
+/* The organisation's personnel, and whether it has an address (both needed to plan its audits). */
+const cc_sql_t sql_client_for_programme = {
+    "scheduling_client_for_programme",
+    "SELECT personnel, street IS NOT NULL FROM clients WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_client_site_ids = {"scheduling_client_site_ids",
+                                      "SELECT id FROM sites WHERE tenant_id = $1 AND client_id = $2"};
+
+const cc_sql_t sql_programme_insert = {
+    "scheduling_programme_insert",
+    "INSERT INTO programmes (tenant_id, client_id, standards, scope, site_ids, sector_codes, pre_assessment, "
+    "  expiry_date, audit_time) "
+    "SELECT $1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4, "
+    "  ARRAY(SELECT jsonb_array_elements_text($5::jsonb))::uuid[], ARRAY(SELECT "
+    "jsonb_array_elements_text($6::jsonb)), "
+    "  $7::boolean, $8::date, $9::jsonb RETURNING id"};
+
+/* Provisional until the programme has a certification decision. */
+const cc_sql_t sql_audit_insert = {"scheduling_audit_insert",
+                                   "INSERT INTO audits (tenant_id, programme_id, client_id, type, sequence, "
+                                   "position, window_start, window_end, "
+                                   "  provisional, planned_days) VALUES ($1, $2, $3, $4, $5::int, $6::int, "
+                                   "$7::date, $8::date, true, $9::numeric)"};
+
 const cc_sql_t *const scheduling_read_statements[] = {
     &sql_standards_list,
     &sql_standard_requirements,
@@ -195,6 +246,8 @@ const cc_sql_t *const scheduling_read_statements[] = {
     &sql_auditor_get,
     &sql_unavailability_list,
     &sql_conflicts_list,
+    &sql_programmes_list,
+    &sql_programme_get,
 };
 const size_t scheduling_nread_statements =
     sizeof(scheduling_read_statements) / sizeof(scheduling_read_statements[0]);
