@@ -35,6 +35,9 @@ void conflicts_create_handle(cc_request_t *r);       /* POST /v1/auditors/{id}/c
 void programmes_list_handle(cc_request_t *r);        /* GET /v1/programmes */
 void programmes_create_handle(cc_request_t *r);      /* POST /v1/programmes */
 void programmes_get_handle(cc_request_t *r);         /* GET /v1/programmes/{id} */
+void audits_list_handle(cc_request_t *r);            /* GET /v1/audits */
+void audits_get_handle(cc_request_t *r);             /* GET /v1/audits/{id} */
+void schedule_due_handle(cc_request_t *r);           /* GET /v1/schedule/due */
 
 /* ---- shared by the handlers ---- */
 
@@ -62,6 +65,7 @@ extern const cc_sql_t sql_unavailability_list, sql_unavailability_insert, sql_co
     sql_conflict_insert;
 extern const cc_sql_t sql_programmes_list, sql_programme_get, sql_client_for_programme, sql_client_site_ids,
     sql_programme_insert, sql_audit_insert;
+extern const cc_sql_t sql_audits_list, sql_audit_get, sql_schedule_due;
 extern const cc_sql_t *const scheduling_read_statements[];
 extern const size_t scheduling_nread_statements;
 

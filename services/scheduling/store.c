@@ -234,6 +234,33 @@ const cc_sql_t sql_audit_insert = {"scheduling_audit_insert",
                                    "  provisional, planned_days) VALUES ($1, $2, $3, $4, $5::int, $6::int, "
                                    "$7::date, $8::date, true, $9::numeric)"};
 
+#define AUDIT_COLUMNS                                                                                        \
+    "a.id, a.programme_id, a.client_id, c.legal_name, a.type, a.sequence, a.window_start::text, "            \
+    "a.window_end::text, a.provisional, a.planned_days::text, a.status, a.start_date::text, "                \
+    "a.end_date::text, "                                                                                     \
+    "a.version, " TS("a.created_at") ", " TS(                                                                \
+        "a.updated_at") " "                                                                                  \
+                        "FROM audits a JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id "
+
+/* Filters: programme, status, a window overlapping [from, to]; $7: the caller's own organisation or NULL. */
+const cc_sql_t sql_audits_list = {
+    "scheduling_audits_list",
+    "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND ($2::uuid IS NULL OR a.id > $2::uuid) "
+    "  AND ($3::uuid IS NULL OR a.programme_id = $3::uuid) AND ($4::text IS NULL OR a.status = $4) "
+    "  AND ($5::date IS NULL OR a.window_end >= $5::date) AND ($6::date IS NULL OR a.window_start <= "
+    "$6::date) "
+    "  AND ($7::uuid IS NULL OR a.client_id = $7::uuid) ORDER BY a.id LIMIT $8::int"};
+
+const cc_sql_t sql_audit_get = {"scheduling_audit_get",
+                                "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.id = $2 "
+                                "  AND ($3::uuid IS NULL OR a.client_id = $3::uuid)"};
+
+/* Planned or scheduled audits whose window opens within $3 days of $2 (today). */
+const cc_sql_t sql_schedule_due = {
+    "scheduling_schedule_due",
+    "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.status IN ('planned', 'scheduled') "
+    "  AND a.window_start <= $2::date + $3::int ORDER BY a.window_end, a.id LIMIT $4::int"};
+
 const cc_sql_t *const scheduling_read_statements[] = {
     &sql_standards_list,
     &sql_standard_requirements,
@@ -248,6 +275,9 @@ const cc_sql_t *const scheduling_read_statements[] = {
     &sql_conflicts_list,
     &sql_programmes_list,
     &sql_programme_get,
+    &sql_audits_list,
+    &sql_audit_get,
+    &sql_schedule_due,
 };
 const size_t scheduling_nread_statements =
     sizeof(scheduling_read_statements) / sizeof(scheduling_read_statements[0]);

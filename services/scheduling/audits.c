@@ -1,0 +1,187 @@
+/*
+ * Audits, read side: GET /v1/audits (filters: programme, status, a date
+ * range the window overlaps), GET /v1/audits/{id}, and the tenant's due
+ * list GET /v1/schedule/due?within_days=N (planned or scheduled audits
+ * whose window opens within N days: overdue, open or opening). A client
+ * user reads only its own organisation's audits; the due list is for staff.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cc_crypto.h"
+#include "cc_dbasync.h"
+#include "cc_json.h"
+#include "cc_problem.h"
+#include "scheduling.h"
+
+#define DUE_MAX 500
+
+static const char *const statuses[] = {"planned", "scheduled", "in_progress", "completed", "cancelled", NULL};
+
+static json_t *text_or_null(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
+}
+
+/* An audit from a row of AUDIT_COLUMNS (store.c). */
+static json_t *audit_from_row(const PGresult *res, int row)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:f, s:s, s:o, s:o, s:i, s:s, s:s}", "id",
+                     PQgetvalue(res, row, 0), "programme_id", PQgetvalue(res, row, 1), "client_id",
+                     PQgetvalue(res, row, 2), "client_name", PQgetvalue(res, row, 3), "type",
+                     PQgetvalue(res, row, 4), "sequence", atoi(PQgetvalue(res, row, 5)), "window_start",
+                     PQgetvalue(res, row, 6), "window_end", PQgetvalue(res, row, 7), "provisional",
+                     PQgetvalue(res, row, 8)[0] == 't', "planned_days", atof(PQgetvalue(res, row, 9)),
+                     "status", PQgetvalue(res, row, 10), "start_date", text_or_null(res, row, 11), "end_date",
+                     text_or_null(res, row, 12), "version", atoi(PQgetvalue(res, row, 13)), "created_at",
+                     PQgetvalue(res, row, 14), "updated_at", PQgetvalue(res, row, 15));
+}
+
+static void bad_query(cc_request_t *r, const char *field, const char *code, const char *message)
+{
+    json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
+    cc_problem_add_error(problem, field, code, message);
+    cc_respond_problem(r, problem);
+}
+
+static bool is_in(const char *const *values, const char *s)
+{
+    for (; *values != NULL; values++)
+        if (strcmp(*values, s) == 0)
+            return true;
+    return false;
+}
+
+/* ---- GET /v1/audits ---- */
+
+typedef struct page {
+    int limit;
+} page_t;
+
+static void on_list(cc_request_t *r, PGresult *res, void *data)
+{
+    page_t *page = data;
+    json_t *items = json_array();
+    for (int i = 0; i < PQntuples(res) && i < page->limit; i++)
+        json_array_append_new(items, audit_from_row(res, i));
+    cc_respond_page(r, items, res, page->limit, 0);
+}
+
+void audits_list_handle(cc_request_t *r)
+{
+    char after[37], limit_text[16], programme[64], status[24], from[16], to[16];
+    int limit = cc_query_limit_or_respond(r);
+    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+        return;
+    int has_programme = cc_query_param(r, "programme_id", programme, sizeof(programme));
+    int has_status = cc_query_param(r, "status", status, sizeof(status));
+    int has_from = cc_query_param(r, "from", from, sizeof(from));
+    int has_to = cc_query_param(r, "to", to, sizeof(to));
+    if (has_programme != -1 && (has_programme < 0 || !cc_is_uuid(programme, (size_t)has_programme))) {
+        bad_query(r, "programme_id", "invalid_uuid", "must be a UUID");
+        return;
+    }
+    if (has_status != -1 && (has_status < 0 || !is_in(statuses, status))) {
+        bad_query(r, "status", "invalid_value",
+                  "must be one of: planned scheduled in_progress completed cancelled");
+        return;
+    }
+    if (has_from != -1 && (has_from < 0 || !cc_is_date(from, (size_t)has_from))) {
+        bad_query(r, "from", "invalid_date", "must be a date YYYY-MM-DD");
+        return;
+    }
+    if (has_to != -1 && (has_to < 0 || !cc_is_date(to, (size_t)has_to))) {
+        bad_query(r, "to", "invalid_date", "must be a date YYYY-MM-DD");
+        return;
+    }
+    if (has_from > 0 && has_to > 0 && strcmp(to, from) < 0) {
+        bad_query(r, "to", "before_from", "must be on or after `from`");
+        return;
+    }
+    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
+    page->limit = limit;
+    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
+    const char *params[] = {r->claims.tid,
+                            after[0] != '\0' ? after : NULL,
+                            has_programme > 0 ? programme : NULL,
+                            has_status > 0 ? status : NULL,
+                            has_from > 0 ? from : NULL,
+                            has_to > 0 ? to : NULL,
+                            client_scope(r),
+                            limit_text};
+    cc_db_query(r, r->claims.tid, &sql_audits_list, 8, params, on_list, page);
+}
+
+/* ---- GET /v1/audits/{id} ---- */
+
+static void on_get(cc_request_t *r, PGresult *res, void *data)
+{
+    if (PQntuples(res) != 1) {
+        cc_respond_error(r, 404, "not_found", "no such audit");
+        return;
+    }
+    cc_respond_versioned(r, 200, audit_from_row(res, 0));
+}
+
+void audits_get_handle(cc_request_t *r)
+{
+    const char *id = cc_path_uuid_or_respond(r, "id");
+    if (id == NULL)
+        return;
+    const char *params[] = {r->claims.tid, id, client_scope(r)};
+    cc_db_query(r, r->claims.tid, &sql_audit_get, 3, params, on_get, NULL);
+}
+
+/* ---- GET /v1/schedule/due ---- */
+
+typedef struct due {
+    char today[11];
+    int within_days;
+} due_t;
+
+static void on_due(cc_request_t *r, PGresult *res, void *data)
+{
+    due_t *due = data;
+    json_t *items = json_array();
+    for (int i = 0; i < PQntuples(res); i++) {
+        json_t *audit = audit_from_row(res, i);
+        const char *start = PQgetvalue(res, i, 6),
+                   *end = PQgetvalue(res, i, 7); /* YYYY-MM-DD compare as text */
+        const char *state = strcmp(end, due->today) < 0      ? "overdue"
+                            : strcmp(start, due->today) <= 0 ? "open"
+                                                             : "opening";
+        json_object_set_new(audit, "state", json_string(state));
+        json_array_append_new(items, audit);
+    }
+    cc_respond_json(r, 200,
+                    json_pack("{s:o, s:n, s:s, s:i}", "items", items, "next_cursor", "as_of", due->today,
+                              "within_days", due->within_days));
+}
+
+void schedule_due_handle(cc_request_t *r)
+{
+    char text[16], days_text[16], max_text[16];
+    int within = 30;
+    int n = cc_query_param(r, "within_days", text, sizeof(text));
+    if (n != -1) {
+        char *end;
+        long v = n > 0 ? strtol(text, &end, 10) : -1;
+        if (n <= 0 || *end != '\0' || v < 0 || v > 366) {
+            bad_query(r, "within_days", "out_of_range", "must be an integer from 0 to 366");
+            return;
+        }
+        within = (int)v;
+    }
+    due_t *due = h2o_mem_alloc_pool(&r->req->pool, sizeof(*due));
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(due->today, sizeof(due->today), "%Y-%m-%d", &tm);
+    due->within_days = within;
+    snprintf(days_text, sizeof(days_text), "%d", within);
+    snprintf(max_text, sizeof(max_text), "%d", DUE_MAX);
+    const char *params[] = {r->claims.tid, due->today, days_text, max_text};
+    cc_db_query(r, r->claims.tid, &sql_schedule_due, 4, params, on_due, due);
+}
