@@ -14,6 +14,7 @@
  */
 #include "cc_mem.h"
 #include "cc_test_main.h"
+#include "cc_test_caller.h"
 #include "cc_test_http.h"
 
 #include <check.h>
@@ -50,54 +51,6 @@ static char *xasprintf(const char *fmt, ...)
     return s;
 }
 
-/* A logged-in caller: its tokens and ready-made Authorization header line. */
-typedef struct caller {
-    cc_test_tokens_t tokens;
-    char *auth;
-} caller_t;
-
-static void caller_login_as(caller_t *c, const char *tenant, const char *email, const char *password)
-{
-    cc_test_login(gateway(), tenant, email, password, &c->tokens);
-    c->auth = cc_test_bearer(c->tokens.access);
-}
-
-static void caller_login(caller_t *c, const char *tenant, const char *local_part)
-{
-    char email[128];
-    snprintf(email, sizeof(email), "%s@%s.example", local_part, tenant);
-    caller_login_as(c, tenant, email, CC_TEST_DEMO_PASSWORD);
-}
-
-static void caller_free(caller_t *c)
-{
-    cc_test_tokens_free(&c->tokens);
-    free(c->auth);
-    c->auth = NULL;
-}
-
-/* Sends a request as c (NULL: anonymous) with an optional extra header line. */
-static cc_test_response_t *call(const caller_t *c, const char *method, const char *path, const char *extra,
-                                const char *body)
-{
-    const char *headers[3] = {NULL, NULL, NULL};
-    size_t n = 0;
-    if (c != NULL)
-        headers[n++] = c->auth;
-    if (extra != NULL)
-        headers[n++] = extra;
-    return cc_test_http(method, gateway(), path, headers, body);
-}
-
-static cc_test_response_t *call_json(const caller_t *c, const char *method, const char *path,
-                                     const char *extra, const json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    cc_test_response_t *resp = call(c, method, path, extra, text);
-    free(text);
-    return resp;
-}
-
 static char *auditor_path(const char *id)
 {
     return xasprintf("/v1/auditors/%s", id);
@@ -111,21 +64,6 @@ static char *unavailability_path(const char *id)
 static char *conflicts_path(const char *id)
 {
     return xasprintf("/v1/auditors/%s/conflicts", id);
-}
-
-static json_int_t version_of(const cc_test_response_t *resp)
-{
-    return json_integer_value(json_object_get(resp->json, "version"));
-}
-
-/* Fails unless resp carries the ETag "<version>". */
-static void assert_etag(const cc_test_response_t *resp, int version)
-{
-    char want[32];
-    snprintf(want, sizeof(want), "\"%d\"", version);
-    const char *etag = cc_test_response_header(resp, "ETag");
-    ck_assert_msg(etag != NULL && strcmp(etag, want) == 0, "ETag is %s, want %s",
-                  etag != NULL ? etag : "(none)", want);
 }
 
 /* Fails unless resp has a Location header ending with path. */
@@ -276,7 +214,8 @@ static json_t *auditor_body(const char *user_id, json_t *competences)
  * address and PASSWORD. Returns its caller-freed id; *email_out (when not
  * NULL) receives its caller-freed address.
  */
-static char *new_staff_user(const caller_t *admin, const char *tenant, const char *role, char **email_out)
+static char *new_staff_user(const cc_test_caller_t *admin, const char *tenant, const char *role,
+                            char **email_out)
 {
     char *email = cc_test_unique_email("auditors", tenant);
     char *id = cc_test_create_user(gateway(), admin->tokens.access, email, role, NULL, PASSWORD);
@@ -288,10 +227,11 @@ static char *new_staff_user(const caller_t *admin, const char *tenant, const cha
 }
 
 /* POSTs an auditor for user_id as c, asserts 201 with its shape and returns the caller-freed response. */
-static cc_test_response_t *create_auditor_resp(const caller_t *c, const char *user_id, json_t *competences)
+static cc_test_response_t *create_auditor_resp(const cc_test_caller_t *c, const char *user_id,
+                                               json_t *competences)
 {
     json_t *body = auditor_body(user_id, competences);
-    cc_test_response_t *resp = call_json(c, "POST", "/v1/auditors", NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", "/v1/auditors", NULL, body);
     json_decref(body);
     cc_test_assert_json(resp, 201);
     assert_auditor_shape(resp->json);
@@ -301,7 +241,7 @@ static cc_test_response_t *create_auditor_resp(const caller_t *c, const char *us
 }
 
 /* As create_auditor_resp, returning only the caller-freed id. */
-static char *create_auditor(const caller_t *c, const char *user_id, json_t *competences)
+static char *create_auditor(const cc_test_caller_t *c, const char *user_id, json_t *competences)
 {
     cc_test_response_t *resp = create_auditor_resp(c, user_id, competences);
     char *id = cc_strdup(cc_test_json_string(resp->json, "id"));
@@ -314,7 +254,7 @@ static char *create_auditor(const caller_t *c, const char *user_id, json_t *comp
  * given page size until next_cursor is null, asserting every page's shape and
  * that no item is repeated. Returns every item (caller decrefs).
  */
-static json_t *list_all(const caller_t *c, const char *base_path, int limit)
+static json_t *list_all(const cc_test_caller_t *c, const char *base_path, int limit)
 {
     json_t *all = json_array(), *seen = json_object();
     const char *sep = strchr(base_path, '?') != NULL ? "&" : "?";
@@ -329,7 +269,7 @@ static json_t *list_all(const caller_t *c, const char *base_path, int limit)
             path = xasprintf("%s%slimit=%d&cursor=%s", base_path, sep, limit, enc);
             free(enc);
         }
-        cc_test_response_t *resp = call(c, "GET", path, NULL, NULL);
+        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
         cc_test_assert_json(resp, 200);
         json_t *items = json_object_get(resp->json, "items"), *item;
         ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
@@ -363,9 +303,9 @@ static json_t *list_all(const caller_t *c, const char *base_path, int limit)
 
 /* GETs a non-paginated list (unavailability, conflicts) as c: 200, next_cursor null; returns items (decref).
  */
-static json_t *get_items(const caller_t *c, const char *path)
+static json_t *get_items(const cc_test_caller_t *c, const char *path)
 {
-    cc_test_response_t *resp = call(c, "GET", path, NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     json_t *items = json_object_get(resp->json, "items");
     ck_assert_msg(json_is_array(items), "%s: no items: %s", path, resp->body);
@@ -401,7 +341,7 @@ static bool holds_standard(const json_t *a, const char *standard)
 }
 
 /* The caller-freed id of the auditor record of the seeded user local_part@northcert.example. */
-static char *seeded_auditor_id(const caller_t *c, const char *local_part)
+static char *seeded_auditor_id(const cc_test_caller_t *c, const char *local_part)
 {
     char email[128];
     snprintf(email, sizeof(email), "%s@northcert.example", local_part);
@@ -414,9 +354,9 @@ static char *seeded_auditor_id(const caller_t *c, const char *local_part)
 }
 
 /* The caller-freed id of c's own user, from GET /v1/me. */
-static char *own_user_id(const caller_t *c)
+static char *own_user_id(const cc_test_caller_t *c)
 {
-    cc_test_response_t *me = call(c, "GET", "/v1/me", NULL, NULL);
+    cc_test_response_t *me = cc_test_call(c, "GET", "/v1/me", NULL, NULL);
     cc_test_assert_json(me, 200);
     const char *id = cc_test_json_string(me->json, "id");
     ck_assert_msg(cc_test_is_uuid(id), "/v1/me without an id: %s", me->body);
@@ -426,9 +366,9 @@ static char *own_user_id(const caller_t *c)
 }
 
 /* The caller-freed id of some client organisation of c's tenant. */
-static char *some_client_id(const caller_t *c)
+static char *some_client_id(const cc_test_caller_t *c)
 {
-    cc_test_response_t *resp = call(c, "GET", "/v1/clients?limit=1", NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(c, "GET", "/v1/clients?limit=1", NULL, NULL);
     cc_test_assert_json(resp, 200);
     const char *id = cc_test_json_string(json_array_get(json_object_get(resp->json, "items"), 0), "id");
     ck_assert_msg(cc_test_is_uuid(id), "no client organisation listed: %s", resp->body);
@@ -469,19 +409,19 @@ static void utc_date_plus_years(int years, char out[11], char alt[11])
 
 START_TEST(test_create_get)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *email = NULL;
     char *user_id = new_staff_user(&admin, "northcert", "auditor", &email);
 
     json_t *competences = lead_27001();
     json_t *body = auditor_body(user_id, json_incref(competences));
-    cc_test_response_t *resp = call_json(&sm, "POST", "/v1/auditors", NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, body);
     cc_test_assert_json(resp, 201);
     assert_auditor_shape(resp->json);
-    ck_assert_int_eq(version_of(resp), 1);
-    assert_etag(resp, 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
+    cc_test_assert_etag(resp, 1);
     const char *id = cc_test_json_string(resp->json, "id");
     char *path = auditor_path(id);
     assert_location(resp, path);
@@ -495,39 +435,39 @@ START_TEST(test_create_get)
     ck_assert_msg(json_is_true(json_object_get(resp->json, "active")), "active defaults to true: %s",
                   resp->body);
 
-    cc_test_response_t *got = call(&sm, "GET", path, NULL, NULL);
+    cc_test_response_t *got = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(got, 200);
     ck_assert_msg(json_equal(got->json, resp->json), "GET differs from the POST answer: %s / %s", got->body,
                   resp->body);
-    assert_etag(got, 1);
+    cc_test_assert_etag(got, 1);
     cc_test_response_free(got);
 
     /* One auditor record per user, whoever writes. */
-    cc_test_response_t *again = call_json(&sm, "POST", "/v1/auditors", NULL, body);
+    cc_test_response_t *again = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, body);
     cc_test_assert_problem(again, 409, "auditor_exists");
     cc_test_response_free(again);
-    again = call_json(&admin, "POST", "/v1/auditors", NULL, body);
+    again = cc_test_call_json(&admin, "POST", "/v1/auditors", NULL, body);
     cc_test_assert_problem(again, 409, "auditor_exists");
     cc_test_response_free(again);
 
     /* A user who is not staff of this tenant. */
-    caller_t client1, south;
-    caller_login(&client1, "northcert", "client1");
-    caller_login(&south, "southcert", "admin");
+    cc_test_caller_t client1, south;
+    cc_test_caller_login(&client1, "northcert", "client1");
+    cc_test_caller_login(&south, "southcert", "admin");
     char *client_user = own_user_id(&client1);
     char *south_user = new_staff_user(&south, "southcert", "auditor", NULL);
     const char *not_staff[] = {client_user, south_user, NO_SUCH_ID};
     for (size_t i = 0; i < sizeof(not_staff) / sizeof(not_staff[0]); i++) {
         json_t *b = auditor_body(not_staff[i], lead_27001());
-        cc_test_response_t *r = call_json(&sm, "POST", "/v1/auditors", NULL, b);
+        cc_test_response_t *r = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, b);
         assert_field_error(r, "user_id", "unknown_user");
         cc_test_response_free(r);
         json_decref(b);
     }
     free(south_user);
     free(client_user);
-    caller_free(&south);
-    caller_free(&client1);
+    cc_test_caller_free(&south);
+    cc_test_caller_free(&client1);
 
     /* Field errors, on a user who has no auditor record yet. */
     char *spare_email = NULL;
@@ -556,7 +496,7 @@ START_TEST(test_create_get)
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char *text = xasprintf(bad[i].body_fmt, spare);
-        cc_test_response_t *r = call(&sm, "POST", "/v1/auditors", NULL, text);
+        cc_test_response_t *r = cc_test_call(&sm, "POST", "/v1/auditors", NULL, text);
         if (bad[i].code != NULL) {
             assert_field_error(r, bad[i].field, bad[i].code);
         } else {
@@ -565,10 +505,10 @@ START_TEST(test_create_get)
         cc_test_response_free(r);
         free(text);
     }
-    cc_test_response_t *r = call(&sm, "POST", "/v1/auditors", NULL, "{\"competences\":[]}");
+    cc_test_response_t *r = cc_test_call(&sm, "POST", "/v1/auditors", NULL, "{\"competences\":[]}");
     assert_field_error(r, "user_id", NULL);
     cc_test_response_free(r);
-    r = call(&sm, "POST", "/v1/auditors", NULL, "{\"user_id\":\"not-a-uuid\"}");
+    r = cc_test_call(&sm, "POST", "/v1/auditors", NULL, "{\"user_id\":\"not-a-uuid\"}");
     assert_field_error(r, "user_id", NULL);
     cc_test_response_free(r);
     /* More than 20 competences. */
@@ -576,7 +516,7 @@ START_TEST(test_create_get)
     for (int i = 0; i < 21; i++)
         json_array_append_new(many, competence(ISO27001, NULL, "auditor"));
     json_t *many_body = auditor_body(spare, many);
-    r = call_json(&sm, "POST", "/v1/auditors", NULL, many_body);
+    r = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, many_body);
     assert_field_error_prefix(r, "competences");
     cc_test_response_free(r);
     json_decref(many_body);
@@ -588,15 +528,15 @@ START_TEST(test_create_get)
                   "competences default to []: %s", spare_resp->body);
     ck_assert(json_is_true(json_object_get(spare_resp->json, "active")));
     ck_assert_msg(str_is(spare_resp->json, "email", spare_email), "email: %s", spare_resp->body);
-    ck_assert_int_eq(version_of(spare_resp), 1);
-    assert_etag(spare_resp, 1);
+    ck_assert_int_eq(cc_test_version_of(spare_resp), 1);
+    cc_test_assert_etag(spare_resp, 1);
     cc_test_response_free(spare_resp);
 
     /* Staff roles other than auditor may hold an auditor record too; explicit active false is kept. */
     char *dm_user = new_staff_user(&admin, "northcert", "decision_maker", NULL);
     json_t *dm_body = auditor_body(dm_user, json_array());
     json_object_set_new(dm_body, "active", json_false());
-    r = call_json(&sm, "POST", "/v1/auditors", NULL, dm_body);
+    r = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, dm_body);
     cc_test_assert_json(r, 201);
     assert_auditor_shape(r->json);
     ck_assert_msg(json_is_false(json_object_get(r->json, "active")), "active: %s", r->body);
@@ -612,28 +552,28 @@ START_TEST(test_create_get)
     json_decref(competences);
     free(user_id);
     free(email);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
 START_TEST(test_idempotency_key)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     char suffix[17];
     cc_test_random_suffix(suffix);
     char *key = xasprintf("Idempotency-Key: auditors-%s", suffix);
     json_t *body = auditor_body(user_id, lead_27001());
 
-    cc_test_response_t *first = call_json(&sm, "POST", "/v1/auditors", key, body);
+    cc_test_response_t *first = cc_test_call_json(&sm, "POST", "/v1/auditors", key, body);
     cc_test_assert_json(first, 201);
     const char *replayed = cc_test_response_header(first, "Idempotent-Replayed");
     ck_assert_msg(replayed == NULL || strcmp(replayed, "true") != 0, "the first answer is marked replayed");
     const char *id = cc_test_json_string(first->json, "id");
-    cc_test_response_t *again = call_json(&sm, "POST", "/v1/auditors", key, body);
+    cc_test_response_t *again = cc_test_call_json(&sm, "POST", "/v1/auditors", key, body);
     cc_test_assert_json(again, 201); /* not 409 auditor_exists: a replay */
     replayed = cc_test_response_header(again, "Idempotent-Replayed");
     ck_assert_msg(replayed != NULL && strcmp(replayed, "true") == 0, "Idempotent-Replayed: %s",
@@ -652,7 +592,7 @@ START_TEST(test_idempotency_key)
     json_decref(items);
 
     /* Without the key the same body is a second record: refused. */
-    cc_test_response_t *plain = call_json(&sm, "POST", "/v1/auditors", NULL, body);
+    cc_test_response_t *plain = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, body);
     cc_test_assert_problem(plain, 409, "auditor_exists");
     cc_test_response_free(plain);
 
@@ -662,8 +602,8 @@ START_TEST(test_idempotency_key)
     json_decref(body);
     free(key);
     free(user_id);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
@@ -671,15 +611,15 @@ END_TEST
 
 START_TEST(test_list_filters_and_pagination)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     char *id = create_auditor(&sm, user_id, lead_27001());
     char *idle_user = new_staff_user(&admin, "northcert", "auditor", NULL);
     json_t *idle_body = auditor_body(idle_user, json_array());
     json_object_set_new(idle_body, "active", json_false());
-    cc_test_response_t *resp = call_json(&sm, "POST", "/v1/auditors", NULL, idle_body);
+    cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/auditors", NULL, idle_body);
     cc_test_assert_json(resp, 201);
     char *idle_id = cc_strdup(cc_test_json_string(resp->json, "id"));
     cc_test_response_free(resp);
@@ -689,7 +629,7 @@ START_TEST(test_list_filters_and_pagination)
 
     /* The seeded competences. */
     char *a1_path = auditor_path(auditor1);
-    resp = call(&sm, "GET", a1_path, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", a1_path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     assert_auditor_shape(resp->json);
     json_t *a1_27001 = find_by(json_object_get(resp->json, "competences"), "standard", ISO27001);
@@ -769,8 +709,8 @@ START_TEST(test_list_filters_and_pagination)
     free(idle_user);
     free(id);
     free(user_id);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
@@ -778,9 +718,9 @@ END_TEST
 
 START_TEST(test_roles)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     char *id = create_auditor(&sm, user_id, lead_27001());
     char *path = auditor_path(id), *upath = unavailability_path(id), *cpath = conflicts_path(id);
@@ -793,12 +733,12 @@ START_TEST(test_roles)
 
     const char *readers[] = {"auditor1", "decision_maker"};
     for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
-        caller_t c;
-        caller_login(&c, "northcert", readers[r]);
-        cc_test_response_t *resp = call(&c, "GET", path, NULL, NULL);
+        cc_test_caller_t c;
+        cc_test_caller_login(&c, "northcert", readers[r]);
+        cc_test_response_t *resp = cc_test_call(&c, "GET", path, NULL, NULL);
         cc_test_assert_json(resp, 200);
         ck_assert_msg(str_is(resp->json, "id", id), "%s reads another auditor: %s", readers[r], resp->body);
-        assert_etag(resp, 1);
+        cc_test_assert_etag(resp, 1);
         cc_test_response_free(resp);
         json_t *items = list_all(&c, "/v1/auditors", 100);
         ck_assert_msg(find_item(items, id) != NULL, "%s does not see auditor %s", readers[r], id);
@@ -809,57 +749,57 @@ START_TEST(test_roles)
         json_decref(items);
 
         /* Write: forbidden. */
-        resp = call_json(&c, "POST", "/v1/auditors", NULL, create);
+        resp = cc_test_call_json(&c, "POST", "/v1/auditors", NULL, create);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
-        resp = call(&c, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
+        resp = cc_test_call(&c, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
-        resp = call_json(&c, "POST", cpath, NULL, conflict);
+        resp = cc_test_call_json(&c, "POST", cpath, NULL, conflict);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
         /* Not the auditor themself: no unavailability for another auditor. */
-        resp = call_json(&c, "POST", upath, NULL, unavail);
+        resp = cc_test_call_json(&c, "POST", upath, NULL, unavail);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
-        caller_free(&c);
+        cc_test_caller_free(&c);
     }
 
     /* A client user: 403 on every auditor route. */
-    caller_t client1;
-    caller_login(&client1, "northcert", "client1");
+    cc_test_caller_t client1;
+    cc_test_caller_login(&client1, "northcert", "client1");
     const char *reads[] = {"/v1/auditors", path, upath, cpath};
     for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
-        cc_test_response_t *resp = call(&client1, "GET", reads[i], NULL, NULL);
+        cc_test_response_t *resp = cc_test_call(&client1, "GET", reads[i], NULL, NULL);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
     }
-    cc_test_response_t *resp = call_json(&client1, "POST", "/v1/auditors", NULL, create);
+    cc_test_response_t *resp = cc_test_call_json(&client1, "POST", "/v1/auditors", NULL, create);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
-    resp = call(&client1, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
+    resp = cc_test_call(&client1, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
-    resp = call_json(&client1, "POST", upath, NULL, unavail);
+    resp = cc_test_call_json(&client1, "POST", upath, NULL, unavail);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
-    resp = call_json(&client1, "POST", cpath, NULL, conflict);
+    resp = cc_test_call_json(&client1, "POST", cpath, NULL, conflict);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
-    caller_free(&client1);
+    cc_test_caller_free(&client1);
 
     /* Anonymous. */
-    resp = call(NULL, "GET", "/v1/auditors", NULL, NULL);
+    resp = cc_test_call(NULL, "GET", "/v1/auditors", NULL, NULL);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
-    resp = call_json(NULL, "POST", "/v1/auditors", NULL, create);
+    resp = cc_test_call_json(NULL, "POST", "/v1/auditors", NULL, create);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
 
     /* Nothing was changed or added. */
-    resp = call(&sm, "GET", path, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
     ck_assert(json_is_true(json_object_get(resp->json, "active")));
     cc_test_response_free(resp);
     json_t *items = get_items(&sm, upath);
@@ -873,9 +813,9 @@ START_TEST(test_roles)
     json_decref(items);
 
     /* admin writes too. */
-    resp = call(&admin, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
+    resp = cc_test_call(&admin, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 2);
+    ck_assert_int_eq(cc_test_version_of(resp), 2);
     cc_test_response_free(resp);
     free(create_auditor(&admin, other_user, NULL));
 
@@ -889,8 +829,8 @@ START_TEST(test_roles)
     free(path);
     free(id);
     free(user_id);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
@@ -898,10 +838,10 @@ END_TEST
 
 START_TEST(test_cross_tenant_is_not_found)
 {
-    caller_t admin, sm, south;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&south, "southcert", "admin");
+    cc_test_caller_t admin, sm, south;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&south, "southcert", "admin");
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     char *id = create_auditor(&sm, user_id, lead_27001());
     char *path = auditor_path(id), *upath = unavailability_path(id), *cpath = conflicts_path(id);
@@ -911,25 +851,25 @@ START_TEST(test_cross_tenant_is_not_found)
         json_pack("{s:s, s:s, s:s}", "from", "2033-01-10", "to", "2033-01-12", "reason", "Leave");
     json_t *conflict = json_pack("{s:s, s:s}", "client_id", south_client, "reason", "Hijack");
 
-    cc_test_response_t *resp = call(&south, "GET", path, NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&south, "GET", path, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
+    resp = cc_test_call(&south, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "PATCH", path, NULL, "{\"active\":false}");
+    resp = cc_test_call(&south, "PATCH", path, NULL, "{\"active\":false}");
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call_json(&south, "POST", upath, NULL, unavail);
+    resp = cc_test_call_json(&south, "POST", upath, NULL, unavail);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call_json(&south, "POST", cpath, NULL, conflict);
+    resp = cc_test_call_json(&south, "POST", cpath, NULL, conflict);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "GET", upath, NULL, NULL);
+    resp = cc_test_call(&south, "GET", upath, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "GET", cpath, NULL, NULL);
+    resp = cc_test_call(&south, "GET", cpath, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     json_t *items = list_all(&south, "/v1/auditors", 100);
@@ -939,9 +879,9 @@ START_TEST(test_cross_tenant_is_not_found)
     json_decref(items);
 
     /* Untouched in its own tenant. */
-    resp = call(&sm, "GET", path, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
     ck_assert(json_is_true(json_object_get(resp->json, "active")));
     cc_test_response_free(resp);
     items = get_items(&sm, upath);
@@ -952,7 +892,7 @@ START_TEST(test_cross_tenant_is_not_found)
     json_decref(items);
 
     /* Another tenant's client organisation is not a client of this one. */
-    resp = call_json(&sm, "POST", cpath, NULL, conflict);
+    resp = cc_test_call_json(&sm, "POST", cpath, NULL, conflict);
     assert_field_error(resp, "client_id", "unknown_client");
     cc_test_response_free(resp);
 
@@ -960,16 +900,16 @@ START_TEST(test_cross_tenant_is_not_found)
     char *missing = auditor_path(NO_SUCH_ID), *missing_u = unavailability_path(NO_SUCH_ID),
          *missing_c = conflicts_path(NO_SUCH_ID);
     json_t *north_conflict = json_pack("{s:s, s:s}", "client_id", north_client, "reason", "Nobody");
-    resp = call(&sm, "GET", missing, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", missing, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&sm, "PATCH", missing, NULL, "{\"active\":false}");
+    resp = cc_test_call(&sm, "PATCH", missing, NULL, "{\"active\":false}");
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call_json(&sm, "POST", missing_u, NULL, unavail);
+    resp = cc_test_call_json(&sm, "POST", missing_u, NULL, unavail);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call_json(&sm, "POST", missing_c, NULL, north_conflict);
+    resp = cc_test_call_json(&sm, "POST", missing_c, NULL, north_conflict);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
 
@@ -986,9 +926,9 @@ START_TEST(test_cross_tenant_is_not_found)
     free(path);
     free(id);
     free(user_id);
-    caller_free(&south);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&south);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
@@ -996,9 +936,9 @@ END_TEST
 
 START_TEST(test_patch_if_match)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     cc_test_response_t *created = create_auditor_resp(&sm, user_id, lead_27001());
     const char *id = cc_test_json_string(created->json, "id");
@@ -1009,15 +949,15 @@ START_TEST(test_patch_if_match)
     json_array_append_new(competences, competence(ISO14001, NULL, "technical_expert"));
     json_t *patch = json_pack("{s:O}", "competences", competences);
 
-    cc_test_response_t *resp = call_json(&sm, "PATCH", path, "If-Match: \"7\"", patch);
+    cc_test_response_t *resp = cc_test_call_json(&sm, "PATCH", path, "If-Match: \"7\"", patch);
     cc_test_assert_problem(resp, 412, "precondition_failed");
     cc_test_response_free(resp);
 
-    resp = call_json(&sm, "PATCH", path, "If-Match: \"1\"", patch);
+    resp = cc_test_call_json(&sm, "PATCH", path, "If-Match: \"1\"", patch);
     cc_test_assert_json(resp, 200);
     assert_auditor_shape(resp->json);
-    ck_assert_int_eq(version_of(resp), 2);
-    assert_etag(resp, 2);
+    ck_assert_int_eq(cc_test_version_of(resp), 2);
+    cc_test_assert_etag(resp, 2);
     ck_assert_msg(json_equal(json_object_get(resp->json, "competences"), competences),
                   "competences after PATCH: %s", resp->body);
     ck_assert(json_is_true(json_object_get(resp->json, "active")));
@@ -1028,23 +968,23 @@ START_TEST(test_patch_if_match)
         str_is(resp->json, "user_id", user_id) &&
             json_equal(json_object_get(resp->json, "email"), json_object_get(created->json, "email")),
         "user changed: %s", resp->body);
-    cc_test_response_t *got = call(&sm, "GET", path, NULL, NULL);
+    cc_test_response_t *got = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(got, 200);
     ck_assert_msg(json_equal(got->json, resp->json), "GET differs from the PATCH answer: %s / %s", got->body,
                   resp->body);
-    assert_etag(got, 2);
+    cc_test_assert_etag(got, 2);
     cc_test_response_free(got);
     cc_test_response_free(resp);
 
     /* The stale version no longer matches. */
-    resp = call(&sm, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
+    resp = cc_test_call(&sm, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
     cc_test_assert_problem(resp, 412, "precondition_failed");
     cc_test_response_free(resp);
 
     /* Deactivation keeps the competences. */
-    resp = call(&admin, "PATCH", path, "If-Match: \"2\"", "{\"active\":false}");
+    resp = cc_test_call(&admin, "PATCH", path, "If-Match: \"2\"", "{\"active\":false}");
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 3);
+    ck_assert_int_eq(cc_test_version_of(resp), 3);
     ck_assert_msg(json_is_false(json_object_get(resp->json, "active")), "active: %s", resp->body);
     ck_assert_msg(json_equal(json_object_get(resp->json, "competences"), competences),
                   "competences after deactivation: %s", resp->body);
@@ -1071,27 +1011,27 @@ START_TEST(test_patch_if_match)
         {"{\"user_id\":\"" NO_SUCH_ID "\"}", "user_id"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        resp = call(&sm, "PATCH", path, "If-Match: \"3\"", bad[i][0]);
+        resp = cc_test_call(&sm, "PATCH", path, "If-Match: \"3\"", bad[i][0]);
         if (bad[i][1] == NULL)
             cc_test_assert_problem(resp, 400, "validation_failed");
         else
             assert_field_error(resp, bad[i][1], NULL);
         cc_test_response_free(resp);
     }
-    resp = call(&sm, "PATCH", path, "If-Match: \"3\"",
-                "{\"competences\":[{\"standard\":\"ISO 0:0\","
-                "\"sector_codes\":[],\"role\":\"lead\"}]}");
+    resp = cc_test_call(&sm, "PATCH", path, "If-Match: \"3\"",
+                        "{\"competences\":[{\"standard\":\"ISO 0:0\","
+                        "\"sector_codes\":[],\"role\":\"lead\"}]}");
     assert_field_error(resp, "competences[0].standard", "unknown_standard");
     cc_test_response_free(resp);
-    resp = call(&sm, "GET", path, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 3);
+    ck_assert_int_eq(cc_test_version_of(resp), 3);
     cc_test_response_free(resp);
 
     /* Reactivation with emptied competences. */
-    resp = call(&sm, "PATCH", path, "If-Match: \"3\"", "{\"active\":true,\"competences\":[]}");
+    resp = cc_test_call(&sm, "PATCH", path, "If-Match: \"3\"", "{\"active\":true,\"competences\":[]}");
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 4);
+    ck_assert_int_eq(cc_test_version_of(resp), 4);
     ck_assert(json_is_true(json_object_get(resp->json, "active")));
     ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "competences")), 0);
     cc_test_response_free(resp);
@@ -1101,19 +1041,19 @@ START_TEST(test_patch_if_match)
     free(path);
     cc_test_response_free(created);
     free(user_id);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
 /* ---- unavailability ---- */
 
 /* POSTs a period to path as c, asserts 201, its shape and Location; returns the caller-freed id. */
-static char *post_unavailability(const caller_t *c, const char *path, const char *auditor_id,
+static char *post_unavailability(const cc_test_caller_t *c, const char *path, const char *auditor_id,
                                  const char *from, const char *to, const char *reason)
 {
     json_t *body = json_pack("{s:s, s:s, s:s}", "from", from, "to", to, "reason", reason);
-    cc_test_response_t *resp = call_json(c, "POST", path, NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", path, NULL, body);
     cc_test_assert_json(resp, 201);
     assert_unavailability_shape(resp->json, auditor_id);
     ck_assert_msg(str_is(resp->json, "from", from) && str_is(resp->json, "to", to) &&
@@ -1130,20 +1070,20 @@ static char *post_unavailability(const caller_t *c, const char *path, const char
 }
 
 /* POSTs a period to path as c and returns the response (caller frees). */
-static cc_test_response_t *try_unavailability(const caller_t *c, const char *path, const char *from,
+static cc_test_response_t *try_unavailability(const cc_test_caller_t *c, const char *path, const char *from,
                                               const char *to, const char *reason)
 {
     json_t *body = json_pack("{s:s, s:s, s:s}", "from", from, "to", to, "reason", reason);
-    cc_test_response_t *resp = call_json(c, "POST", path, NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", path, NULL, body);
     json_decref(body);
     return resp;
 }
 
 START_TEST(test_unavailability)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *email = NULL;
     char *user_id = new_staff_user(&admin, "northcert", "auditor", &email);
     char *id = create_auditor(&sm, user_id, lead_27001());
@@ -1181,7 +1121,7 @@ START_TEST(test_unavailability)
         {"{\"from\":\"next monday\",\"to\":\"2031-06-02\",\"reason\":\"x\"}", "from"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        resp = call(&sm, "POST", upath, NULL, bad[i][0]);
+        resp = cc_test_call(&sm, "POST", upath, NULL, bad[i][0]);
         assert_field_error(resp, bad[i][1], NULL);
         cc_test_response_free(resp);
     }
@@ -1194,8 +1134,8 @@ START_TEST(test_unavailability)
     free(long_reason);
 
     /* The auditor user themself may record its own unavailability, not another auditor's. */
-    caller_t self;
-    caller_login_as(&self, "northcert", email, PASSWORD);
+    cc_test_caller_t self;
+    cc_test_caller_login_as(&self, "northcert", email, PASSWORD);
     char *own = post_unavailability(&self, upath, id, "2031-05-01", "2031-05-03", "Conference");
     resp = try_unavailability(&self, upath, "2031-05-02", "2031-05-02", "Overlap");
     cc_test_assert_problem(resp, 409, "overlapping_unavailability");
@@ -1207,7 +1147,7 @@ START_TEST(test_unavailability)
     cc_test_response_free(resp);
     /* Still not a writer of its own auditor record. */
     char *path = auditor_path(id);
-    resp = call(&self, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
+    resp = cc_test_call(&self, "PATCH", path, "If-Match: \"1\"", "{\"active\":false}");
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
     free(path);
@@ -1234,7 +1174,7 @@ START_TEST(test_unavailability)
     }
     json_decref(items);
 
-    caller_free(&self);
+    cc_test_caller_free(&self);
     free(a1_upath);
     free(auditor1);
     free(own);
@@ -1246,18 +1186,18 @@ START_TEST(test_unavailability)
     free(id);
     free(user_id);
     free(email);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 
 /* ---- conflicts ---- */
 
 /* POSTs a conflict to path as c, asserts 201, shape and Location; returns the response (caller frees). */
-static cc_test_response_t *post_conflict(const caller_t *c, const char *path, const char *auditor_id,
+static cc_test_response_t *post_conflict(const cc_test_caller_t *c, const char *path, const char *auditor_id,
                                          const json_t *body)
 {
-    cc_test_response_t *resp = call_json(c, "POST", path, NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", path, NULL, body);
     cc_test_assert_json(resp, 201);
     assert_conflict_shape(resp->json, auditor_id);
     ck_assert_msg(json_equal(json_object_get(resp->json, "client_id"), json_object_get(body, "client_id")) &&
@@ -1271,9 +1211,9 @@ static cc_test_response_t *post_conflict(const caller_t *c, const char *path, co
 
 START_TEST(test_conflicts)
 {
-    caller_t admin, sm;
-    caller_login(&admin, "northcert", "admin");
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t admin, sm;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     char *id = create_auditor(&sm, user_id, lead_27001());
     char *cpath = conflicts_path(id);
@@ -1308,7 +1248,7 @@ START_TEST(test_conflicts)
 
     /* Field errors. */
     char *random_client = xasprintf("{\"client_id\":\"%s\",\"reason\":\"Unknown\"}", NO_SUCH_ID);
-    cc_test_response_t *resp = call(&sm, "POST", cpath, NULL, random_client);
+    cc_test_response_t *resp = cc_test_call(&sm, "POST", cpath, NULL, random_client);
     assert_field_error(resp, "client_id", "unknown_client");
     cc_test_response_free(resp);
     free(random_client);
@@ -1317,7 +1257,7 @@ START_TEST(test_conflicts)
     cc_test_random_suffix(b);
     char *random_uuid = xasprintf("{\"client_id\":\"%.8s-%.4s-4%.3s-8%.3s-%.12s\",\"reason\":\"Unknown\"}", a,
                                   a + 8, a + 12, b, b + 3);
-    resp = call(&sm, "POST", cpath, NULL, random_uuid);
+    resp = cc_test_call(&sm, "POST", cpath, NULL, random_uuid);
     assert_field_error(resp, "client_id", "unknown_client");
     cc_test_response_free(resp);
     free(random_uuid);
@@ -1332,7 +1272,7 @@ START_TEST(test_conflicts)
         {bad_until, "until"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        resp = call(&sm, "POST", cpath, NULL, bad[i][0]);
+        resp = cc_test_call(&sm, "POST", cpath, NULL, bad[i][0]);
         assert_field_error(resp, bad[i][1], NULL);
         cc_test_response_free(resp);
     }
@@ -1353,15 +1293,15 @@ START_TEST(test_conflicts)
     ck_assert_msg(json_equal(listed, expl->json), "listed conflict differs from the POST answer");
     json_decref(items);
     char *live_path = xasprintf("%s?live=true", cpath);
-    caller_t auditor1;
-    caller_login(&auditor1, "northcert", "auditor1");
+    cc_test_caller_t auditor1;
+    cc_test_caller_login(&auditor1, "northcert", "auditor1");
     items = get_items(&auditor1, live_path);
     ck_assert_uint_eq(json_array_size(items), 2);
     ck_assert_ptr_nonnull(find_item(items, dflt_id));
     ck_assert_ptr_nonnull(find_item(items, expl_id));
     ck_assert_msg(find_item(items, old_id) == NULL, "a lapsed conflict is listed with live=true");
     json_decref(items);
-    caller_free(&auditor1);
+    cc_test_caller_free(&auditor1);
 
     free(live_path);
     cc_test_response_free(old);
@@ -1374,8 +1314,8 @@ START_TEST(test_conflicts)
     free(cpath);
     free(id);
     free(user_id);
-    caller_free(&sm);
-    caller_free(&admin);
+    cc_test_caller_free(&sm);
+    cc_test_caller_free(&admin);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
  */
 #include "cc_mem.h"
 #include "cc_test_main.h"
+#include "cc_test_dates.h"
 #include "cc_test_http.h"
 
 #include <check.h>
@@ -52,81 +53,16 @@ static char *xasprintf(const char *fmt, ...)
 
 /* ---- calendar arithmetic (civil dates as days since 1970-01-01) ---- */
 
-typedef struct ymd {
-    int y, m, d;
-} ymd_t;
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
-}
-
-/* Howard Hinnant's days_from_civil. */
-static int64_t days_from_civil(ymd_t c)
-{
-    int64_t y = c.m <= 2 ? c.y - 1 : c.y;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t mp = c.m > 2 ? c.m - 3 : c.m + 9;
-    int64_t doy = (153 * mp + 2) / 5 + c.d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Howard Hinnant's civil_from_days. */
-static ymd_t civil_from_days(int64_t z)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int y = (int)(yoe + era * 400 + (m <= 2));
-    return (ymd_t){y, m, d};
-}
-
-/* days plus n months, the day clamped to the end of the target month. */
-static int64_t add_months(int64_t days, int n)
-{
-    ymd_t c = civil_from_days(days);
-    int total = c.y * 12 + (c.m - 1) + n;
-    ymd_t r = {total / 12, total % 12 + 1, 0};
-    int dim = days_in_month(r.y, r.m);
-    r.d = c.d < dim ? c.d : dim;
-    return days_from_civil(r);
-}
-
-/* Today in UTC as days since 1970-01-01. */
-static int64_t today_utc(void)
-{
-    return (int64_t)time(NULL) / 86400;
-}
-
-static void format_days(int64_t days, char out[16])
-{
-    ymd_t c = civil_from_days(days);
-    snprintf(out, 16, "%04d-%02d-%02d", c.y, c.m, c.d);
-}
-
 /* True when s is exactly a valid YYYY-MM-DD; stores its day number in *days. */
 static bool parse_date(const char *s, int64_t *days)
 {
-    ymd_t c = {0, 0, 0};
+    cc_test_ymd_t c = {0, 0, 0};
     char tail = '\0';
     bool ok = s != NULL && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
               sscanf(s, "%4d-%2d-%2d%c", &c.y, &c.m, &c.d, &tail) == 3 && c.m >= 1 && c.m <= 12 && c.d >= 1 &&
-              c.d <= days_in_month(c.y, c.m);
+              c.d <= cc_test_days_in_month(c.y, c.m);
     if (ok && days != NULL)
-        *days = days_from_civil(c);
+        *days = cc_test_days_from_civil(c);
     return ok;
 }
 
@@ -399,9 +335,9 @@ static void fixture_setup(fixture_t *f, const char *label)
                              "scope", scope, "pre_assessment", false);
     ck_assert_ptr_nonnull(body);
     char *text = json_dumps(body, JSON_COMPACT);
-    f->today_lo = today_utc();
+    f->today_lo = cc_test_today_utc();
     resp = call(&f->sm, "POST", "/v1/programmes", text);
-    f->today_hi = today_utc();
+    f->today_hi = cc_test_today_utc();
     cc_test_assert_json(resp, 201);
     f->programme = json_incref(resp->json);
     cc_test_response_free(resp);
@@ -566,8 +502,8 @@ static bool overlaps(const json_t *rec, int64_t from, int64_t to)
 static void assert_window_filter(const fixture_t *f, int64_t from, int64_t to)
 {
     char a[16], b[16];
-    format_days(from, a);
-    format_days(to, b);
+    cc_test_format_days(from, a);
+    cc_test_format_days(to, b);
     char *query = xasprintf("from=%s&to=%s", a, b);
     char *path = by_programme(f, query);
     json_t *items = list_all(&f->sm, path, 500), *item;
@@ -621,8 +557,8 @@ START_TEST(test_filters)
     /* from/to around the stage1 window: stage1 in, the recertification (years later) out. */
     int64_t s1_start = date_member(f.stage1, "window_start"), s1_end = date_member(f.stage1, "window_end");
     char a[16], b[16];
-    format_days(s1_start, a);
-    format_days(s1_end, b);
+    cc_test_format_days(s1_start, a);
+    cc_test_format_days(s1_end, b);
     char *query = xasprintf("/v1/audits?from=%s&to=%s", a, b);
     items = list_all(&f.sm, query, 500);
     ck_assert_msg(find_item(items, cc_test_json_string(f.stage1, "id")) != NULL, "%s: stage1 missing", query);
@@ -644,7 +580,7 @@ START_TEST(test_filters)
     assert_window_filter(&f, s1_start - 400, date_member(f.recertification, "window_end") + 400);
 
     /* A combination: status and window and programme. */
-    format_days(s1_start, a);
+    cc_test_format_days(s1_start, a);
     path = by_programme(&f, NULL);
     query = xasprintf("%s&status=planned&from=%s&to=%s", path, a, a);
     items = list_all(&f.sm, query, 1);
@@ -854,7 +790,7 @@ START_TEST(test_due)
 {
     fixture_t f;
     fixture_setup(&f, "Audits due");
-    int64_t lo = f.today_lo, hi = today_utc();
+    int64_t lo = f.today_lo, hi = cc_test_today_utc();
 
     /* The programme's audits as AuditRecords. */
     char *path = by_programme(&f, NULL);
@@ -919,7 +855,7 @@ START_TEST(test_due)
     for (size_t r = 0; r < sizeof(staff) / sizeof(staff[0]); r++) {
         caller_t c;
         caller_login(&c, "northcert", staff[r]);
-        due = get_due(&c, "0", 0, lo, today_utc(), &as_of);
+        due = get_due(&c, "0", 0, lo, cc_test_today_utc(), &as_of);
         assert_due(due->json, stage1, true, "open");
         cc_test_response_free(due);
         caller_free(&c);
@@ -934,7 +870,7 @@ START_TEST(test_due)
     /* Another tenant's due list holds none of them. */
     caller_t south;
     caller_login(&south, "southcert", "admin");
-    due = get_due(&south, "366", 366, lo, today_utc(), &as_of);
+    due = get_due(&south, "366", 366, lo, cc_test_today_utc(), &as_of);
     json_array_foreach(records, i, rec) assert_due(due->json, rec, false, NULL);
     cc_test_response_free(due);
     caller_free(&south);
@@ -948,11 +884,11 @@ END_TEST
 
 START_TEST(test_date_helpers)
 {
-    ck_assert_int_eq(days_from_civil((ymd_t){1970, 1, 1}), 0);
+    ck_assert_int_eq(cc_test_days_from_civil((cc_test_ymd_t){1970, 1, 1}), 0);
     for (int64_t d = -1000; d < 30000; d += 7)
-        ck_assert_int_eq(days_from_civil(civil_from_days(d)), d);
+        ck_assert_int_eq(cc_test_days_from_civil(cc_test_civil_from_days(d)), d);
     char buf[16];
-    format_days(add_months(days_from_civil((ymd_t){2025, 1, 31}), 1), buf);
+    cc_test_format_days(cc_test_add_months(cc_test_days_from_civil((cc_test_ymd_t){2025, 1, 31}), 1), buf);
     ck_assert_str_eq(buf, "2025-02-28");
     int64_t d = 0;
     ck_assert(parse_date("2024-02-29", &d));

@@ -11,6 +11,7 @@
  */
 #include "cc_mem.h"
 #include "cc_test_main.h"
+#include "cc_test_caller.h"
 #include "cc_test_http.h"
 
 #include <check.h>
@@ -20,11 +21,6 @@
 #include <string.h>
 
 #define NO_SUCH_ID "00000000-0000-4000-8000-000000000000"
-
-static const char *gateway(void)
-{
-    return cc_test_env("CC_TEST_GATEWAY_URL");
-}
 
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -40,49 +36,6 @@ static char *xasprintf(const char *fmt, ...)
     return s;
 }
 
-/* A logged-in caller: its tokens and ready-made Authorization header line. */
-typedef struct caller {
-    cc_test_tokens_t tokens;
-    char *auth;
-} caller_t;
-
-static void caller_login(caller_t *c, const char *tenant, const char *local_part)
-{
-    char email[128];
-    snprintf(email, sizeof(email), "%s@%s.example", local_part, tenant);
-    cc_test_login(gateway(), tenant, email, CC_TEST_DEMO_PASSWORD, &c->tokens);
-    c->auth = cc_test_bearer(c->tokens.access);
-}
-
-static void caller_free(caller_t *c)
-{
-    cc_test_tokens_free(&c->tokens);
-    free(c->auth);
-    c->auth = NULL;
-}
-
-/* Sends a request as c (NULL: anonymous) with an optional extra header line. */
-static cc_test_response_t *call(const caller_t *c, const char *method, const char *path, const char *extra,
-                                const char *body)
-{
-    const char *headers[3] = {NULL, NULL, NULL};
-    size_t n = 0;
-    if (c != NULL)
-        headers[n++] = c->auth;
-    if (extra != NULL)
-        headers[n++] = extra;
-    return cc_test_http(method, gateway(), path, headers, body);
-}
-
-static cc_test_response_t *call_json(const caller_t *c, const char *method, const char *path,
-                                     const char *extra, const json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    cc_test_response_t *resp = call(c, method, path, extra, text);
-    free(text);
-    return resp;
-}
-
 static char *client_path(const char *id)
 {
     return xasprintf("/v1/clients/%s", id);
@@ -91,21 +44,6 @@ static char *client_path(const char *id)
 static char *sites_path(const char *client_id)
 {
     return xasprintf("/v1/clients/%s/sites", client_id);
-}
-
-static json_int_t version_of(const cc_test_response_t *resp)
-{
-    return json_integer_value(json_object_get(resp->json, "version"));
-}
-
-/* Fails unless resp carries the ETag "<version>". */
-static void assert_etag(const cc_test_response_t *resp, int version)
-{
-    char want[32];
-    snprintf(want, sizeof(want), "\"%d\"", version);
-    const char *etag = cc_test_response_header(resp, "ETag");
-    ck_assert_msg(etag != NULL && strcmp(etag, want) == 0, "ETag is %s, want %s",
-                  etag != NULL ? etag : "(none)", want);
 }
 
 /* Fails unless resp has a Location header ending with path. */
@@ -276,9 +214,9 @@ static json_t *site_body(const char *name, int central, const char *country)
 }
 
 /* POSTs body to /v1/clients as c, asserts 201 and returns the caller-freed new id. */
-static char *create_client(const caller_t *c, const json_t *body)
+static char *create_client(const cc_test_caller_t *c, const json_t *body)
 {
-    cc_test_response_t *resp = call_json(c, "POST", "/v1/clients", NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", "/v1/clients", NULL, body);
     cc_test_assert_json(resp, 201);
     assert_client_shape(resp->json);
     char *id = cc_strdup(cc_test_json_string(resp->json, "id"));
@@ -287,15 +225,15 @@ static char *create_client(const caller_t *c, const json_t *body)
 }
 
 /* POSTs a site to client_id as c, asserts 201 and its shape, returns the caller-freed site id. */
-static char *create_site(const caller_t *c, const char *client_id, const json_t *body)
+static char *create_site(const cc_test_caller_t *c, const char *client_id, const json_t *body)
 {
     char *path = sites_path(client_id);
-    cc_test_response_t *resp = call_json(c, "POST", path, NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", path, NULL, body);
     cc_test_assert_json(resp, 201);
     assert_site_shape(resp->json, client_id);
     assert_has_members(resp->json, body);
-    ck_assert_int_eq(version_of(resp), 1);
-    assert_etag(resp, 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
+    cc_test_assert_etag(resp, 1);
     const char *id = cc_test_json_string(resp->json, "id");
     char *location = xasprintf("%s/%s", path, id);
     assert_location(resp, location);
@@ -311,7 +249,7 @@ static char *create_site(const caller_t *c, const char *client_id, const json_t 
  * null, asserting every page's shape, that items come in ascending id order
  * and none is repeated. Returns every item (caller decrefs).
  */
-static json_t *list_all(const caller_t *c, const char *base_path, int limit)
+static json_t *list_all(const cc_test_caller_t *c, const char *base_path, int limit)
 {
     json_t *all = json_array(), *seen = json_object();
     char *cursor = NULL, *last = NULL;
@@ -325,7 +263,7 @@ static json_t *list_all(const caller_t *c, const char *base_path, int limit)
             path = xasprintf("%s?limit=%d&cursor=%s", base_path, limit, enc);
             free(enc);
         }
-        cc_test_response_t *resp = call(c, "GET", path, NULL, NULL);
+        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
         cc_test_assert_json(resp, 200);
         json_t *items = json_object_get(resp->json, "items"), *item;
         ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
@@ -377,9 +315,9 @@ static json_t *find_item(const json_t *items, const char *id)
 }
 
 /* The client_id of c from its own GET /v1/me (identity, through the gateway); caller frees. */
-static char *own_client_id(const caller_t *c)
+static char *own_client_id(const cc_test_caller_t *c)
 {
-    cc_test_response_t *me = call(c, "GET", "/v1/me", NULL, NULL);
+    cc_test_response_t *me = cc_test_call(c, "GET", "/v1/me", NULL, NULL);
     cc_test_assert_json(me, 200);
     const char *cid = cc_test_json_string(me->json, "client_id");
     ck_assert_msg(cc_test_is_uuid(cid), "a client user without a client_id: %s", me->body);
@@ -402,29 +340,29 @@ static int count_central(const json_t *items)
 
 START_TEST(test_create_get_list)
 {
-    caller_t sm;
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     json_t *body = full_client_body("Create");
-    cc_test_response_t *resp = call_json(&sm, "POST", "/v1/clients", NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, body);
     cc_test_assert_json(resp, 201);
     assert_client_shape(resp->json);
     assert_has_members(resp->json, body);
-    ck_assert_int_eq(version_of(resp), 1);
-    assert_etag(resp, 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
+    cc_test_assert_etag(resp, 1);
     const char *id = cc_test_json_string(resp->json, "id");
     char *path = client_path(id);
     assert_location(resp, path);
 
-    cc_test_response_t *got = call(&sm, "GET", path, NULL, NULL);
+    cc_test_response_t *got = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(got, 200);
     ck_assert_msg(json_equal(got->json, resp->json), "GET differs from the POST answer: %s / %s", got->body,
                   resp->body);
-    assert_etag(got, 1);
+    cc_test_assert_etag(got, 1);
     cc_test_response_free(got);
 
     /* A second client, so that a page size of one needs several pages. */
     json_t *minimal = minimal_client_body("Create minimal");
-    cc_test_response_t *min = call_json(&sm, "POST", "/v1/clients", NULL, minimal);
+    cc_test_response_t *min = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, minimal);
     cc_test_assert_json(min, 201);
     assert_client_shape(min->json);
     assert_has_members(min->json, minimal);
@@ -462,17 +400,17 @@ START_TEST(test_create_get_list)
     free(path);
     cc_test_response_free(resp);
     json_decref(body);
-    caller_free(&sm);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
 START_TEST(test_anonymous_unauthorized)
 {
-    cc_test_response_t *resp = call(NULL, "GET", "/v1/clients", NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(NULL, "GET", "/v1/clients", NULL, NULL);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
     json_t *body = full_client_body("Anonymous");
-    resp = call_json(NULL, "POST", "/v1/clients", NULL, body);
+    resp = cc_test_call_json(NULL, "POST", "/v1/clients", NULL, body);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
     json_decref(body);
@@ -483,8 +421,8 @@ END_TEST
 
 START_TEST(test_staff_roles)
 {
-    caller_t sm;
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     json_t *body = full_client_body("Roles");
     char *id = create_client(&sm, body);
     char *path = client_path(id), *spath = sites_path(id);
@@ -492,15 +430,15 @@ START_TEST(test_staff_roles)
 
     const char *readers[] = {"auditor1", "auditor2", "decision_maker"};
     for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
-        caller_t c;
-        caller_login(&c, "northcert", readers[r]);
+        cc_test_caller_t c;
+        cc_test_caller_login(&c, "northcert", readers[r]);
 
         /* Read: any client of the tenant. */
-        cc_test_response_t *resp = call(&c, "GET", path, NULL, NULL);
+        cc_test_response_t *resp = cc_test_call(&c, "GET", path, NULL, NULL);
         cc_test_assert_json(resp, 200);
         assert_has_members(resp->json, body);
         cc_test_response_free(resp);
-        resp = call(&c, "GET", spath, NULL, NULL);
+        resp = cc_test_call(&c, "GET", spath, NULL, NULL);
         cc_test_assert_json(resp, 200);
         cc_test_response_free(resp);
         json_t *items = list_all(&c, "/v1/clients", 100);
@@ -510,54 +448,54 @@ START_TEST(test_staff_roles)
 
         /* Write: forbidden. */
         json_t *other = full_client_body("Forbidden");
-        resp = call_json(&c, "POST", "/v1/clients", NULL, other);
+        resp = cc_test_call_json(&c, "POST", "/v1/clients", NULL, other);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
         json_decref(other);
-        resp = call(&c, "PATCH", path, NULL, "{\"personnel\":99}");
+        resp = cc_test_call(&c, "PATCH", path, NULL, "{\"personnel\":99}");
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
-        resp = call_json(&c, "POST", spath, NULL, site);
+        resp = cc_test_call_json(&c, "POST", spath, NULL, site);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
-        caller_free(&c);
+        cc_test_caller_free(&c);
     }
 
     /* Nothing was changed. */
-    cc_test_response_t *resp = call(&sm, "GET", path, NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
     cc_test_response_free(resp);
-    resp = call(&sm, "GET", spath, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", spath, NULL, NULL);
     cc_test_assert_json(resp, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "items")), 0);
     cc_test_response_free(resp);
 
     /* admin writes too. */
-    caller_t admin;
-    caller_login(&admin, "northcert", "admin");
-    resp = call(&admin, "PATCH", path, "If-Match: \"1\"", "{\"personnel\":121}");
+    cc_test_caller_t admin;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    resp = cc_test_call(&admin, "PATCH", path, "If-Match: \"1\"", "{\"personnel\":121}");
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 2);
+    ck_assert_int_eq(cc_test_version_of(resp), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(resp->json, "personnel")), 121);
     cc_test_response_free(resp);
-    caller_free(&admin);
+    cc_test_caller_free(&admin);
 
     json_decref(site);
     free(spath);
     free(path);
     free(id);
     json_decref(body);
-    caller_free(&sm);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
 START_TEST(test_client_user_sees_only_its_organisation)
 {
-    caller_t sm, client1, client2;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
-    caller_login(&client2, "northcert", "client2");
+    cc_test_caller_t sm, client1, client2;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
+    cc_test_caller_login(&client2, "northcert", "client2");
     char *own = own_client_id(&client1);
     char *other = own_client_id(&client2);
     ck_assert_str_ne(own, other);
@@ -565,7 +503,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
     char *created = create_client(&sm, body);
 
     /* The list holds exactly its own organisation. */
-    cc_test_response_t *resp = call(&client1, "GET", "/v1/clients", NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&client1, "GET", "/v1/clients", NULL, NULL);
     cc_test_assert_json(resp, 200);
     json_t *items = json_object_get(resp->json, "items");
     ck_assert_msg(json_is_array(items) && json_array_size(items) == 1, "client1 lists: %s", resp->body);
@@ -578,7 +516,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
 
     /* Its own organisation, with the seeded address, personnel and sites. */
     char *own_path = client_path(own), *own_sites = sites_path(own);
-    resp = call(&client1, "GET", own_path, NULL, NULL);
+    resp = cc_test_call(&client1, "GET", own_path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     assert_client_shape(resp->json);
     ck_assert_str_eq(cc_test_json_string(resp->json, "id"), own);
@@ -599,10 +537,10 @@ START_TEST(test_client_user_sees_only_its_organisation)
     const char *hidden[] = {other, created, NO_SUCH_ID};
     for (size_t h = 0; h < sizeof(hidden) / sizeof(hidden[0]); h++) {
         char *p = client_path(hidden[h]), *sp = sites_path(hidden[h]);
-        resp = call(&client1, "GET", p, NULL, NULL);
+        resp = cc_test_call(&client1, "GET", p, NULL, NULL);
         cc_test_assert_problem(resp, 404, "not_found");
         cc_test_response_free(resp);
-        resp = call(&client1, "GET", sp, NULL, NULL);
+        resp = cc_test_call(&client1, "GET", sp, NULL, NULL);
         cc_test_assert_problem(resp, 404, "not_found");
         cc_test_response_free(resp);
         free(sp);
@@ -615,21 +553,21 @@ START_TEST(test_client_user_sees_only_its_organisation)
     ck_assert_uint_ge(json_array_size(sites), 1);
     ck_assert_int_eq(count_central(sites), 1);
     json_decref(sites);
-    resp = call(&sm, "GET", other_sites, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", other_sites, NULL, NULL);
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
 
     /* A client user writes nothing, not even its own organisation. */
     json_t *other_body = full_client_body("Client write");
-    resp = call_json(&client1, "POST", "/v1/clients", NULL, other_body);
+    resp = cc_test_call_json(&client1, "POST", "/v1/clients", NULL, other_body);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
     json_decref(other_body);
-    resp = call(&client1, "PATCH", own_path, NULL, "{\"personnel\":5}");
+    resp = cc_test_call(&client1, "PATCH", own_path, NULL, "{\"personnel\":5}");
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
     json_t *site = site_body("Client site", 0, "GB");
-    resp = call_json(&client1, "POST", own_sites, NULL, site);
+    resp = cc_test_call_json(&client1, "POST", own_sites, NULL, site);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
     json_decref(site);
@@ -641,9 +579,9 @@ START_TEST(test_client_user_sees_only_its_organisation)
     json_decref(body);
     free(other);
     free(own);
-    caller_free(&client2);
-    caller_free(&client1);
-    caller_free(&sm);
+    cc_test_caller_free(&client2);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -651,27 +589,27 @@ END_TEST
 
 START_TEST(test_cross_tenant_is_not_found)
 {
-    caller_t north, south;
-    caller_login(&north, "northcert", "scheme_manager");
-    caller_login(&south, "southcert", "admin");
+    cc_test_caller_t north, south;
+    cc_test_caller_login(&north, "northcert", "scheme_manager");
+    cc_test_caller_login(&south, "southcert", "admin");
     json_t *body = full_client_body("North only");
     char *id = create_client(&north, body);
     char *path = client_path(id), *spath = sites_path(id);
 
-    cc_test_response_t *resp = call(&south, "GET", path, NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&south, "GET", path, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "PATCH", path, NULL, "{\"legal_name\":\"Hijacked\"}");
+    resp = cc_test_call(&south, "PATCH", path, NULL, "{\"legal_name\":\"Hijacked\"}");
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "PATCH", path, "If-Match: \"1\"", "{\"personnel\":1}");
+    resp = cc_test_call(&south, "PATCH", path, "If-Match: \"1\"", "{\"personnel\":1}");
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     json_t *site = site_body("Hijacked site", 1, "GB");
-    resp = call_json(&south, "POST", spath, NULL, site);
+    resp = cc_test_call_json(&south, "POST", spath, NULL, site);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&south, "GET", spath, NULL, NULL);
+    resp = cc_test_call(&south, "GET", spath, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     json_t *items = list_all(&south, "/v1/clients", 100);
@@ -679,25 +617,25 @@ START_TEST(test_cross_tenant_is_not_found)
     json_decref(items);
 
     /* Untouched in its own tenant, and no site was added. */
-    resp = call(&north, "GET", path, NULL, NULL);
+    resp = cc_test_call(&north, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 1);
+    ck_assert_int_eq(cc_test_version_of(resp), 1);
     assert_has_members(resp->json, body);
     cc_test_response_free(resp);
-    resp = call(&north, "GET", spath, NULL, NULL);
+    resp = cc_test_call(&north, "GET", spath, NULL, NULL);
     cc_test_assert_json(resp, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "items")), 0);
     cc_test_response_free(resp);
 
     /* An id that does not exist at all answers the same. */
     char *missing = client_path(NO_SUCH_ID), *missing_sites = sites_path(NO_SUCH_ID);
-    resp = call(&north, "GET", missing, NULL, NULL);
+    resp = cc_test_call(&north, "GET", missing, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&north, "GET", missing_sites, NULL, NULL);
+    resp = cc_test_call(&north, "GET", missing_sites, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call_json(&north, "POST", missing_sites, NULL, site);
+    resp = cc_test_call_json(&north, "POST", missing_sites, NULL, site);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
 
@@ -708,8 +646,8 @@ START_TEST(test_cross_tenant_is_not_found)
     free(path);
     free(id);
     json_decref(body);
-    caller_free(&south);
-    caller_free(&north);
+    cc_test_caller_free(&south);
+    cc_test_caller_free(&north);
 }
 END_TEST
 
@@ -717,27 +655,27 @@ END_TEST
 
 START_TEST(test_patch_if_match_and_nested_replace)
 {
-    caller_t sm;
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     json_t *body = full_client_body("Patch");
-    cc_test_response_t *created = call_json(&sm, "POST", "/v1/clients", NULL, body);
+    cc_test_response_t *created = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, body);
     cc_test_assert_json(created, 201);
     const char *id = cc_test_json_string(created->json, "id");
     char *path = client_path(id);
 
     cc_test_response_t *resp =
-        call(&sm, "PATCH", path, "If-Match: \"7\"", "{\"legal_name\":\"Stale Writer\"}");
+        cc_test_call(&sm, "PATCH", path, "If-Match: \"7\"", "{\"legal_name\":\"Stale Writer\"}");
     cc_test_assert_problem(resp, 412, "precondition_failed");
     cc_test_response_free(resp);
 
     /* Nested objects are replaced whole: members left out become null. */
     const char *patch = "{\"address\":{\"street\":\"2 New Road\",\"city\":\"Bristol\",\"country\":\"GB\"},"
                         "\"identifiers\":{\"vat\":\"GB987654321\"},\"registry_consent\":{\"given\":false}}";
-    resp = call(&sm, "PATCH", path, "If-Match: \"1\"", patch);
+    resp = cc_test_call(&sm, "PATCH", path, "If-Match: \"1\"", patch);
     cc_test_assert_json(resp, 200);
     assert_client_shape(resp->json);
-    ck_assert_int_eq(version_of(resp), 2);
-    assert_etag(resp, 2);
+    ck_assert_int_eq(cc_test_version_of(resp), 2);
+    cc_test_assert_etag(resp, 2);
     json_t *want = json_pack(
         "{s:{s:s, s:s, s:n, s:n, s:s}, s:{s:s, s:n, s:n}, s:{s:b, s:n, s:n}, s:O, s:O, s:O, "
         "s:O, s:O, s:O}",
@@ -751,24 +689,25 @@ START_TEST(test_patch_if_match_and_nested_replace)
     assert_has_members(resp->json, want);
     json_decref(want);
 
-    cc_test_response_t *got = call(&sm, "GET", path, NULL, NULL);
+    cc_test_response_t *got = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(got, 200);
     ck_assert_msg(json_equal(got->json, resp->json), "GET differs from the PATCH answer: %s / %s", got->body,
                   resp->body);
-    assert_etag(got, 2);
+    cc_test_assert_etag(got, 2);
     cc_test_response_free(got);
     cc_test_response_free(resp);
 
     /* The old version no longer matches, and the lost update changes nothing. */
-    resp = call(&sm, "PATCH", path, "If-Match: \"1\"", "{\"legal_name\":\"Lost Update\"}");
+    resp = cc_test_call(&sm, "PATCH", path, "If-Match: \"1\"", "{\"legal_name\":\"Lost Update\"}");
     cc_test_assert_problem(resp, 412, "precondition_failed");
     cc_test_response_free(resp);
 
     /* If-Match is optional; a nullable field can be cleared. */
-    resp = call(&sm, "PATCH", path, NULL, "{\"personnel\":7,\"trading_name\":null,\"confidential\":false}");
+    resp = cc_test_call(&sm, "PATCH", path, NULL,
+                        "{\"personnel\":7,\"trading_name\":null,\"confidential\":false}");
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 3);
-    assert_etag(resp, 3);
+    ck_assert_int_eq(cc_test_version_of(resp), 3);
+    cc_test_assert_etag(resp, 3);
     ck_assert_int_eq(json_integer_value(json_object_get(resp->json, "personnel")), 7);
     ck_assert(json_is_null(json_object_get(resp->json, "trading_name")));
     ck_assert(json_is_false(json_object_get(resp->json, "confidential")));
@@ -788,22 +727,22 @@ START_TEST(test_patch_if_match_and_nested_replace)
         {"{\"shoe_size\":42}", "shoe_size", NULL},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        resp = call(&sm, "PATCH", path, NULL, bad[i][0]);
+        resp = cc_test_call(&sm, "PATCH", path, NULL, bad[i][0]);
         if (bad[i][1] == NULL)
             cc_test_assert_problem(resp, 400, "validation_failed");
         else
             assert_field_error(resp, bad[i][1], bad[i][2]);
         cc_test_response_free(resp);
     }
-    resp = call(&sm, "GET", path, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    ck_assert_int_eq(version_of(resp), 3);
+    ck_assert_int_eq(cc_test_version_of(resp), 3);
     cc_test_response_free(resp);
 
     free(path);
     cc_test_response_free(created);
     json_decref(body);
-    caller_free(&sm);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -811,8 +750,8 @@ END_TEST
 
 START_TEST(test_create_field_errors)
 {
-    caller_t sm;
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     json_t *base = full_client_body("Invalid");
     const char *legal = cc_test_json_string(base, "legal_name");
     enum { NCASES = 14 };
@@ -852,7 +791,7 @@ START_TEST(test_create_field_errors)
     json_object_set_new(cases[12].body, "legal_name", json_string(""));
     json_object_set_new(cases[13].body, "confidential", json_string("yes"));
     for (size_t i = 0; i < NCASES; i++) {
-        cc_test_response_t *resp = call_json(&sm, "POST", "/v1/clients", NULL, cases[i].body);
+        cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, cases[i].body);
         assert_field_error(resp, cases[i].field, cases[i].code);
         cc_test_response_free(resp);
         json_decref(cases[i].body);
@@ -861,7 +800,7 @@ START_TEST(test_create_field_errors)
     /* An unknown key inside identifiers is refused too. */
     json_t *body = json_deep_copy(base);
     json_object_set_new(json_object_get(body, "identifiers"), "lei", json_string("5493001KJTIIGC8Y1R12"));
-    cc_test_response_t *resp = call_json(&sm, "POST", "/v1/clients", NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, body);
     cc_test_assert_problem(resp, 400, "validation_failed");
     const char *field =
         cc_test_json_string(json_array_get(json_object_get(resp->json, "errors"), 0), "field");
@@ -882,7 +821,7 @@ START_TEST(test_create_field_errors)
     json_decref(items);
 
     json_decref(base);
-    caller_free(&sm);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -890,9 +829,9 @@ END_TEST
 
 START_TEST(test_sites_central_function)
 {
-    caller_t sm, admin;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&admin, "northcert", "admin");
+    cc_test_caller_t sm, admin;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&admin, "northcert", "admin");
 
     /* A: central first, then a second central is refused, a non-central one accepted. */
     json_t *body_a = full_client_body("Sites A");
@@ -901,12 +840,12 @@ START_TEST(test_sites_central_function)
     json_t *central = site_body("A head office", 1, "GB");
     char *a_central = create_site(&sm, a, central);
     json_t *second_central = site_body("A second head office", 1, "IE");
-    cc_test_response_t *resp = call_json(&sm, "POST", a_sites, NULL, second_central);
+    cc_test_response_t *resp = cc_test_call_json(&sm, "POST", a_sites, NULL, second_central);
     cc_test_assert_problem(resp, 409, "central_exists");
     cc_test_response_free(resp);
     json_t *branch = site_body("A branch", -1, "IE"); /* central defaults to false */
     char *a_branch = create_site(&sm, a, branch);
-    resp = call_json(&sm, "POST", a_sites, NULL, branch);
+    resp = cc_test_call_json(&sm, "POST", a_sites, NULL, branch);
     cc_test_assert_json(resp, 201); /* a further non-central site is fine while a central one exists */
     ck_assert(json_is_false(json_object_get(resp->json, "central")));
     char *a_branch2 = cc_strdup(cc_test_json_string(resp->json, "id"));
@@ -933,7 +872,7 @@ START_TEST(test_sites_central_function)
     json_t *b_first = site_body("B warehouse", 0, "GB");
     char *b_first_id = create_site(&admin, b, b_first);
     json_t *b_second = site_body("B depot", 0, "GB");
-    resp = call_json(&admin, "POST", b_sites, NULL, b_second);
+    resp = cc_test_call_json(&admin, "POST", b_sites, NULL, b_second);
     cc_test_assert_problem(resp, 422, "central_required");
     cc_test_response_free(resp);
     sites = list_all(&admin, b_sites, 10);
@@ -962,12 +901,12 @@ START_TEST(test_sites_central_function)
     json_object_set_new(json_object_get(bad[2], "address"), "country", json_string("g1"));
     json_object_del(bad[3], "address");
     for (size_t k = 0; k < 4; k++) {
-        resp = call_json(&sm, "POST", a_sites, NULL, bad[k]);
+        resp = cc_test_call_json(&sm, "POST", a_sites, NULL, bad[k]);
         assert_field_error(resp, fields[k][0], fields[k][1]);
         cc_test_response_free(resp);
         json_decref(bad[k]);
     }
-    resp = call(&sm, "GET", a_sites, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", a_sites, NULL, NULL);
     cc_test_assert_json(resp, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "items")), 3);
     cc_test_response_free(resp);
@@ -990,8 +929,8 @@ START_TEST(test_sites_central_function)
     free(a_sites);
     free(a);
     json_decref(body_a);
-    caller_free(&admin);
-    caller_free(&sm);
+    cc_test_caller_free(&admin);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -999,19 +938,19 @@ END_TEST
 
 START_TEST(test_idempotency_key)
 {
-    caller_t sm;
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char suffix[17];
     cc_test_random_suffix(suffix);
     char *key = xasprintf("Idempotency-Key: clients-%s", suffix);
     json_t *body = full_client_body("Idempotent");
 
-    cc_test_response_t *first = call_json(&sm, "POST", "/v1/clients", key, body);
+    cc_test_response_t *first = cc_test_call_json(&sm, "POST", "/v1/clients", key, body);
     cc_test_assert_json(first, 201);
     const char *replayed = cc_test_response_header(first, "Idempotent-Replayed");
     ck_assert_msg(replayed == NULL || strcmp(replayed, "true") != 0, "the first answer is marked replayed");
     const char *id = cc_test_json_string(first->json, "id");
-    cc_test_response_t *again = call_json(&sm, "POST", "/v1/clients", key, body);
+    cc_test_response_t *again = cc_test_call_json(&sm, "POST", "/v1/clients", key, body);
     cc_test_assert_json(again, 201);
     replayed = cc_test_response_header(again, "Idempotent-Replayed");
     ck_assert_msg(replayed != NULL && strcmp(replayed, "true") == 0, "Idempotent-Replayed: %s",
@@ -1034,15 +973,15 @@ START_TEST(test_idempotency_key)
     char *spath = sites_path(id);
     char *site_key = xasprintf("Idempotency-Key: sites-%s", suffix);
     json_t *site = site_body("Idempotent head office", 1, "GB");
-    cc_test_response_t *s1 = call_json(&sm, "POST", spath, site_key, site);
+    cc_test_response_t *s1 = cc_test_call_json(&sm, "POST", spath, site_key, site);
     cc_test_assert_json(s1, 201);
-    cc_test_response_t *s2 = call_json(&sm, "POST", spath, site_key, site);
+    cc_test_response_t *s2 = cc_test_call_json(&sm, "POST", spath, site_key, site);
     cc_test_assert_json(s2, 201); /* not 409 central_exists: a replay */
     replayed = cc_test_response_header(s2, "Idempotent-Replayed");
     ck_assert_msg(replayed != NULL && strcmp(replayed, "true") == 0, "site Idempotent-Replayed: %s",
                   replayed != NULL ? replayed : "(none)");
     ck_assert_str_eq(cc_test_json_string(s2->json, "id"), cc_test_json_string(s1->json, "id"));
-    cc_test_response_t *list = call(&sm, "GET", spath, NULL, NULL);
+    cc_test_response_t *list = cc_test_call(&sm, "GET", spath, NULL, NULL);
     cc_test_assert_json(list, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(list->json, "items")), 1);
     cc_test_response_free(list);
@@ -1057,7 +996,7 @@ START_TEST(test_idempotency_key)
     cc_test_response_free(first);
     json_decref(body);
     free(key);
-    caller_free(&sm);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 

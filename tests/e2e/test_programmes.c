@@ -18,6 +18,8 @@
 #include "cc_mem.h"
 #include "cc_test_db.h"
 #include "cc_test_main.h"
+#include "cc_test_dates.h"
+#include "cc_test_caller.h"
 #include "cc_test_http.h"
 
 #include <check.h>
@@ -33,11 +35,6 @@
 #define ISO27001_2022 "ISO/IEC 27001:2022"
 #define ISO27001_2013 "ISO/IEC 27001:2013"
 #define ISO9001 "ISO 9001:2015"
-
-static const char *gateway(void)
-{
-    return cc_test_env("CC_TEST_GATEWAY_URL");
-}
 
 static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -55,146 +52,28 @@ static char *xasprintf(const char *fmt, ...)
 
 /* ---- calendar arithmetic (civil dates as days since 1970-01-01) ---- */
 
-typedef struct ymd {
-    int y, m, d;
-} ymd_t;
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
-}
-
-/* Howard Hinnant's days_from_civil. */
-static int64_t days_from_civil(ymd_t c)
-{
-    int64_t y = c.m <= 2 ? c.y - 1 : c.y;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t mp = c.m > 2 ? c.m - 3 : c.m + 9;
-    int64_t doy = (153 * mp + 2) / 5 + c.d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Howard Hinnant's civil_from_days. */
-static ymd_t civil_from_days(int64_t z)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int y = (int)(yoe + era * 400 + (m <= 2));
-    return (ymd_t){y, m, d};
-}
-
-/* days plus n months, the day clamped to the end of the target month. */
-static int64_t add_months(int64_t days, int n)
-{
-    ymd_t c = civil_from_days(days);
-    int total = c.y * 12 + (c.m - 1) + n;
-    ymd_t r = {total / 12, total % 12 + 1, 0};
-    int dim = days_in_month(r.y, r.m);
-    r.d = c.d < dim ? c.d : dim;
-    return days_from_civil(r);
-}
-
-/* Today in UTC as days since 1970-01-01. */
-static int64_t today_utc(void)
-{
-    return (int64_t)time(NULL) / 86400;
-}
-
-static void format_days(int64_t days, char out[16])
-{
-    ymd_t c = civil_from_days(days);
-    snprintf(out, 16, "%04d-%02d-%02d", c.y, c.m, c.d);
-}
-
 /* Parses member key of obj as exactly YYYY-MM-DD into days; fails the test otherwise. */
 static int64_t date_member(const json_t *obj, const char *key)
 {
     const char *s = cc_test_json_string(obj, key);
-    ymd_t c = {0, 0, 0};
+    cc_test_ymd_t c = {0, 0, 0};
     char tail = '\0';
     bool ok = s != NULL && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
               sscanf(s, "%4d-%2d-%2d%c", &c.y, &c.m, &c.d, &tail) == 3 && c.m >= 1 && c.m <= 12 && c.d >= 1 &&
-              c.d <= days_in_month(c.y, c.m);
+              c.d <= cc_test_days_in_month(c.y, c.m);
     if (!ok) {
         char *text = json_dumps(obj, JSON_COMPACT);
         ck_abort_msg("%s is not a date: %s", key, text);
         free(text); /* not reached */
     }
-    return days_from_civil(c);
+    return cc_test_days_from_civil(c);
 }
 
 /* ---- callers and requests ---- */
 
-/* A logged-in caller: its tokens and ready-made Authorization header line. */
-typedef struct caller {
-    cc_test_tokens_t tokens;
-    char *auth;
-} caller_t;
-
-static void caller_login(caller_t *c, const char *tenant, const char *local_part)
-{
-    char email[128];
-    snprintf(email, sizeof(email), "%s@%s.example", local_part, tenant);
-    cc_test_login(gateway(), tenant, email, CC_TEST_DEMO_PASSWORD, &c->tokens);
-    c->auth = cc_test_bearer(c->tokens.access);
-}
-
-static void caller_free(caller_t *c)
-{
-    cc_test_tokens_free(&c->tokens);
-    free(c->auth);
-    c->auth = NULL;
-}
-
-/* Sends a request as c (NULL: anonymous) with an optional extra header line. */
-static cc_test_response_t *call(const caller_t *c, const char *method, const char *path, const char *extra,
-                                const char *body)
-{
-    const char *headers[3] = {NULL, NULL, NULL};
-    size_t n = 0;
-    if (c != NULL)
-        headers[n++] = c->auth;
-    if (extra != NULL)
-        headers[n++] = extra;
-    return cc_test_http(method, gateway(), path, headers, body);
-}
-
-static cc_test_response_t *call_json(const caller_t *c, const char *method, const char *path,
-                                     const char *extra, const json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    cc_test_response_t *resp = call(c, method, path, extra, text);
-    free(text);
-    return resp;
-}
-
 static char *programme_path(const char *id)
 {
     return xasprintf("/v1/programmes/%s", id);
-}
-
-/* Fails unless resp carries the ETag "<version>". */
-static void assert_etag(const cc_test_response_t *resp, int version)
-{
-    char want[32];
-    snprintf(want, sizeof(want), "\"%d\"", version);
-    const char *etag = cc_test_response_header(resp, "ETag");
-    ck_assert_msg(etag != NULL && strcmp(etag, want) == 0, "ETag is %s, want %s",
-                  etag != NULL ? etag : "(none)", want);
 }
 
 /* Fails unless resp has a Location header ending with path. */
@@ -252,7 +131,7 @@ static json_t *find_item(const json_t *items, const char *id)
  * the page size and that no item is repeated. Returns every item (caller
  * decrefs).
  */
-static json_t *list_all(const caller_t *c, const char *base_path, int limit)
+static json_t *list_all(const cc_test_caller_t *c, const char *base_path, int limit)
 {
     json_t *all = json_array(), *seen = json_object();
     char *cursor = NULL;
@@ -267,7 +146,7 @@ static json_t *list_all(const caller_t *c, const char *base_path, int limit)
             path = xasprintf("%s%slimit=%d&cursor=%s", base_path, sep, limit, enc);
             free(enc);
         }
-        cc_test_response_t *resp = call(c, "GET", path, NULL, NULL);
+        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
         cc_test_assert_json(resp, 200);
         json_t *items = json_object_get(resp->json, "items"), *item;
         ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
@@ -300,9 +179,9 @@ static json_t *list_all(const caller_t *c, const char *base_path, int limit)
 }
 
 /* The client_id of c from its own GET /v1/me; caller frees. */
-static char *own_client_id(const caller_t *c)
+static char *own_client_id(const cc_test_caller_t *c)
 {
-    cc_test_response_t *me = call(c, "GET", "/v1/me", NULL, NULL);
+    cc_test_response_t *me = cc_test_call(c, "GET", "/v1/me", NULL, NULL);
     cc_test_assert_json(me, 200);
     const char *cid = cc_test_json_string(me->json, "client_id");
     ck_assert_msg(cc_test_is_uuid(cid), "a client user without a client_id: %s", me->body);
@@ -312,7 +191,7 @@ static char *own_client_id(const caller_t *c)
 }
 
 /* The ids of client_id's sites, read as c, as a JSON array of strings (caller decrefs). */
-static json_t *site_ids_of(const caller_t *c, const char *client_id)
+static json_t *site_ids_of(const cc_test_caller_t *c, const char *client_id)
 {
     char *path = xasprintf("/v1/clients/%s/sites", client_id);
     json_t *sites = list_all(c, path, 100), *ids = json_array(), *s;
@@ -390,8 +269,8 @@ typedef struct expect {
 static void fail_window(const char *what, int64_t got, int64_t want, const char *text)
 {
     char g[16], w[16];
-    format_days(got, g);
-    format_days(want, w);
+    cc_test_format_days(got, g);
+    cc_test_format_days(want, w);
     ck_abort_msg("%s is %s, want %s: %s", what, g, w, text);
 }
 
@@ -523,35 +402,36 @@ static void assert_programme(const json_t *p, const expect_t *e, int64_t today_l
     /* Windows: stage1 fixes which day "today" was. */
     int64_t today = date_member(by_type[1], "window_start");
     ck_assert_msg(today == today_lo || today == today_hi, "stage1 window_start is not today (UTC): %s", text);
-    if (date_member(by_type[1], "window_end") != add_months(today, 3))
-        fail_window("stage1 window_end", date_member(by_type[1], "window_end"), add_months(today, 3), text);
+    if (date_member(by_type[1], "window_end") != cc_test_add_months(today, 3))
+        fail_window("stage1 window_end", date_member(by_type[1], "window_end"), cc_test_add_months(today, 3),
+                    text);
     if (by_type[0] != NULL) {
         if (date_member(by_type[0], "window_start") != today)
             fail_window("pre_assessment window_start", date_member(by_type[0], "window_start"), today, text);
-        if (date_member(by_type[0], "window_end") != add_months(today, 2))
+        if (date_member(by_type[0], "window_end") != cc_test_add_months(today, 2))
             fail_window("pre_assessment window_end", date_member(by_type[0], "window_end"),
-                        add_months(today, 2), text);
+                        cc_test_add_months(today, 2), text);
     }
     int64_t stage2_end = date_member(by_type[2], "window_end");
-    if (date_member(by_type[2], "window_start") != add_months(today, 1))
-        fail_window("stage2 window_start", date_member(by_type[2], "window_start"), add_months(today, 1),
-                    text);
-    if (stage2_end != add_months(today, 6))
-        fail_window("stage2 window_end", stage2_end, add_months(today, 6), text);
+    if (date_member(by_type[2], "window_start") != cc_test_add_months(today, 1))
+        fail_window("stage2 window_start", date_member(by_type[2], "window_start"),
+                    cc_test_add_months(today, 1), text);
+    if (stage2_end != cc_test_add_months(today, 6))
+        fail_window("stage2 window_end", stage2_end, cc_test_add_months(today, 6), text);
 
     /* The provisional decision and what derives from it. */
     int64_t decision_days = stage2_end + 30;
     int64_t surveillance1_end = date_member(by_type[3], "window_end");
-    if (surveillance1_end > add_months(decision_days, 12))
-        fail_window("surveillance 1 window_end (at most)", surveillance1_end, add_months(decision_days, 12),
-                    text);
+    if (surveillance1_end > cc_test_add_months(decision_days, 12))
+        fail_window("surveillance 1 window_end (at most)", surveillance1_end,
+                    cc_test_add_months(decision_days, 12), text);
     ck_assert_msg(date_member(by_type[3], "window_start") > decision_days,
                   "surveillance 1 opens before the provisional decision: %s", text);
     int64_t recert_end = date_member(by_type[4], "window_end");
     ck_assert_msg(recert_end < expiry, "recertification window_end is not before expiry_date: %s", text);
     /* expiry = decision + 3 years - 1 day; for a 29 February decision the anniversary may be 1 March. */
-    int64_t want_expiry = add_months(decision_days, 36) - 1;
-    ymd_t dc = civil_from_days(decision_days);
+    int64_t want_expiry = cc_test_add_months(decision_days, 36) - 1;
+    cc_test_ymd_t dc = cc_test_civil_from_days(decision_days);
     bool feb29 = dc.m == 2 && dc.d == 29;
     if (expiry != want_expiry && !(feb29 && expiry == want_expiry + 1))
         fail_window("expiry_date", expiry, want_expiry, text);
@@ -578,15 +458,15 @@ static void assert_same_programme(const json_t *a, const json_t *b)
  * POSTs body as c (with an optional extra header line), asserts 201, Location,
  * ETag "1" and the Programme of e. Returns the response (caller frees).
  */
-static cc_test_response_t *create_programme(const caller_t *c, const json_t *body, const expect_t *e,
+static cc_test_response_t *create_programme(const cc_test_caller_t *c, const json_t *body, const expect_t *e,
                                             const char *extra)
 {
-    int64_t lo = today_utc();
-    cc_test_response_t *resp = call_json(c, "POST", "/v1/programmes", extra, body);
-    int64_t hi = today_utc();
+    int64_t lo = cc_test_today_utc();
+    cc_test_response_t *resp = cc_test_call_json(c, "POST", "/v1/programmes", extra, body);
+    int64_t hi = cc_test_today_utc();
     cc_test_assert_json(resp, 201);
     assert_programme(resp->json, e, lo, hi);
-    assert_etag(resp, 1);
+    cc_test_assert_etag(resp, 1);
     char *path = programme_path(cc_test_json_string(resp->json, "id"));
     assert_location(resp, path);
     free(path);
@@ -594,7 +474,7 @@ static cc_test_response_t *create_programme(const caller_t *c, const json_t *bod
 }
 
 /* As create_programme for a plain ISO 9001 programme without sites or pre-assessment; caller frees the id. */
-static char *create_simple(const caller_t *c, const char *client_id, const char *label)
+static char *create_simple(const cc_test_caller_t *c, const char *client_id, const char *label)
 {
     char *scope = unique_scope(label);
     json_t *body = programme_body(client_id, ISO9001, scope, NULL, false);
@@ -611,9 +491,9 @@ static char *create_simple(const caller_t *c, const char *client_id, const char 
 
 START_TEST(test_create_get_list)
 {
-    caller_t sm, client1;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
+    cc_test_caller_t sm, client1;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
     char *org = own_client_id(&client1);
     json_t *sites = site_ids_of(&sm, org);
     ck_assert_msg(json_array_size(sites) >= 1, "the first demo organisation has no sites");
@@ -628,9 +508,9 @@ START_TEST(test_create_get_list)
 
     /* Read back: the same programme with the same audits. */
     char *path = programme_path(id);
-    cc_test_response_t *got = call(&sm, "GET", path, NULL, NULL);
+    cc_test_response_t *got = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(got, 200);
-    assert_etag(got, 1);
+    cc_test_assert_etag(got, 1);
     ck_assert_str_eq(cc_test_json_string(got->json, "id"), id);
     ck_assert_msg(json_equal(json_object_get(got->json, "audits"), json_object_get(created->json, "audits")),
                   "GET audits differ from the POST answer: %s / %s", got->body, created->body);
@@ -677,8 +557,8 @@ START_TEST(test_create_get_list)
     json_decref(items);
 
     /* Another client's list does not hold them. */
-    caller_t client2;
-    caller_login(&client2, "northcert", "client2");
+    cc_test_caller_t client2;
+    cc_test_caller_login(&client2, "northcert", "client2");
     char *other = own_client_id(&client2);
     char *by_other = xasprintf("/v1/programmes?client_id=%s", other);
     items = list_all(&sm, by_other, 100);
@@ -689,7 +569,7 @@ START_TEST(test_create_get_list)
 
     free(by_other);
     free(other);
-    caller_free(&client2);
+    cc_test_caller_free(&client2);
     free(by_client);
     cc_test_response_free(created2);
     json_decref(body2);
@@ -701,23 +581,23 @@ START_TEST(test_create_get_list)
     free(scope);
     json_decref(sites);
     free(org);
-    caller_free(&client1);
-    caller_free(&sm);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
 START_TEST(test_anonymous_unauthorized)
 {
-    cc_test_response_t *resp = call(NULL, "GET", "/v1/programmes", NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(NULL, "GET", "/v1/programmes", NULL, NULL);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
     char *path = programme_path(NO_SUCH_ID);
-    resp = call(NULL, "GET", path, NULL, NULL);
+    resp = cc_test_call(NULL, "GET", path, NULL, NULL);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
     free(path);
     json_t *body = programme_body(NO_SUCH_ID, ISO9001, "Anonymous", NULL, false);
-    resp = call_json(NULL, "POST", "/v1/programmes", NULL, body);
+    resp = cc_test_call_json(NULL, "POST", "/v1/programmes", NULL, body);
     cc_test_assert_problem(resp, 401, "unauthorized");
     cc_test_response_free(resp);
     json_decref(body);
@@ -728,9 +608,9 @@ END_TEST
 
 START_TEST(test_staff_roles)
 {
-    caller_t sm, client1;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
+    cc_test_caller_t sm, client1;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
     char *org = own_client_id(&client1);
     char *id = create_simple(&sm, org, "Staff roles");
     char *path = programme_path(id);
@@ -738,12 +618,12 @@ START_TEST(test_staff_roles)
 
     const char *readers[] = {"auditor1", "auditor2", "decision_maker"};
     for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
-        caller_t c;
-        caller_login(&c, "northcert", readers[r]);
-        cc_test_response_t *resp = call(&c, "GET", path, NULL, NULL);
+        cc_test_caller_t c;
+        cc_test_caller_login(&c, "northcert", readers[r]);
+        cc_test_response_t *resp = cc_test_call(&c, "GET", path, NULL, NULL);
         cc_test_assert_json(resp, 200);
         ck_assert_str_eq(cc_test_json_string(resp->json, "id"), id);
-        assert_etag(resp, 1);
+        cc_test_assert_etag(resp, 1);
         cc_test_response_free(resp);
         json_t *items = list_all(&c, by_client, 100);
         ck_assert_msg(find_item(items, id) != NULL, "%s does not list programme %s", readers[r], id);
@@ -751,36 +631,36 @@ START_TEST(test_staff_roles)
 
         char *scope = unique_scope("Forbidden");
         json_t *body = programme_body(org, ISO9001, scope, NULL, false);
-        resp = call_json(&c, "POST", "/v1/programmes", NULL, body);
+        resp = cc_test_call_json(&c, "POST", "/v1/programmes", NULL, body);
         cc_test_assert_problem(resp, 403, "forbidden");
         cc_test_response_free(resp);
         json_decref(body);
         free(scope);
-        caller_free(&c);
+        cc_test_caller_free(&c);
     }
 
     /* admin writes too. */
-    caller_t admin;
-    caller_login(&admin, "northcert", "admin");
+    cc_test_caller_t admin;
+    cc_test_caller_login(&admin, "northcert", "admin");
     char *by_admin = create_simple(&admin, org, "Admin writes");
     free(by_admin);
-    caller_free(&admin);
+    cc_test_caller_free(&admin);
 
     free(by_client);
     free(path);
     free(id);
     free(org);
-    caller_free(&client1);
-    caller_free(&sm);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
 START_TEST(test_client_user_sees_only_its_organisation)
 {
-    caller_t sm, client1, client2;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
-    caller_login(&client2, "northcert", "client2");
+    cc_test_caller_t sm, client1, client2;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
+    cc_test_caller_login(&client2, "northcert", "client2");
     char *own = own_client_id(&client1);
     char *other = own_client_id(&client2);
     ck_assert_str_ne(own, other);
@@ -789,7 +669,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
     char *mine_path = programme_path(mine), *theirs_path = programme_path(theirs);
 
     /* Its own organisation's programme. */
-    cc_test_response_t *resp = call(&client1, "GET", mine_path, NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&client1, "GET", mine_path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     ck_assert_str_eq(cc_test_json_string(resp->json, "id"), mine);
     ck_assert_str_eq(cc_test_json_string(resp->json, "client_id"), own);
@@ -798,14 +678,14 @@ START_TEST(test_client_user_sees_only_its_organisation)
     /* Any other programme does not exist for it (and vice versa). */
     const char *hidden[] = {theirs_path, "/v1/programmes/" NO_SUCH_ID};
     for (size_t h = 0; h < sizeof(hidden) / sizeof(hidden[0]); h++) {
-        resp = call(&client1, "GET", hidden[h], NULL, NULL);
+        resp = cc_test_call(&client1, "GET", hidden[h], NULL, NULL);
         cc_test_assert_problem(resp, 404, "not_found");
         cc_test_response_free(resp);
     }
-    resp = call(&client2, "GET", mine_path, NULL, NULL);
+    resp = cc_test_call(&client2, "GET", mine_path, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = call(&client2, "GET", theirs_path, NULL, NULL);
+    resp = cc_test_call(&client2, "GET", theirs_path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
 
@@ -823,7 +703,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
 
     /* Asking for the other organisation by client_id shows nothing of it. */
     char *by_other = xasprintf("/v1/programmes?client_id=%s", other);
-    resp = call(&client1, "GET", by_other, NULL, NULL);
+    resp = cc_test_call(&client1, "GET", by_other, NULL, NULL);
     ck_assert_msg(resp->status == 200 || resp->status == 404, "client1 lists client2's programmes: %d %s",
                   resp->status, resp->body);
     if (resp->status == 200) {
@@ -837,7 +717,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
     /* A client user writes nothing, not even for its own organisation. */
     char *scope = unique_scope("Client write");
     json_t *body = programme_body(own, ISO9001, scope, NULL, false);
-    resp = call_json(&client1, "POST", "/v1/programmes", NULL, body);
+    resp = cc_test_call_json(&client1, "POST", "/v1/programmes", NULL, body);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
     json_decref(body);
@@ -849,9 +729,9 @@ START_TEST(test_client_user_sees_only_its_organisation)
     free(mine);
     free(other);
     free(own);
-    caller_free(&client2);
-    caller_free(&client1);
-    caller_free(&sm);
+    cc_test_caller_free(&client2);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -859,12 +739,12 @@ END_TEST
 
 START_TEST(test_cross_tenant)
 {
-    caller_t north, client1, south_admin, south_sm, south_client1;
-    caller_login(&north, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
-    caller_login(&south_admin, "southcert", "admin");
-    caller_login(&south_sm, "southcert", "scheme_manager");
-    caller_login(&south_client1, "southcert", "client1");
+    cc_test_caller_t north, client1, south_admin, south_sm, south_client1;
+    cc_test_caller_login(&north, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
+    cc_test_caller_login(&south_admin, "southcert", "admin");
+    cc_test_caller_login(&south_sm, "southcert", "scheme_manager");
+    cc_test_caller_login(&south_client1, "southcert", "client1");
     char *north_org = own_client_id(&client1);
     char *south_org = own_client_id(&south_client1);
     json_t *north_sites = site_ids_of(&north, north_org);
@@ -873,9 +753,9 @@ START_TEST(test_cross_tenant)
     char *path = programme_path(id);
 
     /* Another tenant's programme does not exist. */
-    const caller_t *southern[] = {&south_admin, &south_sm};
+    const cc_test_caller_t *southern[] = {&south_admin, &south_sm};
     for (size_t s = 0; s < 2; s++) {
-        cc_test_response_t *resp = call(southern[s], "GET", path, NULL, NULL);
+        cc_test_response_t *resp = cc_test_call(southern[s], "GET", path, NULL, NULL);
         cc_test_assert_problem(resp, 404, "not_found");
         cc_test_response_free(resp);
         json_t *items = list_all(southern[s], "/v1/programmes", 100);
@@ -886,20 +766,20 @@ START_TEST(test_cross_tenant)
     /* Nor is another tenant's client, or its site. */
     char *scope = unique_scope("Cross tenant");
     json_t *body = programme_body(north_org, ISO9001, scope, NULL, false);
-    cc_test_response_t *resp = call_json(&south_sm, "POST", "/v1/programmes", NULL, body);
+    cc_test_response_t *resp = cc_test_call_json(&south_sm, "POST", "/v1/programmes", NULL, body);
     assert_field_error(resp, "client_id", "unknown_client");
     cc_test_response_free(resp);
     json_decref(body);
     body = programme_body(south_org, ISO9001, scope, NULL, false);
     json_object_set_new(body, "site_ids", json_pack("[O]", json_array_get(north_sites, 0)));
-    resp = call_json(&south_sm, "POST", "/v1/programmes", NULL, body);
+    resp = cc_test_call_json(&south_sm, "POST", "/v1/programmes", NULL, body);
     assert_field_error(resp, "site_ids[0]", "unknown_site");
     cc_test_response_free(resp);
     json_decref(body);
 
     /* Listing by the other tenant's client shows nothing of it. */
     char *by_north = xasprintf("/v1/programmes?client_id=%s", north_org);
-    resp = call(&south_sm, "GET", by_north, NULL, NULL);
+    resp = cc_test_call(&south_sm, "GET", by_north, NULL, NULL);
     ck_assert_msg(resp->status == 200 || resp->status == 404 || resp->status == 400,
                   "southcert lists by a northcert client: %d %s", resp->status, resp->body);
     if (resp->status == 200) {
@@ -926,11 +806,11 @@ START_TEST(test_cross_tenant)
     json_decref(north_sites);
     free(south_org);
     free(north_org);
-    caller_free(&south_client1);
-    caller_free(&south_sm);
-    caller_free(&south_admin);
-    caller_free(&client1);
-    caller_free(&north);
+    cc_test_caller_free(&south_client1);
+    cc_test_caller_free(&south_sm);
+    cc_test_caller_free(&south_admin);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&north);
 }
 END_TEST
 
@@ -938,10 +818,10 @@ END_TEST
 
 START_TEST(test_create_field_errors)
 {
-    caller_t sm, client1, client2;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
-    caller_login(&client2, "northcert", "client2");
+    cc_test_caller_t sm, client1, client2;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
+    cc_test_caller_login(&client2, "northcert", "client2");
     char *org = own_client_id(&client1);
     char *other = own_client_id(&client2);
     json_t *own_sites = site_ids_of(&sm, org), *other_sites = site_ids_of(&sm, other);
@@ -1006,7 +886,7 @@ START_TEST(test_create_field_errors)
     json_object_set_new(cases[18].body, "pre_assessment", json_string("yes"));
     json_object_set_new(cases[19].body, "site_ids", json_string("all")); /* not an array */
     for (size_t i = 0; i < NCASES; i++) {
-        cc_test_response_t *resp = call_json(&sm, "POST", "/v1/programmes", NULL, cases[i].body);
+        cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/programmes", NULL, cases[i].body);
         if (cases[i].prefix)
             assert_field_prefix(resp, cases[i].field);
         else
@@ -1020,17 +900,17 @@ START_TEST(test_create_field_errors)
     json_object_set_new(closed[0], "standards", json_pack("[s]", ISO27001_2013));
     json_object_set_new(closed[1], "standards", json_pack("[s, s]", ISO9001, ISO27001_2013));
     for (size_t i = 0; i < 2; i++) {
-        cc_test_response_t *resp = call_json(&sm, "POST", "/v1/programmes", NULL, closed[i]);
+        cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/programmes", NULL, closed[i]);
         cc_test_assert_problem(resp, 422, "standard_closed");
         cc_test_response_free(resp);
         json_decref(closed[i]);
     }
 
     /* Listing with a client_id that is not a uuid; reading an unknown programme. */
-    cc_test_response_t *resp = call(&sm, "GET", "/v1/programmes?client_id=not-a-uuid", NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&sm, "GET", "/v1/programmes?client_id=not-a-uuid", NULL, NULL);
     assert_field_error(resp, "client_id", NULL);
     cc_test_response_free(resp);
-    resp = call(&sm, "GET", "/v1/programmes/" NO_SUCH_ID, NULL, NULL);
+    resp = cc_test_call(&sm, "GET", "/v1/programmes/" NO_SUCH_ID, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
 
@@ -1051,9 +931,9 @@ START_TEST(test_create_field_errors)
     json_decref(own_sites);
     free(other);
     free(org);
-    caller_free(&client2);
-    caller_free(&client1);
-    caller_free(&sm);
+    cc_test_caller_free(&client2);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -1064,8 +944,8 @@ END_TEST
  */
 START_TEST(test_client_incomplete)
 {
-    caller_t sm;
-    caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
     PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
     const char *clear[2] = {
         "UPDATE clients SET street = NULL, city = NULL, state = NULL, post_code = NULL, country = NULL "
@@ -1078,7 +958,7 @@ START_TEST(test_client_incomplete)
         char *legal = xasprintf("Incomplete %s", suffix);
         json_t *client = json_pack("{s:s, s:{s:s, s:s, s:s}, s:i}", "legal_name", legal, "address", "street",
                                    "1 Old Road", "city", "Hull", "country", "GB", "personnel", 30);
-        cc_test_response_t *resp = call_json(&sm, "POST", "/v1/clients", NULL, client);
+        cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, client);
         cc_test_assert_json(resp, 201);
         char *cid = cc_strdup(cc_test_json_string(resp->json, "id"));
         cc_test_response_free(resp);
@@ -1087,11 +967,11 @@ START_TEST(test_client_incomplete)
 
         char *scope = unique_scope("Incomplete");
         json_t *body = programme_body(cid, ISO9001, scope, NULL, false);
-        resp = call_json(&sm, "POST", "/v1/programmes", NULL, body);
+        resp = cc_test_call_json(&sm, "POST", "/v1/programmes", NULL, body);
         cc_test_assert_problem(resp, 422, "client_incomplete");
         cc_test_response_free(resp);
         char *by_client = xasprintf("/v1/programmes?client_id=%s", cid);
-        resp = call(&sm, "GET", by_client, NULL, NULL);
+        resp = cc_test_call(&sm, "GET", by_client, NULL, NULL);
         cc_test_assert_json(resp, 200);
         ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "items")), 0);
         cc_test_response_free(resp);
@@ -1104,7 +984,7 @@ START_TEST(test_client_incomplete)
         free(legal);
     }
     PQfinish(db);
-    caller_free(&sm);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -1112,9 +992,9 @@ END_TEST
 
 START_TEST(test_idempotency_key)
 {
-    caller_t sm, client1;
-    caller_login(&sm, "northcert", "scheme_manager");
-    caller_login(&client1, "northcert", "client1");
+    cc_test_caller_t sm, client1;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&client1, "northcert", "client1");
     char *org = own_client_id(&client1);
     char suffix[17];
     cc_test_random_suffix(suffix);
@@ -1127,7 +1007,7 @@ START_TEST(test_idempotency_key)
     const char *replayed = cc_test_response_header(first, "Idempotent-Replayed");
     ck_assert_msg(replayed == NULL || strcmp(replayed, "true") != 0, "the first answer is marked replayed");
     const char *id = cc_test_json_string(first->json, "id");
-    cc_test_response_t *again = call_json(&sm, "POST", "/v1/programmes", key, body);
+    cc_test_response_t *again = cc_test_call_json(&sm, "POST", "/v1/programmes", key, body);
     cc_test_assert_json(again, 201);
     replayed = cc_test_response_header(again, "Idempotent-Replayed");
     ck_assert_msg(replayed != NULL && strcmp(replayed, "true") == 0, "Idempotent-Replayed: %s",
@@ -1159,8 +1039,8 @@ START_TEST(test_idempotency_key)
     free(scope);
     free(key);
     free(org);
-    caller_free(&client1);
-    caller_free(&sm);
+    cc_test_caller_free(&client1);
+    cc_test_caller_free(&sm);
 }
 END_TEST
 
@@ -1168,22 +1048,22 @@ END_TEST
 
 START_TEST(test_date_helpers)
 {
-    ck_assert_int_eq(days_from_civil((ymd_t){1970, 1, 1}), 0);
-    ck_assert_int_eq(days_from_civil((ymd_t){2000, 3, 1}), 11017);
+    ck_assert_int_eq(cc_test_days_from_civil((cc_test_ymd_t){1970, 1, 1}), 0);
+    ck_assert_int_eq(cc_test_days_from_civil((cc_test_ymd_t){2000, 3, 1}), 11017);
     for (int64_t d = -1000; d < 30000; d += 7) {
-        ymd_t c = civil_from_days(d);
-        ck_assert_int_eq(days_from_civil(c), d);
+        cc_test_ymd_t c = cc_test_civil_from_days(d);
+        ck_assert_int_eq(cc_test_days_from_civil(c), d);
     }
     char buf[16];
-    format_days(add_months(days_from_civil((ymd_t){2025, 1, 31}), 1), buf);
+    cc_test_format_days(cc_test_add_months(cc_test_days_from_civil((cc_test_ymd_t){2025, 1, 31}), 1), buf);
     ck_assert_str_eq(buf, "2025-02-28");
-    format_days(add_months(days_from_civil((ymd_t){2024, 2, 29}), 12), buf);
+    cc_test_format_days(cc_test_add_months(cc_test_days_from_civil((cc_test_ymd_t){2024, 2, 29}), 12), buf);
     ck_assert_str_eq(buf, "2025-02-28");
-    format_days(add_months(days_from_civil((ymd_t){2024, 2, 29}), 48), buf);
+    cc_test_format_days(cc_test_add_months(cc_test_days_from_civil((cc_test_ymd_t){2024, 2, 29}), 48), buf);
     ck_assert_str_eq(buf, "2028-02-29");
-    format_days(add_months(days_from_civil((ymd_t){2025, 11, 30}), 3), buf);
+    cc_test_format_days(cc_test_add_months(cc_test_days_from_civil((cc_test_ymd_t){2025, 11, 30}), 3), buf);
     ck_assert_str_eq(buf, "2026-02-28");
-    format_days(add_months(days_from_civil((ymd_t){2025, 8, 31}), 6), buf);
+    cc_test_format_days(cc_test_add_months(cc_test_days_from_civil((cc_test_ymd_t){2025, 8, 31}), 6), buf);
     ck_assert_str_eq(buf, "2026-02-28");
 }
 END_TEST

@@ -1,0 +1,40 @@
+/*
+ * A logged-in caller for e2e tests through the gateway (CC_TEST_GATEWAY_URL):
+ * its tokens and ready-made Authorization line, and requests made as it.
+ */
+#ifndef CC_TEST_CALLER_H
+#define CC_TEST_CALLER_H
+
+#include <jansson.h>
+
+#include "cc_test_http.h"
+
+typedef struct cc_test_caller {
+    cc_test_tokens_t tokens;
+    char *auth; /* "Authorization: Bearer ..." */
+} cc_test_caller_t;
+
+/* Logs in <local_part>@<tenant>.example with the demo password; fails the test otherwise. */
+void cc_test_caller_login(cc_test_caller_t *c, const char *tenant, const char *local_part);
+
+/* Logs in with an explicit e-mail and password. */
+void cc_test_caller_login_as(cc_test_caller_t *c, const char *tenant, const char *email,
+                             const char *password);
+
+void cc_test_caller_free(cc_test_caller_t *c);
+
+/* Sends a request as c (NULL: anonymous) with an optional extra header line and body. */
+cc_test_response_t *cc_test_call(const cc_test_caller_t *c, const char *method, const char *path,
+                                 const char *extra, const char *body);
+
+/* As cc_test_call with a JSON body (borrowed), serialised compactly. */
+cc_test_response_t *cc_test_call_json(const cc_test_caller_t *c, const char *method, const char *path,
+                                      const char *extra, const json_t *body);
+
+/* The `version` member of a response's body. */
+json_int_t cc_test_version_of(const cc_test_response_t *resp);
+
+/* Fails unless resp carries the ETag "<version>". */
+void cc_test_assert_etag(const cc_test_response_t *resp, int version);
+
+#endif
