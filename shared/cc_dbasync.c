@@ -7,6 +7,7 @@
  */
 #include "cc_dbasync.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,7 @@ typedef struct conn {
     cc_dbpool_t *pool;
     PGconn *pg;
     h2o_socket_t *sock;
-    conn_state_t state;
+    _Atomic conn_state_t state; /* read by /metrics on other threads */
     pending_t *current;
     int command;         /* index of the command whose results are being read */
     int statement_index; /* index of the statement's command in the pipeline */
@@ -54,7 +55,7 @@ struct cc_dbpool {
     conn_t *conns;
     int size;
     h2o_linklist_t waiting;
-    int nwaiting;
+    atomic_int nwaiting; /* likewise */
     h2o_timeout_t retry_timeout;
 };
 
