@@ -4,6 +4,7 @@
  * applied. A request beyond a cap (30 % adjustments, 20 % integration, 50 %
  * at one site) answers 422 naming the field and the cap.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,40 @@ static void build_input(cc_request_t *r, const json_t *body, audit_time_input_t 
     in->n_site_reductions = json_array_size(sites);
 }
 
+/*
+ * Tenants' audit-time settings change rarely and every calculation needs them:
+ * each loop thread keeps them for SETTINGS_TTL_NS, so a calculation is pure
+ * computation on the loop. A changed setting applies within that time.
+ */
+#define SETTINGS_CACHE_SLOTS 64
+#define SETTINGS_TTL_NS (30ull * 1000000000ull)
+
+typedef struct cached_settings {
+    char tenant_id[37];
+    audit_time_settings_t settings;
+    uint64_t fetched_ns;
+} cached_settings_t;
+
+static __thread cached_settings_t settings_cache[SETTINGS_CACHE_SLOTS];
+
+static cached_settings_t *settings_slot(const char *tenant_id)
+{
+    unsigned hash = 5381;
+    for (const char *p = tenant_id; *p != '\0'; p++)
+        hash = hash * 33 + (unsigned char)*p;
+    return &settings_cache[hash % SETTINGS_CACHE_SLOTS];
+}
+
+static const audit_time_settings_t *cached_settings(const char *tenant_id)
+{
+    cached_settings_t *slot = settings_slot(tenant_id);
+    if (strcmp(slot->tenant_id, tenant_id) != 0 || cc_now_ns() - slot->fetched_ns > SETTINGS_TTL_NS)
+        return NULL;
+    return &slot->settings;
+}
+
+static void respond_calculation(cc_request_t *r, calculation_t *calc, const audit_time_settings_t *settings);
+
 static void on_settings(cc_request_t *r, PGresult *res, void *data)
 {
     calculation_t *calc = data;
@@ -167,6 +202,17 @@ static void on_settings(cc_request_t *r, PGresult *res, void *data)
         settings.recertification_fraction = atof(PQgetvalue(res, 0, 1));
         settings.stage1_fraction = atof(PQgetvalue(res, 0, 2));
     }
+    cached_settings_t *slot = settings_slot(r->claims.tid);
+    memcpy(slot->tenant_id, r->claims.tid, sizeof(slot->tenant_id));
+    slot->settings = settings;
+    slot->fetched_ns = cc_now_ns();
+    respond_calculation(r, calc, &settings);
+}
+
+static void respond_calculation(cc_request_t *r, calculation_t *calc,
+                                const audit_time_settings_t *settings_in)
+{
+    audit_time_settings_t settings = *settings_in;
     audit_time_result_t result;
     audit_time_error_t err;
     int rc = audit_time_compute(&calc->input, &settings, &result, &err);
@@ -210,6 +256,11 @@ void audit_time_handle(cc_request_t *r)
     cc_request_hold_json(r, body);
     calculation_t *calc = h2o_mem_alloc_pool(&r->req->pool, sizeof(*calc));
     build_input(r, body, &calc->input);
+    const audit_time_settings_t *settings = cached_settings(r->claims.tid);
+    if (settings != NULL) {
+        respond_calculation(r, calc, settings);
+        return;
+    }
     const char *params[] = {r->claims.tid};
     cc_db_query(r, r->claims.tid, &sql_tenant_audit_time_settings, 1, params, on_settings, calc);
 }
