@@ -37,42 +37,19 @@ static const char *gateway(void)
     return cc_test_env("CC_TEST_GATEWAY_URL");
 }
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    return s;
-}
-
 static char *auditor_path(const char *id)
 {
-    return xasprintf("/v1/auditors/%s", id);
+    return cc_test_asprintf("/v1/auditors/%s", id);
 }
 
 static char *unavailability_path(const char *id)
 {
-    return xasprintf("/v1/auditors/%s/unavailability", id);
+    return cc_test_asprintf("/v1/auditors/%s/unavailability", id);
 }
 
 static char *conflicts_path(const char *id)
 {
-    return xasprintf("/v1/auditors/%s/conflicts", id);
-}
-
-/* Fails unless resp has a Location header ending with path. */
-static void assert_location(const cc_test_response_t *resp, const char *path)
-{
-    const char *location = cc_test_response_header(resp, "Location");
-    size_t ll = location != NULL ? strlen(location) : 0, pl = strlen(path);
-    ck_assert_msg(location != NULL && ll >= pl && strcmp(location + ll - pl, path) == 0,
-                  "Location %s does not end with %s", location != NULL ? location : "(none)", path);
+    return cc_test_asprintf("/v1/auditors/%s/conflicts", id);
 }
 
 /* The code of errors[0] of a problem, or NULL. Borrowed. */
@@ -249,58 +226,6 @@ static char *create_auditor(const cc_test_caller_t *c, const char *user_id, json
     return id;
 }
 
-/*
- * Walks a list endpoint (base_path may already carry a query) as c with the
- * given page size until next_cursor is null, asserting every page's shape and
- * that no item is repeated. Returns every item (caller decrefs).
- */
-static json_t *list_all(const cc_test_caller_t *c, const char *base_path, int limit)
-{
-    json_t *all = json_array(), *seen = json_object();
-    const char *sep = strchr(base_path, '?') != NULL ? "&" : "?";
-    char *cursor = NULL;
-    int pages = 0;
-    for (;;) {
-        char *path;
-        if (cursor == NULL) {
-            path = xasprintf("%s%slimit=%d", base_path, sep, limit);
-        } else {
-            char *enc = cc_test_url_encode(cursor);
-            path = xasprintf("%s%slimit=%d&cursor=%s", base_path, sep, limit, enc);
-            free(enc);
-        }
-        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
-        cc_test_assert_json(resp, 200);
-        json_t *items = json_object_get(resp->json, "items"), *item;
-        ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
-                      resp->body);
-        size_t i;
-        json_array_foreach(items, i, item)
-        {
-            const char *id = cc_test_json_string(item, "id");
-            ck_assert_msg(cc_test_is_uuid(id), "an item without an id: %s", resp->body);
-            ck_assert_msg(json_object_get(seen, id) == NULL, "%s listed twice (%s)", id, path);
-            json_object_set_new(seen, id, json_true());
-            json_array_append(all, item);
-        }
-        json_t *next = json_object_get(resp->json, "next_cursor");
-        ck_assert_msg(next != NULL && (json_is_null(next) || json_is_string(next)), "next_cursor: %s",
-                      resp->body);
-        free(cursor);
-        cursor = json_is_string(next) ? cc_strdup(json_string_value(next)) : NULL;
-        if (cursor != NULL)
-            ck_assert_msg(json_array_size(items) > 0, "an empty page with a next_cursor: %s", path);
-        cc_test_response_free(resp);
-        free(path);
-        pages++;
-        ck_assert_msg(pages < 100000, "pagination does not end");
-        if (cursor == NULL)
-            break;
-    }
-    json_decref(seen);
-    return all;
-}
-
 /* GETs a non-paginated list (unavailability, conflicts) as c: 200, next_cursor null; returns items (decref).
  */
 static json_t *get_items(const cc_test_caller_t *c, const char *path)
@@ -345,7 +270,7 @@ static char *seeded_auditor_id(const cc_test_caller_t *c, const char *local_part
 {
     char email[128];
     snprintf(email, sizeof(email), "%s@northcert.example", local_part);
-    json_t *items = list_all(c, "/v1/auditors", 100);
+    json_t *items = cc_test_list_all(c, "/v1/auditors", 100);
     json_t *a = find_by(items, "email", email);
     ck_assert_msg(a != NULL, "no auditor record for the seeded %s", email);
     char *id = cc_strdup(cc_test_json_string(a, "id"));
@@ -424,10 +349,10 @@ START_TEST(test_create_get)
     cc_test_assert_etag(resp, 1);
     const char *id = cc_test_json_string(resp->json, "id");
     char *path = auditor_path(id);
-    assert_location(resp, path);
+    cc_test_assert_location(resp, path);
     ck_assert_msg(str_is(resp->json, "user_id", user_id), "user_id: %s", resp->body);
     ck_assert_msg(str_is(resp->json, "email", email), "email is not the user's %s: %s", email, resp->body);
-    char *name = xasprintf("Test user %s", email);
+    char *name = cc_test_asprintf("Test user %s", email);
     ck_assert_msg(str_is(resp->json, "name", name), "name is not the user's %s: %s", name, resp->body);
     free(name);
     ck_assert_msg(json_equal(json_object_get(resp->json, "competences"), competences), "competences: %s",
@@ -495,7 +420,7 @@ START_TEST(test_create_get)
         {"{\"user_id\":\"%s\",\"shoe_size\":42}", "shoe_size", NULL},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char *text = xasprintf(bad[i].body_fmt, spare);
+        char *text = cc_test_asprintf(bad[i].body_fmt, spare);
         cc_test_response_t *r = cc_test_call(&sm, "POST", "/v1/auditors", NULL, text);
         if (bad[i].code != NULL) {
             assert_field_error(r, bad[i].field, bad[i].code);
@@ -565,7 +490,7 @@ START_TEST(test_idempotency_key)
     char *user_id = new_staff_user(&admin, "northcert", "auditor", NULL);
     char suffix[17];
     cc_test_random_suffix(suffix);
-    char *key = xasprintf("Idempotency-Key: auditors-%s", suffix);
+    char *key = cc_test_asprintf("Idempotency-Key: auditors-%s", suffix);
     json_t *body = auditor_body(user_id, lead_27001());
 
     cc_test_response_t *first = cc_test_call_json(&sm, "POST", "/v1/auditors", key, body);
@@ -580,10 +505,10 @@ START_TEST(test_idempotency_key)
                   replayed != NULL ? replayed : "(none)");
     ck_assert_str_eq(cc_test_json_string(again->json, "id"), id);
     char *path = auditor_path(id);
-    assert_location(again, path);
+    cc_test_assert_location(again, path);
 
     /* Created once. */
-    json_t *items = list_all(&sm, "/v1/auditors", 100);
+    json_t *items = cc_test_list_all(&sm, "/v1/auditors", 100);
     int n = 0;
     size_t i;
     json_t *item;
@@ -643,7 +568,7 @@ START_TEST(test_list_filters_and_pagination)
     cc_test_response_free(resp);
 
     /* standard=ISO/IEC 27001:2022 */
-    json_t *items = list_all(&sm, "/v1/auditors?standard=" ISO27001_QUERY, 100);
+    json_t *items = cc_test_list_all(&sm, "/v1/auditors?standard=" ISO27001_QUERY, 100);
     ck_assert_msg(find_item(items, id) != NULL, "the new auditor is not listed for " ISO27001);
     ck_assert_msg(find_item(items, auditor1) != NULL, "auditor1 is not listed for " ISO27001);
     ck_assert_msg(find_item(items, auditor2) != NULL, "auditor2 is not listed for " ISO27001);
@@ -659,7 +584,7 @@ START_TEST(test_list_filters_and_pagination)
     json_decref(items);
 
     /* standard=ISO 14001:2015: auditor1 holds no such competence. */
-    items = list_all(&sm, "/v1/auditors?standard=" ISO14001_QUERY, 100);
+    items = cc_test_list_all(&sm, "/v1/auditors?standard=" ISO14001_QUERY, 100);
     ck_assert_msg(find_item(items, auditor1) == NULL, "auditor1 is listed for " ISO14001);
     ck_assert_msg(find_item(items, id) == NULL, "the new auditor is listed for " ISO14001);
     json_array_foreach(items, i, item)
@@ -668,12 +593,12 @@ START_TEST(test_list_filters_and_pagination)
     json_decref(items);
 
     /* active=true|false */
-    items = list_all(&sm, "/v1/auditors?active=false", 100);
+    items = cc_test_list_all(&sm, "/v1/auditors?active=false", 100);
     ck_assert_msg(find_item(items, idle_id) != NULL, "the inactive auditor is not listed with active=false");
     ck_assert_msg(find_item(items, id) == NULL, "an active auditor is listed with active=false");
     json_array_foreach(items, i, item) ck_assert(json_is_false(json_object_get(item, "active")));
     json_decref(items);
-    items = list_all(&sm, "/v1/auditors?active=true", 100);
+    items = cc_test_list_all(&sm, "/v1/auditors?active=true", 100);
     ck_assert_msg(find_item(items, idle_id) == NULL, "the inactive auditor is listed with active=true");
     ck_assert_msg(find_item(items, id) != NULL && find_item(items, auditor1) != NULL,
                   "active auditors missing with active=true");
@@ -681,8 +606,8 @@ START_TEST(test_list_filters_and_pagination)
     json_decref(items);
 
     /* Page by page: the same set as one big page, none twice. */
-    json_t *small = list_all(&sm, "/v1/auditors", 1);
-    json_t *big = list_all(&sm, "/v1/auditors", 100);
+    json_t *small = cc_test_list_all(&sm, "/v1/auditors", 1);
+    json_t *big = cc_test_list_all(&sm, "/v1/auditors", 100);
     ck_assert_int_ge(json_array_size(small), 4); /* auditor1, auditor2 and the two new ones */
     ck_assert_uint_eq(json_array_size(small), json_array_size(big));
     json_array_foreach(small, i, item)
@@ -697,7 +622,7 @@ START_TEST(test_list_filters_and_pagination)
     json_decref(big);
     json_decref(small);
     /* The filter combines with pagination. */
-    items = list_all(&sm, "/v1/auditors?standard=" ISO27001_QUERY, 1);
+    items = cc_test_list_all(&sm, "/v1/auditors?standard=" ISO27001_QUERY, 1);
     ck_assert_msg(find_item(items, id) != NULL && find_item(items, auditor1) != NULL,
                   "paged standard filter misses auditors");
     json_decref(items);
@@ -740,7 +665,7 @@ START_TEST(test_roles)
         ck_assert_msg(str_is(resp->json, "id", id), "%s reads another auditor: %s", readers[r], resp->body);
         cc_test_assert_etag(resp, 1);
         cc_test_response_free(resp);
-        json_t *items = list_all(&c, "/v1/auditors", 100);
+        json_t *items = cc_test_list_all(&c, "/v1/auditors", 100);
         ck_assert_msg(find_item(items, id) != NULL, "%s does not see auditor %s", readers[r], id);
         json_decref(items);
         items = get_items(&c, upath);
@@ -808,7 +733,7 @@ START_TEST(test_roles)
     items = get_items(&sm, cpath);
     ck_assert_uint_eq(json_array_size(items), 0);
     json_decref(items);
-    items = list_all(&sm, "/v1/auditors", 100);
+    items = cc_test_list_all(&sm, "/v1/auditors", 100);
     ck_assert_msg(find_by(items, "user_id", other_user) == NULL, "a forbidden POST created an auditor");
     json_decref(items);
 
@@ -872,7 +797,7 @@ START_TEST(test_cross_tenant_is_not_found)
     resp = cc_test_call(&south, "GET", cpath, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    json_t *items = list_all(&south, "/v1/auditors", 100);
+    json_t *items = cc_test_list_all(&south, "/v1/auditors", 100);
     ck_assert_msg(find_item(items, id) == NULL, "a northcert auditor is listed to southcert");
     ck_assert_msg(find_by(items, "email", "auditor1@northcert.example") == NULL,
                   "northcert's auditor1 is listed to southcert");
@@ -989,14 +914,14 @@ START_TEST(test_patch_if_match)
     ck_assert_msg(json_equal(json_object_get(resp->json, "competences"), competences),
                   "competences after deactivation: %s", resp->body);
     cc_test_response_free(resp);
-    json_t *items = list_all(&sm, "/v1/auditors?active=false", 100);
+    json_t *items = cc_test_list_all(&sm, "/v1/auditors?active=false", 100);
     ck_assert_msg(find_item(items, id) != NULL, "the deactivated auditor is not listed with active=false");
     json_decref(items);
     /* Its new competences drive the standard filter. */
-    items = list_all(&sm, "/v1/auditors?standard=" ISO14001_QUERY, 100);
+    items = cc_test_list_all(&sm, "/v1/auditors?standard=" ISO14001_QUERY, 100);
     ck_assert_msg(find_item(items, id) != NULL, "the patched auditor is not listed for " ISO14001);
     json_decref(items);
-    items = list_all(&sm, "/v1/auditors?standard=" ISO27001_QUERY, 100);
+    items = cc_test_list_all(&sm, "/v1/auditors?standard=" ISO27001_QUERY, 100);
     ck_assert_msg(find_item(items, id) == NULL, "the patched auditor is still listed for " ISO27001);
     json_decref(items);
 
@@ -1060,8 +985,8 @@ static char *post_unavailability(const cc_test_caller_t *c, const char *path, co
                       str_is(resp->json, "reason", reason),
                   "unavailability %s..%s: %s", from, to, resp->body);
     const char *id = cc_test_json_string(resp->json, "id");
-    char *location = xasprintf("%s/%s", path, id);
-    assert_location(resp, location);
+    char *location = cc_test_asprintf("%s/%s", path, id);
+    cc_test_assert_location(resp, location);
     free(location);
     char *copy = cc_strdup(id);
     cc_test_response_free(resp);
@@ -1203,8 +1128,8 @@ static cc_test_response_t *post_conflict(const cc_test_caller_t *c, const char *
     ck_assert_msg(json_equal(json_object_get(resp->json, "client_id"), json_object_get(body, "client_id")) &&
                       json_equal(json_object_get(resp->json, "reason"), json_object_get(body, "reason")),
                   "conflict: %s", resp->body);
-    char *location = xasprintf("%s/%s", path, cc_test_json_string(resp->json, "id"));
-    assert_location(resp, location);
+    char *location = cc_test_asprintf("%s/%s", path, cc_test_json_string(resp->json, "id"));
+    cc_test_assert_location(resp, location);
     free(location);
     return resp;
 }
@@ -1247,7 +1172,7 @@ START_TEST(test_conflicts)
     const char *old_id = cc_test_json_string(old->json, "id");
 
     /* Field errors. */
-    char *random_client = xasprintf("{\"client_id\":\"%s\",\"reason\":\"Unknown\"}", NO_SUCH_ID);
+    char *random_client = cc_test_asprintf("{\"client_id\":\"%s\",\"reason\":\"Unknown\"}", NO_SUCH_ID);
     cc_test_response_t *resp = cc_test_call(&sm, "POST", cpath, NULL, random_client);
     assert_field_error(resp, "client_id", "unknown_client");
     cc_test_response_free(resp);
@@ -1255,15 +1180,16 @@ START_TEST(test_conflicts)
     char a[17], b[17];
     cc_test_random_suffix(a);
     cc_test_random_suffix(b);
-    char *random_uuid = xasprintf("{\"client_id\":\"%.8s-%.4s-4%.3s-8%.3s-%.12s\",\"reason\":\"Unknown\"}", a,
-                                  a + 8, a + 12, b, b + 3);
+    char *random_uuid = cc_test_asprintf(
+        "{\"client_id\":\"%.8s-%.4s-4%.3s-8%.3s-%.12s\",\"reason\":\"Unknown\"}", a, a + 8, a + 12, b, b + 3);
     resp = cc_test_call(&sm, "POST", cpath, NULL, random_uuid);
     assert_field_error(resp, "client_id", "unknown_client");
     cc_test_response_free(resp);
     free(random_uuid);
-    char *no_reason = xasprintf("{\"client_id\":\"%s\"}", client_id);
-    char *empty_reason = xasprintf("{\"client_id\":\"%s\",\"reason\":\"\"}", client_id);
-    char *bad_until = xasprintf("{\"client_id\":\"%s\",\"reason\":\"x\",\"until\":\"soon\"}", client_id);
+    char *no_reason = cc_test_asprintf("{\"client_id\":\"%s\"}", client_id);
+    char *empty_reason = cc_test_asprintf("{\"client_id\":\"%s\",\"reason\":\"\"}", client_id);
+    char *bad_until =
+        cc_test_asprintf("{\"client_id\":\"%s\",\"reason\":\"x\",\"until\":\"soon\"}", client_id);
     const char *bad[][2] = {
         {"{\"reason\":\"No client\"}", "client_id"},
         {"{\"client_id\":\"not-a-uuid\",\"reason\":\"x\"}", "client_id"},
@@ -1292,7 +1218,7 @@ START_TEST(test_conflicts)
     json_t *listed = find_item(items, expl_id);
     ck_assert_msg(json_equal(listed, expl->json), "listed conflict differs from the POST answer");
     json_decref(items);
-    char *live_path = xasprintf("%s?live=true", cpath);
+    char *live_path = cc_test_asprintf("%s?live=true", cpath);
     cc_test_caller_t auditor1;
     cc_test_caller_login(&auditor1, "northcert", "auditor1");
     items = get_items(&auditor1, live_path);

@@ -15,6 +15,7 @@
  */
 #include "cc_mem.h"
 #include "cc_test_main.h"
+#include "cc_test_caller.h"
 #include "cc_test_dates.h"
 #include "cc_test_http.h"
 
@@ -31,25 +32,6 @@
 #define ISO27001_2022 "ISO/IEC 27001:2022"
 /* The due list answers at most this many items. */
 #define DUE_MAX 500
-
-static const char *gateway(void)
-{
-    return cc_test_env("CC_TEST_GATEWAY_URL");
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    return s;
-}
 
 /* ---- calendar arithmetic (civil dates as days since 1970-01-01) ---- */
 
@@ -95,48 +77,10 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 /* ---- callers and requests ---- */
 
 /* A logged-in caller: its tokens and ready-made Authorization header line. */
-typedef struct caller {
-    cc_test_tokens_t tokens;
-    char *auth;
-} caller_t;
-
-static void caller_login(caller_t *c, const char *tenant, const char *local_part)
-{
-    char email[128];
-    snprintf(email, sizeof(email), "%s@%s.example", local_part, tenant);
-    cc_test_login(gateway(), tenant, email, CC_TEST_DEMO_PASSWORD, &c->tokens);
-    c->auth = cc_test_bearer(c->tokens.access);
-}
-
-static void caller_free(caller_t *c)
-{
-    cc_test_tokens_free(&c->tokens);
-    free(c->auth);
-    c->auth = NULL;
-}
-
-/* Sends a request as c (NULL: anonymous). */
-static cc_test_response_t *call(const caller_t *c, const char *method, const char *path, const char *body)
-{
-    const char *headers[2] = {NULL, NULL};
-    if (c != NULL)
-        headers[0] = c->auth;
-    return cc_test_http(method, gateway(), path, headers, body);
-}
 
 static char *audit_path(const char *id)
 {
-    return xasprintf("/v1/audits/%s", id);
-}
-
-/* Fails unless resp carries the ETag "<version>". */
-static void assert_etag(const cc_test_response_t *resp, int version)
-{
-    char want[32];
-    snprintf(want, sizeof(want), "\"%d\"", version);
-    const char *etag = cc_test_response_header(resp, "ETag");
-    ck_assert_msg(etag != NULL && strcmp(etag, want) == 0, "ETag is %s, want %s",
-                  etag != NULL ? etag : "(none)", want);
+    return cc_test_asprintf("/v1/audits/%s", id);
 }
 
 /* Fails unless resp is a 400 validation_failed whose first error names field (and code, when given). */
@@ -166,68 +110,10 @@ static json_t *find_item(const json_t *items, const char *id)
     return NULL;
 }
 
-/*
- * Walks a list endpoint (base_path may already hold a query) as c with the
- * given page size until next_cursor is null, asserting every page's shape,
- * the page size, that no item is repeated and that ids ascend across pages.
- * Returns every item (caller decrefs).
- */
-static json_t *list_all(const caller_t *c, const char *base_path, int limit)
-{
-    json_t *all = json_array(), *seen = json_object();
-    char *cursor = NULL, *last_id = NULL;
-    const char *sep = strchr(base_path, '?') != NULL ? "&" : "?";
-    int pages = 0;
-    for (;;) {
-        char *path;
-        if (cursor == NULL) {
-            path = xasprintf("%s%slimit=%d", base_path, sep, limit);
-        } else {
-            char *enc = cc_test_url_encode(cursor);
-            path = xasprintf("%s%slimit=%d&cursor=%s", base_path, sep, limit, enc);
-            free(enc);
-        }
-        cc_test_response_t *resp = call(c, "GET", path, NULL);
-        cc_test_assert_json(resp, 200);
-        json_t *items = json_object_get(resp->json, "items"), *item;
-        ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
-                      resp->body);
-        size_t i;
-        json_array_foreach(items, i, item)
-        {
-            const char *id = cc_test_json_string(item, "id");
-            ck_assert_msg(cc_test_is_uuid(id), "an item without an id: %s", resp->body);
-            ck_assert_msg(json_object_get(seen, id) == NULL, "%s listed twice", id);
-            ck_assert_msg(last_id == NULL || strcmp(last_id, id) < 0,
-                          "%s: %s listed after %s (ordered by id)", path, id, last_id);
-            free(last_id);
-            last_id = cc_strdup(id);
-            json_object_set_new(seen, id, json_true());
-            json_array_append(all, item);
-        }
-        json_t *next = json_object_get(resp->json, "next_cursor");
-        ck_assert_msg(next != NULL && (json_is_null(next) || json_is_string(next)), "next_cursor: %s",
-                      resp->body);
-        free(cursor);
-        cursor = json_is_string(next) ? cc_strdup(json_string_value(next)) : NULL;
-        if (cursor != NULL)
-            ck_assert_msg(json_array_size(items) > 0, "an empty page with a next_cursor: %s", path);
-        cc_test_response_free(resp);
-        free(path);
-        pages++;
-        ck_assert_msg(pages < 100000, "pagination does not end");
-        if (cursor == NULL)
-            break;
-    }
-    free(last_id);
-    json_decref(seen);
-    return all;
-}
-
 /* Fails unless path answers 200 with no items and a null next_cursor. */
-static void assert_empty_list(const caller_t *c, const char *path)
+static void assert_empty_list(const cc_test_caller_t *c, const char *path)
 {
-    cc_test_response_t *resp = call(c, "GET", path, NULL);
+    cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     json_t *items = json_object_get(resp->json, "items"), *next = json_object_get(resp->json, "next_cursor");
     ck_assert_msg(json_is_array(items) && json_array_size(items) == 0, "%s is not empty: %s", path,
@@ -237,9 +123,9 @@ static void assert_empty_list(const caller_t *c, const char *path)
 }
 
 /* The client_id of c from its own GET /v1/me; caller frees. */
-static char *own_client_id(const caller_t *c)
+static char *own_client_id(const cc_test_caller_t *c)
 {
-    cc_test_response_t *me = call(c, "GET", "/v1/me", NULL);
+    cc_test_response_t *me = cc_test_call(c, "GET", "/v1/me", NULL, NULL);
     cc_test_assert_json(me, 200);
     const char *cid = cc_test_json_string(me->json, "client_id");
     ck_assert_msg(cc_test_is_uuid(cid), "a client user without a client_id: %s", me->body);
@@ -288,7 +174,7 @@ static void assert_record_shape(const json_t *rec)
 /* ---- the fixture: a fresh programme for client1's organisation ---- */
 
 typedef struct fixture {
-    caller_t sm, client1;
+    cc_test_caller_t sm, client1;
     char *org;            /* client1's organisation */
     char *legal_name;     /* its legal_name */
     json_t *programme;    /* the POST answer, owned */
@@ -315,12 +201,12 @@ static const json_t *first_of_type(const json_t *audits, const char *type)
 static void fixture_setup(fixture_t *f, const char *label)
 {
     memset(f, 0, sizeof(*f));
-    caller_login(&f->sm, "northcert", "scheme_manager");
-    caller_login(&f->client1, "northcert", "client1");
+    cc_test_caller_login(&f->sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&f->client1, "northcert", "client1");
     f->org = own_client_id(&f->client1);
 
-    char *client_path = xasprintf("/v1/clients/%s", f->org);
-    cc_test_response_t *resp = call(&f->sm, "GET", client_path, NULL);
+    char *client_path = cc_test_asprintf("/v1/clients/%s", f->org);
+    cc_test_response_t *resp = cc_test_call(&f->sm, "GET", client_path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     const char *legal = cc_test_json_string(resp->json, "legal_name");
     ck_assert_msg(legal != NULL && legal[0] != '\0', "the organisation has no legal_name: %s", resp->body);
@@ -330,13 +216,13 @@ static void fixture_setup(fixture_t *f, const char *label)
 
     char suffix[17];
     cc_test_random_suffix(suffix);
-    char *scope = xasprintf("%s %s", label, suffix);
+    char *scope = cc_test_asprintf("%s %s", label, suffix);
     json_t *body = json_pack("{s:s, s:[s], s:s, s:b}", "client_id", f->org, "standards", ISO27001_2022,
                              "scope", scope, "pre_assessment", false);
     ck_assert_ptr_nonnull(body);
     char *text = json_dumps(body, JSON_COMPACT);
     f->today_lo = cc_test_today_utc();
-    resp = call(&f->sm, "POST", "/v1/programmes", text);
+    resp = cc_test_call(&f->sm, "POST", "/v1/programmes", NULL, text);
     f->today_hi = cc_test_today_utc();
     cc_test_assert_json(resp, 201);
     f->programme = json_incref(resp->json);
@@ -362,8 +248,8 @@ static void fixture_free(fixture_t *f)
     json_decref(f->programme);
     free(f->legal_name);
     free(f->org);
-    caller_free(&f->client1);
-    caller_free(&f->sm);
+    cc_test_caller_free(&f->client1);
+    cc_test_caller_free(&f->sm);
 }
 
 /*
@@ -397,8 +283,8 @@ static void assert_record_of(const json_t *rec, const json_t *a, const fixture_t
 /* "/v1/audits?programme_id=<id>[&extra]", caller frees. */
 static char *by_programme(const fixture_t *f, const char *extra)
 {
-    return xasprintf("/v1/audits?programme_id=%s%s%s", f->id, extra != NULL ? "&" : "",
-                     extra != NULL ? extra : "");
+    return cc_test_asprintf("/v1/audits?programme_id=%s%s%s", f->id, extra != NULL ? "&" : "",
+                            extra != NULL ? extra : "");
 }
 
 /* Fails unless items holds exactly the programme's audits. */
@@ -427,18 +313,18 @@ START_TEST(test_list_and_get)
 
     /* One per page, until next_cursor is null: exactly the programme's audits, ordered by id. */
     char *path = by_programme(&f, NULL);
-    json_t *items = list_all(&f.sm, path, 1);
+    json_t *items = cc_test_list_all(&f.sm, path, 1);
     assert_exactly_programme(items, &f);
-    json_t *big = list_all(&f.sm, path, 500);
+    json_t *big = cc_test_list_all(&f.sm, path, 500);
     ck_assert_msg(json_equal(big, items), "a larger page lists other audits");
     json_decref(big);
 
     /* GET of the stage1: the same record, ETag "1". */
     const char *stage1_id = cc_test_json_string(f.stage1, "id");
     char *one = audit_path(stage1_id);
-    cc_test_response_t *resp = call(&f.sm, "GET", one, NULL);
+    cc_test_response_t *resp = cc_test_call(&f.sm, "GET", one, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    assert_etag(resp, 1);
+    cc_test_assert_etag(resp, 1);
     assert_record_of(resp->json, f.stage1, &f);
     ck_assert_msg(json_equal(resp->json, find_item(items, stage1_id)), "GET differs from the list item: %s",
                   resp->body);
@@ -450,22 +336,22 @@ START_TEST(test_list_and_get)
     json_array_foreach(items, i, item)
     {
         char *p = audit_path(cc_test_json_string(item, "id"));
-        resp = call(&f.sm, "GET", p, NULL);
+        resp = cc_test_call(&f.sm, "GET", p, NULL, NULL);
         cc_test_assert_json(resp, 200);
-        assert_etag(resp, 1);
+        cc_test_assert_etag(resp, 1);
         ck_assert_msg(json_equal(resp->json, item), "GET %s differs from the list item", p);
         cc_test_response_free(resp);
         free(p);
     }
 
     /* An unknown audit; a programme without audits of this id. */
-    resp = call(&f.sm, "GET", "/v1/audits/" NO_SUCH_ID, NULL);
+    resp = cc_test_call(&f.sm, "GET", "/v1/audits/" NO_SUCH_ID, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     assert_empty_list(&f.sm, "/v1/audits?programme_id=" NO_SUCH_ID);
 
     /* The unfiltered list holds them too. */
-    json_t *all = list_all(&f.sm, "/v1/audits", 500);
+    json_t *all = cc_test_list_all(&f.sm, "/v1/audits", 500);
     json_array_foreach(f.audits, i, item)
         ck_assert_msg(find_item(all, cc_test_json_string(item, "id")) != NULL, "not listed without a filter");
     json_array_foreach(all, i, item) assert_record_shape(item);
@@ -482,7 +368,7 @@ START_TEST(test_anonymous_unauthorized)
 {
     const char *paths[] = {"/v1/audits", "/v1/audits/" NO_SUCH_ID, "/v1/schedule/due"};
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-        cc_test_response_t *resp = call(NULL, "GET", paths[i], NULL);
+        cc_test_response_t *resp = cc_test_call(NULL, "GET", paths[i], NULL, NULL);
         cc_test_assert_problem(resp, 401, "unauthorized");
         cc_test_response_free(resp);
     }
@@ -504,9 +390,9 @@ static void assert_window_filter(const fixture_t *f, int64_t from, int64_t to)
     char a[16], b[16];
     cc_test_format_days(from, a);
     cc_test_format_days(to, b);
-    char *query = xasprintf("from=%s&to=%s", a, b);
+    char *query = cc_test_asprintf("from=%s&to=%s", a, b);
     char *path = by_programme(f, query);
-    json_t *items = list_all(&f->sm, path, 500), *item;
+    json_t *items = cc_test_list_all(&f->sm, path, 500), *item;
     char *text = json_dumps(items, JSON_COMPACT);
     size_t i, want = 0;
     json_array_foreach(f->audits, i, item)
@@ -536,11 +422,11 @@ START_TEST(test_filters)
 
     /* status=planned: all of them (and only planned audits); status=completed: none of them. */
     char *path = by_programme(&f, "status=planned");
-    json_t *items = list_all(&f.sm, path, 500);
+    json_t *items = cc_test_list_all(&f.sm, path, 500);
     assert_exactly_programme(items, &f);
     json_decref(items);
     free(path);
-    items = list_all(&f.sm, "/v1/audits?status=planned", 500);
+    items = cc_test_list_all(&f.sm, "/v1/audits?status=planned", 500);
     json_array_foreach(f.audits, i, item)
         ck_assert_msg(find_item(items, cc_test_json_string(item, "id")) != NULL, "not listed as planned");
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "status"), "planned");
@@ -548,7 +434,7 @@ START_TEST(test_filters)
     path = by_programme(&f, "status=completed");
     assert_empty_list(&f.sm, path);
     free(path);
-    items = list_all(&f.sm, "/v1/audits?status=completed", 500);
+    items = cc_test_list_all(&f.sm, "/v1/audits?status=completed", 500);
     json_array_foreach(f.audits, i, item)
         ck_assert_msg(find_item(items, cc_test_json_string(item, "id")) == NULL, "listed as completed");
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "status"), "completed");
@@ -559,8 +445,8 @@ START_TEST(test_filters)
     char a[16], b[16];
     cc_test_format_days(s1_start, a);
     cc_test_format_days(s1_end, b);
-    char *query = xasprintf("/v1/audits?from=%s&to=%s", a, b);
-    items = list_all(&f.sm, query, 500);
+    char *query = cc_test_asprintf("/v1/audits?from=%s&to=%s", a, b);
+    items = cc_test_list_all(&f.sm, query, 500);
     ck_assert_msg(find_item(items, cc_test_json_string(f.stage1, "id")) != NULL, "%s: stage1 missing", query);
     ck_assert_msg(find_item(items, cc_test_json_string(f.recertification, "id")) == NULL,
                   "%s: the recertification is listed", query);
@@ -582,8 +468,8 @@ START_TEST(test_filters)
     /* A combination: status and window and programme. */
     cc_test_format_days(s1_start, a);
     path = by_programme(&f, NULL);
-    query = xasprintf("%s&status=planned&from=%s&to=%s", path, a, a);
-    items = list_all(&f.sm, query, 1);
+    query = cc_test_asprintf("%s&status=planned&from=%s&to=%s", path, a, a);
+    items = cc_test_list_all(&f.sm, query, 1);
     ck_assert_uint_eq(json_array_size(items), 1);
     ck_assert_str_eq(cc_test_json_string(json_array_get(items, 0), "id"),
                      cc_test_json_string(f.stage1, "id"));
@@ -605,12 +491,13 @@ START_TEST(test_filters)
         {"/v1/audits?from=2025-03-10&to=2025-03-09", "to", "before_from"},
     };
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        cc_test_response_t *resp = call(&f.sm, "GET", bad[i].path, NULL);
+        cc_test_response_t *resp = cc_test_call(&f.sm, "GET", bad[i].path, NULL, NULL);
         assert_field_error(resp, bad[i].field, bad[i].code);
         cc_test_response_free(resp);
     }
     /* A one-day range is not before itself. */
-    cc_test_response_t *resp = call(&f.sm, "GET", "/v1/audits?from=2025-03-10&to=2025-03-10&limit=1", NULL);
+    cc_test_response_t *resp =
+        cc_test_call(&f.sm, "GET", "/v1/audits?from=2025-03-10&to=2025-03-10&limit=1", NULL, NULL);
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
 
@@ -627,67 +514,67 @@ START_TEST(test_roles_and_scoping)
     const char *stage1_id = cc_test_json_string(f.stage1, "id");
     char *one = audit_path(stage1_id);
     char *path = by_programme(&f, NULL);
-    cc_test_response_t *staff = call(&f.sm, "GET", one, NULL);
+    cc_test_response_t *staff = cc_test_call(&f.sm, "GET", one, NULL, NULL);
     cc_test_assert_json(staff, 200);
 
     /* client1 reads its own organisation's audit and lists them. */
-    cc_test_response_t *resp = call(&f.client1, "GET", one, NULL);
+    cc_test_response_t *resp = cc_test_call(&f.client1, "GET", one, NULL, NULL);
     cc_test_assert_json(resp, 200);
-    assert_etag(resp, 1);
+    cc_test_assert_etag(resp, 1);
     ck_assert_msg(json_equal(resp->json, staff->json), "client1 reads another record: %s", resp->body);
     cc_test_response_free(resp);
-    json_t *items = list_all(&f.client1, path, 1), *item;
+    json_t *items = cc_test_list_all(&f.client1, path, 1), *item;
     assert_exactly_programme(items, &f);
     json_decref(items);
     size_t i;
-    items = list_all(&f.client1, "/v1/audits", 500);
+    items = cc_test_list_all(&f.client1, "/v1/audits", 500);
     ck_assert_msg(find_item(items, stage1_id) != NULL, "client1's list lacks its own stage1");
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "client_id"), f.org);
     json_decref(items);
 
     /* client2 (another organisation) sees none of it. */
-    caller_t client2;
-    caller_login(&client2, "northcert", "client2");
-    resp = call(&client2, "GET", one, NULL);
+    cc_test_caller_t client2;
+    cc_test_caller_login(&client2, "northcert", "client2");
+    resp = cc_test_call(&client2, "GET", one, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     assert_empty_list(&client2, path);
     char *other = own_client_id(&client2);
-    items = list_all(&client2, "/v1/audits", 500);
+    items = cc_test_list_all(&client2, "/v1/audits", 500);
     ck_assert_msg(find_item(items, stage1_id) == NULL, "client2 lists client1's audit");
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "client_id"), other);
     json_decref(items);
     free(other);
-    caller_free(&client2);
+    cc_test_caller_free(&client2);
 
     /* Staff of the tenant read it. */
     const char *readers[] = {"admin", "auditor1", "auditor2", "decision_maker"};
     for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
-        caller_t c;
-        caller_login(&c, "northcert", readers[r]);
-        resp = call(&c, "GET", one, NULL);
+        cc_test_caller_t c;
+        cc_test_caller_login(&c, "northcert", readers[r]);
+        resp = cc_test_call(&c, "GET", one, NULL, NULL);
         cc_test_assert_json(resp, 200);
-        assert_etag(resp, 1);
+        cc_test_assert_etag(resp, 1);
         ck_assert_msg(json_equal(resp->json, staff->json), "%s reads another record", readers[r]);
         cc_test_response_free(resp);
-        items = list_all(&c, path, 500);
+        items = cc_test_list_all(&c, path, 500);
         ck_assert_uint_eq(json_array_size(items), json_array_size(f.audits));
         json_decref(items);
-        caller_free(&c);
+        cc_test_caller_free(&c);
     }
 
     /* Another tenant: nothing. */
-    caller_t south;
-    caller_login(&south, "southcert", "admin");
-    resp = call(&south, "GET", one, NULL);
+    cc_test_caller_t south;
+    cc_test_caller_login(&south, "southcert", "admin");
+    resp = cc_test_call(&south, "GET", one, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     assert_empty_list(&south, path);
-    items = list_all(&south, "/v1/audits", 500);
+    items = cc_test_list_all(&south, "/v1/audits", 500);
     json_array_foreach(f.audits, i, item)
         ck_assert_msg(find_item(items, cc_test_json_string(item, "id")) == NULL, "southcert lists it");
     json_decref(items);
-    caller_free(&south);
+    cc_test_caller_free(&south);
 
     cc_test_response_free(staff);
     free(path);
@@ -713,12 +600,12 @@ static int due_cmp(const json_t *x, const json_t *y)
  * status, horizon and state, and the order. Returns the response (caller
  * frees) and as_of in *as_of.
  */
-static cc_test_response_t *get_due(const caller_t *c, const char *within, int want_n, int64_t today_lo,
-                                   int64_t today_hi, int64_t *as_of)
+static cc_test_response_t *get_due(const cc_test_caller_t *c, const char *within, int want_n,
+                                   int64_t today_lo, int64_t today_hi, int64_t *as_of)
 {
-    char *path =
-        within != NULL ? xasprintf("/v1/schedule/due?within_days=%s", within) : cc_strdup("/v1/schedule/due");
-    cc_test_response_t *resp = call(c, "GET", path, NULL);
+    char *path = within != NULL ? cc_test_asprintf("/v1/schedule/due?within_days=%s", within)
+                                : cc_strdup("/v1/schedule/due");
+    cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     int64_t today = date_member(resp->json, "as_of");
     ck_assert_msg(today >= today_lo && today <= today_hi, "%s as_of is not today (UTC): %s", path,
@@ -794,7 +681,7 @@ START_TEST(test_due)
 
     /* The programme's audits as AuditRecords. */
     char *path = by_programme(&f, NULL);
-    json_t *records = list_all(&f.sm, path, 500), *rec;
+    json_t *records = cc_test_list_all(&f.sm, path, 500), *rec;
     free(path);
     assert_exactly_programme(records, &f);
     const json_t *stage1 = find_item(records, cc_test_json_string(f.stage1, "id"));
@@ -843,8 +730,8 @@ START_TEST(test_due)
     /* Invalid horizons. */
     const char *bad[] = {"-1", "367", "abc", "1.5", "1000000000000"};
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char *p = xasprintf("/v1/schedule/due?within_days=%s", bad[i]);
-        cc_test_response_t *resp = call(&f.sm, "GET", p, NULL);
+        char *p = cc_test_asprintf("/v1/schedule/due?within_days=%s", bad[i]);
+        cc_test_response_t *resp = cc_test_call(&f.sm, "GET", p, NULL, NULL);
         assert_field_error(resp, "within_days", NULL);
         cc_test_response_free(resp);
         free(p);
@@ -853,27 +740,27 @@ START_TEST(test_due)
     /* Roles: staff read it, a client user may not. */
     const char *staff[] = {"auditor1", "admin", "decision_maker"};
     for (size_t r = 0; r < sizeof(staff) / sizeof(staff[0]); r++) {
-        caller_t c;
-        caller_login(&c, "northcert", staff[r]);
+        cc_test_caller_t c;
+        cc_test_caller_login(&c, "northcert", staff[r]);
         due = get_due(&c, "0", 0, lo, cc_test_today_utc(), &as_of);
         assert_due(due->json, stage1, true, "open");
         cc_test_response_free(due);
-        caller_free(&c);
+        cc_test_caller_free(&c);
     }
-    cc_test_response_t *resp = call(&f.client1, "GET", "/v1/schedule/due?within_days=0", NULL);
+    cc_test_response_t *resp = cc_test_call(&f.client1, "GET", "/v1/schedule/due?within_days=0", NULL, NULL);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
-    resp = call(&f.client1, "GET", "/v1/schedule/due", NULL);
+    resp = cc_test_call(&f.client1, "GET", "/v1/schedule/due", NULL, NULL);
     cc_test_assert_problem(resp, 403, "forbidden");
     cc_test_response_free(resp);
 
     /* Another tenant's due list holds none of them. */
-    caller_t south;
-    caller_login(&south, "southcert", "admin");
+    cc_test_caller_t south;
+    cc_test_caller_login(&south, "southcert", "admin");
     due = get_due(&south, "366", 366, lo, cc_test_today_utc(), &as_of);
     json_array_foreach(records, i, rec) assert_due(due->json, rec, false, NULL);
     cc_test_response_free(due);
-    caller_free(&south);
+    cc_test_caller_free(&south);
 
     json_decref(records);
     fixture_free(&f);

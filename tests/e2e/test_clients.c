@@ -22,37 +22,14 @@
 
 #define NO_SUCH_ID "00000000-0000-4000-8000-000000000000"
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    return s;
-}
-
 static char *client_path(const char *id)
 {
-    return xasprintf("/v1/clients/%s", id);
+    return cc_test_asprintf("/v1/clients/%s", id);
 }
 
 static char *sites_path(const char *client_id)
 {
-    return xasprintf("/v1/clients/%s/sites", client_id);
-}
-
-/* Fails unless resp has a Location header ending with path. */
-static void assert_location(const cc_test_response_t *resp, const char *path)
-{
-    const char *location = cc_test_response_header(resp, "Location");
-    size_t ll = location != NULL ? strlen(location) : 0, pl = strlen(path);
-    ck_assert_msg(location != NULL && ll >= pl && strcmp(location + ll - pl, path) == 0,
-                  "Location %s does not end with %s", location != NULL ? location : "(none)", path);
+    return cc_test_asprintf("/v1/clients/%s/sites", client_id);
 }
 
 /* Fails unless resp is a 400 validation_failed whose first error names field (and code, when given). */
@@ -172,10 +149,10 @@ static json_t *full_client_body(const char *label)
 {
     char suffix[17];
     cc_test_random_suffix(suffix);
-    char *legal = xasprintf("%s %s Ltd", label, suffix);
-    char *trading = xasprintf("%s %s", label, suffix);
-    char *reg = xasprintf("RN-%s", suffix);
-    char *ref = xasprintf("consent-%s", suffix);
+    char *legal = cc_test_asprintf("%s %s Ltd", label, suffix);
+    char *trading = cc_test_asprintf("%s %s", label, suffix);
+    char *reg = cc_test_asprintf("RN-%s", suffix);
+    char *ref = cc_test_asprintf("consent-%s", suffix);
     json_t *body = json_pack(
         "{s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s}, s:i, s:b, s:{s:b, s:s, "
         "s:s}}",
@@ -196,7 +173,7 @@ static json_t *minimal_client_body(const char *label)
 {
     char suffix[17];
     cc_test_random_suffix(suffix);
-    char *legal = xasprintf("%s %s", label, suffix);
+    char *legal = cc_test_asprintf("%s %s", label, suffix);
     json_t *body = json_pack("{s:s, s:o, s:i}", "legal_name", legal, "address",
                              address("9 Minimal Way", "Cardiff", "GB"), "personnel", 15);
     free(legal);
@@ -235,69 +212,13 @@ static char *create_site(const cc_test_caller_t *c, const char *client_id, const
     ck_assert_int_eq(cc_test_version_of(resp), 1);
     cc_test_assert_etag(resp, 1);
     const char *id = cc_test_json_string(resp->json, "id");
-    char *location = xasprintf("%s/%s", path, id);
-    assert_location(resp, location);
+    char *location = cc_test_asprintf("%s/%s", path, id);
+    cc_test_assert_location(resp, location);
     char *copy = cc_strdup(id);
     free(location);
     cc_test_response_free(resp);
     free(path);
     return copy;
-}
-
-/*
- * Walks a list endpoint as c with the given page size until next_cursor is
- * null, asserting every page's shape, that items come in ascending id order
- * and none is repeated. Returns every item (caller decrefs).
- */
-static json_t *list_all(const cc_test_caller_t *c, const char *base_path, int limit)
-{
-    json_t *all = json_array(), *seen = json_object();
-    char *cursor = NULL, *last = NULL;
-    int pages = 0;
-    for (;;) {
-        char *path;
-        if (cursor == NULL) {
-            path = xasprintf("%s?limit=%d", base_path, limit);
-        } else {
-            char *enc = cc_test_url_encode(cursor);
-            path = xasprintf("%s?limit=%d&cursor=%s", base_path, limit, enc);
-            free(enc);
-        }
-        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
-        cc_test_assert_json(resp, 200);
-        json_t *items = json_object_get(resp->json, "items"), *item;
-        ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
-                      resp->body);
-        size_t i;
-        json_array_foreach(items, i, item)
-        {
-            const char *id = cc_test_json_string(item, "id");
-            ck_assert_msg(cc_test_is_uuid(id), "an item without an id: %s", resp->body);
-            ck_assert_msg(json_object_get(seen, id) == NULL, "%s listed twice", id);
-            ck_assert_msg(last == NULL || strcmp(last, id) < 0, "%s listed after %s: not ordered by id", id,
-                          last);
-            json_object_set_new(seen, id, json_true());
-            json_array_append(all, item);
-            free(last);
-            last = cc_strdup(id);
-        }
-        json_t *next = json_object_get(resp->json, "next_cursor");
-        ck_assert_msg(next != NULL && (json_is_null(next) || json_is_string(next)), "next_cursor: %s",
-                      resp->body);
-        free(cursor);
-        cursor = json_is_string(next) ? cc_strdup(json_string_value(next)) : NULL;
-        if (cursor != NULL)
-            ck_assert_msg(json_array_size(items) > 0, "an empty page with a next_cursor: %s", path);
-        cc_test_response_free(resp);
-        free(path);
-        pages++;
-        ck_assert_msg(pages < 100000, "pagination does not end");
-        if (cursor == NULL)
-            break;
-    }
-    free(last);
-    json_decref(seen);
-    return all;
 }
 
 /* The item of items whose id is id, or NULL. Borrowed. */
@@ -351,7 +272,7 @@ START_TEST(test_create_get_list)
     cc_test_assert_etag(resp, 1);
     const char *id = cc_test_json_string(resp->json, "id");
     char *path = client_path(id);
-    assert_location(resp, path);
+    cc_test_assert_location(resp, path);
 
     cc_test_response_t *got = cc_test_call(&sm, "GET", path, NULL, NULL);
     cc_test_assert_json(got, 200);
@@ -379,7 +300,7 @@ START_TEST(test_create_get_list)
     const char *min_id = cc_test_json_string(min->json, "id");
     ck_assert_str_ne(min_id, id);
 
-    json_t *items = list_all(&sm, "/v1/clients", 1);
+    json_t *items = cc_test_list_all(&sm, "/v1/clients", 1);
     ck_assert_int_ge(json_array_size(items), 4); /* two seeded organisations and these two */
     json_t *listed = find_item(items, id);
     ck_assert_msg(listed != NULL, "the new client %s is not listed", id);
@@ -391,7 +312,7 @@ START_TEST(test_create_get_list)
     json_decref(items);
 
     /* A larger page gives the same set. */
-    json_t *big = list_all(&sm, "/v1/clients", 100);
+    json_t *big = cc_test_list_all(&sm, "/v1/clients", 100);
     ck_assert_msg(find_item(big, id) != NULL && find_item(big, min_id) != NULL, "not listed with limit=100");
     json_decref(big);
 
@@ -441,7 +362,7 @@ START_TEST(test_staff_roles)
         resp = cc_test_call(&c, "GET", spath, NULL, NULL);
         cc_test_assert_json(resp, 200);
         cc_test_response_free(resp);
-        json_t *items = list_all(&c, "/v1/clients", 100);
+        json_t *items = cc_test_list_all(&c, "/v1/clients", 100);
         ck_assert_msg(find_item(items, id) != NULL, "%s does not see client %s", readers[r], id);
         ck_assert_int_ge(json_array_size(items), 3);
         json_decref(items);
@@ -510,7 +431,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
     ck_assert_str_eq(cc_test_json_string(json_array_get(items, 0), "id"), own);
     ck_assert(json_is_null(json_object_get(resp->json, "next_cursor")));
     cc_test_response_free(resp);
-    json_t *walked = list_all(&client1, "/v1/clients", 1);
+    json_t *walked = cc_test_list_all(&client1, "/v1/clients", 1);
     ck_assert_uint_eq(json_array_size(walked), 1);
     json_decref(walked);
 
@@ -524,7 +445,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
     ck_assert_msg(json_is_integer(json_object_get(resp->json, "personnel")), "seeded personnel: %s",
                   resp->body);
     cc_test_response_free(resp);
-    json_t *sites = list_all(&client1, own_sites, 1);
+    json_t *sites = cc_test_list_all(&client1, own_sites, 1);
     ck_assert_msg(json_array_size(sites) >= 2, "the first demo organisation has %zu sites",
                   json_array_size(sites));
     ck_assert_int_eq(count_central(sites), 1);
@@ -549,7 +470,7 @@ START_TEST(test_client_user_sees_only_its_organisation)
 
     /* The second demo organisation: one central site, seen by client2 and staff. */
     char *other_sites = sites_path(other);
-    sites = list_all(&client2, other_sites, 10);
+    sites = cc_test_list_all(&client2, other_sites, 10);
     ck_assert_uint_ge(json_array_size(sites), 1);
     ck_assert_int_eq(count_central(sites), 1);
     json_decref(sites);
@@ -612,7 +533,7 @@ START_TEST(test_cross_tenant_is_not_found)
     resp = cc_test_call(&south, "GET", spath, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    json_t *items = list_all(&south, "/v1/clients", 100);
+    json_t *items = cc_test_list_all(&south, "/v1/clients", 100);
     ck_assert_msg(find_item(items, id) == NULL, "a northcert client is listed to southcert");
     json_decref(items);
 
@@ -810,7 +731,7 @@ START_TEST(test_create_field_errors)
     json_decref(body);
 
     /* Nothing was created by any of them. */
-    json_t *items = list_all(&sm, "/v1/clients", 100);
+    json_t *items = cc_test_list_all(&sm, "/v1/clients", 100);
     size_t i;
     json_t *item;
     json_array_foreach(items, i, item)
@@ -851,7 +772,7 @@ START_TEST(test_sites_central_function)
     char *a_branch2 = cc_strdup(cc_test_json_string(resp->json, "id"));
     cc_test_response_free(resp);
 
-    json_t *sites = list_all(&sm, a_sites, 1);
+    json_t *sites = cc_test_list_all(&sm, a_sites, 1);
     ck_assert_uint_eq(json_array_size(sites), 3);
     ck_assert_int_eq(count_central(sites), 1);
     json_t *s = find_item(sites, a_central);
@@ -875,7 +796,7 @@ START_TEST(test_sites_central_function)
     resp = cc_test_call_json(&admin, "POST", b_sites, NULL, b_second);
     cc_test_assert_problem(resp, 422, "central_required");
     cc_test_response_free(resp);
-    sites = list_all(&admin, b_sites, 10);
+    sites = cc_test_list_all(&admin, b_sites, 10);
     ck_assert_uint_eq(json_array_size(sites), 1);
     ck_assert_ptr_nonnull(find_item(sites, b_first_id));
     json_decref(sites);
@@ -883,7 +804,7 @@ START_TEST(test_sites_central_function)
     json_t *b_central = site_body("B head office", 1, "GB");
     char *b_central_id = create_site(&admin, b, b_central);
     char *b_second_id = create_site(&admin, b, b_second);
-    sites = list_all(&sm, b_sites, 2);
+    sites = cc_test_list_all(&sm, b_sites, 2);
     ck_assert_uint_eq(json_array_size(sites), 3);
     ck_assert_int_eq(count_central(sites), 1);
     ck_assert_ptr_nonnull(find_item(sites, b_central_id));
@@ -942,7 +863,7 @@ START_TEST(test_idempotency_key)
     cc_test_caller_login(&sm, "northcert", "scheme_manager");
     char suffix[17];
     cc_test_random_suffix(suffix);
-    char *key = xasprintf("Idempotency-Key: clients-%s", suffix);
+    char *key = cc_test_asprintf("Idempotency-Key: clients-%s", suffix);
     json_t *body = full_client_body("Idempotent");
 
     cc_test_response_t *first = cc_test_call_json(&sm, "POST", "/v1/clients", key, body);
@@ -957,10 +878,10 @@ START_TEST(test_idempotency_key)
                   replayed != NULL ? replayed : "(none)");
     ck_assert_str_eq(cc_test_json_string(again->json, "id"), id);
     char *path = client_path(id);
-    assert_location(again, path);
+    cc_test_assert_location(again, path);
 
     /* Created once. */
-    json_t *items = list_all(&sm, "/v1/clients", 100);
+    json_t *items = cc_test_list_all(&sm, "/v1/clients", 100);
     int n = 0;
     size_t i;
     json_t *item;
@@ -971,7 +892,7 @@ START_TEST(test_idempotency_key)
 
     /* Sites too. */
     char *spath = sites_path(id);
-    char *site_key = xasprintf("Idempotency-Key: sites-%s", suffix);
+    char *site_key = cc_test_asprintf("Idempotency-Key: sites-%s", suffix);
     json_t *site = site_body("Idempotent head office", 1, "GB");
     cc_test_response_t *s1 = cc_test_call_json(&sm, "POST", spath, site_key, site);
     cc_test_assert_json(s1, 201);

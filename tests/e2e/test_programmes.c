@@ -36,20 +36,6 @@
 #define ISO27001_2013 "ISO/IEC 27001:2013"
 #define ISO9001 "ISO 9001:2015"
 
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    return s;
-}
-
 /* ---- calendar arithmetic (civil dates as days since 1970-01-01) ---- */
 
 /* Parses member key of obj as exactly YYYY-MM-DD into days; fails the test otherwise. */
@@ -73,16 +59,7 @@ static int64_t date_member(const json_t *obj, const char *key)
 
 static char *programme_path(const char *id)
 {
-    return xasprintf("/v1/programmes/%s", id);
-}
-
-/* Fails unless resp has a Location header ending with path. */
-static void assert_location(const cc_test_response_t *resp, const char *path)
-{
-    const char *location = cc_test_response_header(resp, "Location");
-    size_t ll = location != NULL ? strlen(location) : 0, pl = strlen(path);
-    ck_assert_msg(location != NULL && ll >= pl && strcmp(location + ll - pl, path) == 0,
-                  "Location %s does not end with %s", location != NULL ? location : "(none)", path);
+    return cc_test_asprintf("/v1/programmes/%s", id);
 }
 
 static const char *first_error_member(const cc_test_response_t *resp, const char *member)
@@ -125,59 +102,6 @@ static json_t *find_item(const json_t *items, const char *id)
     return NULL;
 }
 
-/*
- * Walks a list endpoint (base_path may already hold a query) as c with the
- * given page size until next_cursor is null, asserting every page's shape,
- * the page size and that no item is repeated. Returns every item (caller
- * decrefs).
- */
-static json_t *list_all(const cc_test_caller_t *c, const char *base_path, int limit)
-{
-    json_t *all = json_array(), *seen = json_object();
-    char *cursor = NULL;
-    const char *sep = strchr(base_path, '?') != NULL ? "&" : "?";
-    int pages = 0;
-    for (;;) {
-        char *path;
-        if (cursor == NULL) {
-            path = xasprintf("%s%slimit=%d", base_path, sep, limit);
-        } else {
-            char *enc = cc_test_url_encode(cursor);
-            path = xasprintf("%s%slimit=%d&cursor=%s", base_path, sep, limit, enc);
-            free(enc);
-        }
-        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
-        cc_test_assert_json(resp, 200);
-        json_t *items = json_object_get(resp->json, "items"), *item;
-        ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
-                      resp->body);
-        size_t i;
-        json_array_foreach(items, i, item)
-        {
-            const char *id = cc_test_json_string(item, "id");
-            ck_assert_msg(cc_test_is_uuid(id), "an item without an id: %s", resp->body);
-            ck_assert_msg(json_object_get(seen, id) == NULL, "%s listed twice", id);
-            json_object_set_new(seen, id, json_true());
-            json_array_append(all, item);
-        }
-        json_t *next = json_object_get(resp->json, "next_cursor");
-        ck_assert_msg(next != NULL && (json_is_null(next) || json_is_string(next)), "next_cursor: %s",
-                      resp->body);
-        free(cursor);
-        cursor = json_is_string(next) ? cc_strdup(json_string_value(next)) : NULL;
-        if (cursor != NULL)
-            ck_assert_msg(json_array_size(items) > 0, "an empty page with a next_cursor: %s", path);
-        cc_test_response_free(resp);
-        free(path);
-        pages++;
-        ck_assert_msg(pages < 100000, "pagination does not end");
-        if (cursor == NULL)
-            break;
-    }
-    json_decref(seen);
-    return all;
-}
-
 /* The client_id of c from its own GET /v1/me; caller frees. */
 static char *own_client_id(const cc_test_caller_t *c)
 {
@@ -193,8 +117,8 @@ static char *own_client_id(const cc_test_caller_t *c)
 /* The ids of client_id's sites, read as c, as a JSON array of strings (caller decrefs). */
 static json_t *site_ids_of(const cc_test_caller_t *c, const char *client_id)
 {
-    char *path = xasprintf("/v1/clients/%s/sites", client_id);
-    json_t *sites = list_all(c, path, 100), *ids = json_array(), *s;
+    char *path = cc_test_asprintf("/v1/clients/%s/sites", client_id);
+    json_t *sites = cc_test_list_all(c, path, 100), *ids = json_array(), *s;
     size_t i;
     json_array_foreach(sites, i, s) json_array_append_new(ids, json_string(cc_test_json_string(s, "id")));
     json_decref(sites);
@@ -207,7 +131,7 @@ static char *unique_scope(const char *label)
 {
     char suffix[17];
     cc_test_random_suffix(suffix);
-    return xasprintf("%s %s", label, suffix);
+    return cc_test_asprintf("%s %s", label, suffix);
 }
 
 /* A ProgrammeCreate for one standard; site_ids is borrowed (NULL: omitted). */
@@ -468,7 +392,7 @@ static cc_test_response_t *create_programme(const cc_test_caller_t *c, const jso
     assert_programme(resp->json, e, lo, hi);
     cc_test_assert_etag(resp, 1);
     char *path = programme_path(cc_test_json_string(resp->json, "id"));
-    assert_location(resp, path);
+    cc_test_assert_location(resp, path);
     free(path);
     return resp;
 }
@@ -528,8 +452,8 @@ START_TEST(test_create_get_list)
         cc_test_json_string(json_array_get(json_object_get(created2->json, "audits"), 0), "type"), "stage1");
 
     /* Listed by client, one per page until next_cursor is null. */
-    char *by_client = xasprintf("/v1/programmes?client_id=%s", org);
-    json_t *items = list_all(&sm, by_client, 1);
+    char *by_client = cc_test_asprintf("/v1/programmes?client_id=%s", org);
+    json_t *items = cc_test_list_all(&sm, by_client, 1);
     ck_assert_uint_ge(json_array_size(items), 2);
     json_t *listed = find_item(items, id);
     ck_assert_msg(listed != NULL, "programme %s is not listed for its client", id);
@@ -548,10 +472,10 @@ START_TEST(test_create_get_list)
     json_decref(items);
 
     /* A larger page gives the same set; the unfiltered list holds both too. */
-    items = list_all(&sm, by_client, 100);
+    items = cc_test_list_all(&sm, by_client, 100);
     ck_assert_uint_eq(json_array_size(items), n);
     json_decref(items);
-    items = list_all(&sm, "/v1/programmes", 100);
+    items = cc_test_list_all(&sm, "/v1/programmes", 100);
     ck_assert_msg(find_item(items, id) != NULL && find_item(items, id2) != NULL,
                   "not listed without client_id");
     json_decref(items);
@@ -560,8 +484,8 @@ START_TEST(test_create_get_list)
     cc_test_caller_t client2;
     cc_test_caller_login(&client2, "northcert", "client2");
     char *other = own_client_id(&client2);
-    char *by_other = xasprintf("/v1/programmes?client_id=%s", other);
-    items = list_all(&sm, by_other, 100);
+    char *by_other = cc_test_asprintf("/v1/programmes?client_id=%s", other);
+    items = cc_test_list_all(&sm, by_other, 100);
     ck_assert_msg(find_item(items, id) == NULL && find_item(items, id2) == NULL,
                   "listed under another client");
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "client_id"), other);
@@ -614,7 +538,7 @@ START_TEST(test_staff_roles)
     char *org = own_client_id(&client1);
     char *id = create_simple(&sm, org, "Staff roles");
     char *path = programme_path(id);
-    char *by_client = xasprintf("/v1/programmes?client_id=%s", org);
+    char *by_client = cc_test_asprintf("/v1/programmes?client_id=%s", org);
 
     const char *readers[] = {"auditor1", "auditor2", "decision_maker"};
     for (size_t r = 0; r < sizeof(readers) / sizeof(readers[0]); r++) {
@@ -625,7 +549,7 @@ START_TEST(test_staff_roles)
         ck_assert_str_eq(cc_test_json_string(resp->json, "id"), id);
         cc_test_assert_etag(resp, 1);
         cc_test_response_free(resp);
-        json_t *items = list_all(&c, by_client, 100);
+        json_t *items = cc_test_list_all(&c, by_client, 100);
         ck_assert_msg(find_item(items, id) != NULL, "%s does not list programme %s", readers[r], id);
         json_decref(items);
 
@@ -690,19 +614,19 @@ START_TEST(test_client_user_sees_only_its_organisation)
     cc_test_response_free(resp);
 
     /* Its list holds only its own organisation's programmes. */
-    json_t *items = list_all(&client1, "/v1/programmes", 1), *item;
+    json_t *items = cc_test_list_all(&client1, "/v1/programmes", 1), *item;
     ck_assert_msg(find_item(items, mine) != NULL, "client1 does not list its own programme %s", mine);
     ck_assert_msg(find_item(items, theirs) == NULL, "client1 lists another organisation's programme");
     size_t i;
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "client_id"), own);
     json_decref(items);
-    items = list_all(&client2, "/v1/programmes", 100);
+    items = cc_test_list_all(&client2, "/v1/programmes", 100);
     ck_assert_msg(find_item(items, theirs) != NULL && find_item(items, mine) == NULL, "client2's list");
     json_array_foreach(items, i, item) ck_assert_str_eq(cc_test_json_string(item, "client_id"), other);
     json_decref(items);
 
     /* Asking for the other organisation by client_id shows nothing of it. */
-    char *by_other = xasprintf("/v1/programmes?client_id=%s", other);
+    char *by_other = cc_test_asprintf("/v1/programmes?client_id=%s", other);
     resp = cc_test_call(&client1, "GET", by_other, NULL, NULL);
     ck_assert_msg(resp->status == 200 || resp->status == 404, "client1 lists client2's programmes: %d %s",
                   resp->status, resp->body);
@@ -758,7 +682,7 @@ START_TEST(test_cross_tenant)
         cc_test_response_t *resp = cc_test_call(southern[s], "GET", path, NULL, NULL);
         cc_test_assert_problem(resp, 404, "not_found");
         cc_test_response_free(resp);
-        json_t *items = list_all(southern[s], "/v1/programmes", 100);
+        json_t *items = cc_test_list_all(southern[s], "/v1/programmes", 100);
         ck_assert_msg(find_item(items, id) == NULL, "a northcert programme is listed to southcert");
         json_decref(items);
     }
@@ -778,7 +702,7 @@ START_TEST(test_cross_tenant)
     json_decref(body);
 
     /* Listing by the other tenant's client shows nothing of it. */
-    char *by_north = xasprintf("/v1/programmes?client_id=%s", north_org);
+    char *by_north = cc_test_asprintf("/v1/programmes?client_id=%s", north_org);
     resp = cc_test_call(&south_sm, "GET", by_north, NULL, NULL);
     ck_assert_msg(resp->status == 200 || resp->status == 404 || resp->status == 400,
                   "southcert lists by a northcert client: %d %s", resp->status, resp->body);
@@ -791,7 +715,7 @@ START_TEST(test_cross_tenant)
     free(by_north);
 
     /* Nothing was created from southcert's requests. */
-    json_t *items = list_all(&south_sm, "/v1/programmes", 100), *item;
+    json_t *items = cc_test_list_all(&south_sm, "/v1/programmes", 100), *item;
     size_t i;
     json_array_foreach(items, i, item)
     {
@@ -915,7 +839,7 @@ START_TEST(test_create_field_errors)
     cc_test_response_free(resp);
 
     /* Nothing was created by any of them. */
-    json_t *items = list_all(&sm, "/v1/programmes", 100), *item;
+    json_t *items = cc_test_list_all(&sm, "/v1/programmes", 100), *item;
     size_t i;
     json_array_foreach(items, i, item)
     {
@@ -955,7 +879,7 @@ START_TEST(test_client_incomplete)
     for (size_t k = 0; k < 2; k++) {
         char suffix[17];
         cc_test_random_suffix(suffix);
-        char *legal = xasprintf("Incomplete %s", suffix);
+        char *legal = cc_test_asprintf("Incomplete %s", suffix);
         json_t *client = json_pack("{s:s, s:{s:s, s:s, s:s}, s:i}", "legal_name", legal, "address", "street",
                                    "1 Old Road", "city", "Hull", "country", "GB", "personnel", 30);
         cc_test_response_t *resp = cc_test_call_json(&sm, "POST", "/v1/clients", NULL, client);
@@ -970,7 +894,7 @@ START_TEST(test_client_incomplete)
         resp = cc_test_call_json(&sm, "POST", "/v1/programmes", NULL, body);
         cc_test_assert_problem(resp, 422, "client_incomplete");
         cc_test_response_free(resp);
-        char *by_client = xasprintf("/v1/programmes?client_id=%s", cid);
+        char *by_client = cc_test_asprintf("/v1/programmes?client_id=%s", cid);
         resp = cc_test_call(&sm, "GET", by_client, NULL, NULL);
         cc_test_assert_json(resp, 200);
         ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "items")), 0);
@@ -998,7 +922,7 @@ START_TEST(test_idempotency_key)
     char *org = own_client_id(&client1);
     char suffix[17];
     cc_test_random_suffix(suffix);
-    char *key = xasprintf("Idempotency-Key: programmes-%s", suffix);
+    char *key = cc_test_asprintf("Idempotency-Key: programmes-%s", suffix);
     char *scope = unique_scope("Idempotent");
     json_t *body = programme_body(org, ISO27001_2022, scope, NULL, false);
     expect_t e = {org, ISO27001_2022, scope, NULL, false};
@@ -1016,11 +940,11 @@ START_TEST(test_idempotency_key)
     ck_assert_msg(json_equal(json_object_get(again->json, "audits"), json_object_get(first->json, "audits")),
                   "the replay has other audits");
     char *path = programme_path(id);
-    assert_location(again, path);
+    cc_test_assert_location(again, path);
 
     /* Created once. */
-    char *by_client = xasprintf("/v1/programmes?client_id=%s", org);
-    json_t *items = list_all(&sm, by_client, 100), *item;
+    char *by_client = cc_test_asprintf("/v1/programmes?client_id=%s", org);
+    json_t *items = cc_test_list_all(&sm, by_client, 100), *item;
     int n = 0;
     size_t i;
     json_array_foreach(items, i, item)

@@ -4,6 +4,7 @@
 #include "cc_test_caller.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,4 +67,74 @@ void cc_test_assert_etag(const cc_test_response_t *resp, int version)
     const char *etag = cc_test_response_header(resp, "ETag");
     ck_assert_msg(etag != NULL && strcmp(etag, want) == 0, "ETag is %s, want %s",
                   etag != NULL ? etag : "(none)", want);
+}
+
+char *cc_test_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    return s;
+}
+
+json_t *cc_test_list_all(const cc_test_caller_t *c, const char *base_path, int limit)
+{
+    json_t *all = json_array(), *seen = json_object();
+    const char *sep = strchr(base_path, '?') != NULL ? "&" : "?";
+    char *cursor = NULL, *last = NULL;
+    for (int pages = 0;; pages++) {
+        ck_assert_msg(pages < 100000, "pagination of %s does not end", base_path);
+        char *path;
+        if (cursor == NULL) {
+            path = cc_test_asprintf("%s%slimit=%d", base_path, sep, limit);
+        } else {
+            char *enc = cc_test_url_encode(cursor);
+            path = cc_test_asprintf("%s%slimit=%d&cursor=%s", base_path, sep, limit, enc);
+            free(enc);
+        }
+        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
+        cc_test_assert_json(resp, 200);
+        json_t *items = json_object_get(resp->json, "items"), *item;
+        ck_assert_msg(json_is_array(items) && json_array_size(items) <= (size_t)limit, "%s: %s", path,
+                      resp->body);
+        size_t i;
+        json_array_foreach(items, i, item)
+        {
+            const char *id = cc_test_json_string(item, "id");
+            ck_assert_msg(cc_test_is_uuid(id), "an item without an id: %s", resp->body);
+            ck_assert_msg(json_object_get(seen, id) == NULL, "%s listed twice (%s)", id, path);
+            ck_assert_msg(last == NULL || strcmp(last, id) < 0, "%s listed after %s: not ordered by id", id,
+                          last);
+            json_object_set_new(seen, id, json_true());
+            json_array_append(all, item);
+            free(last);
+            last = strdup(id);
+        }
+        json_t *next = json_object_get(resp->json, "next_cursor");
+        ck_assert_msg(next != NULL && (json_is_null(next) || json_is_string(next)), "next_cursor: %s",
+                      resp->body);
+        free(cursor);
+        cursor = json_is_string(next) ? strdup(json_string_value(next)) : NULL;
+        if (cursor != NULL)
+            ck_assert_msg(json_array_size(items) > 0, "an empty page with a next_cursor: %s", path);
+        cc_test_response_free(resp);
+        free(path);
+        if (cursor == NULL)
+            break;
+    }
+    free(last);
+    json_decref(seen);
+    return all;
+}
+
+void cc_test_assert_location(const cc_test_response_t *resp, const char *path)
+{
+    const char *location = cc_test_response_header(resp, "Location");
+    size_t ll = location != NULL ? strlen(location) : 0, pl = strlen(path);
+    ck_assert_msg(location != NULL && ll >= pl && strcmp(location + ll - pl, path) == 0,
+                  "Location %s does not end with %s", location != NULL ? location : "(none)", path);
 }

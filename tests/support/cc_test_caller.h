@@ -31,6 +31,20 @@ cc_test_response_t *cc_test_call(const cc_test_caller_t *c, const char *method, 
 cc_test_response_t *cc_test_call_json(const cc_test_caller_t *c, const char *method, const char *path,
                                       const char *extra, const json_t *body);
 
+/* vasprintf that aborts on failure; the caller frees. */
+char *cc_test_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Walks a list endpoint as c (base_path may already hold a query) with the
+ * given page size until next_cursor is null, asserting every page's shape,
+ * the page size, ascending ids (every list pages by id) and that no item is
+ * repeated. Returns every item (the caller decrefs).
+ */
+json_t *cc_test_list_all(const cc_test_caller_t *c, const char *base_path, int limit);
+
+/* Fails unless resp has a Location header ending with path. */
+void cc_test_assert_location(const cc_test_response_t *resp, const char *path);
+
 /* The `version` member of a response's body. */
 json_int_t cc_test_version_of(const cc_test_response_t *resp);
 
