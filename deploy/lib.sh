@@ -26,7 +26,7 @@ CC_APT_PACKAGES=(
 )
 
 # The services, one line each: "<name> <default port>". The binary is build/bin/certcycle-<name>;
-# a service whose binary does not exist (yet) is skipped. deploy/h2o.conf proxies to
+# a listed service whose binary is missing is an error. deploy/h2o.conf proxies to
 # 127.0.0.1:<default port>, which the renderer rewrites to the port actually used.
 CC_SERVICES=(
     "identity 8101"
@@ -408,7 +408,7 @@ cc_keys_ensure() {
     "$1/certcycle" keys rotate
 }
 
-# cc_services_start STATE BIN_DIR PORT_OF_FN: starts every service whose binary exists, on the
+# cc_services_start STATE BIN_DIR PORT_OF_FN: starts every service of CC_SERVICES, on the
 # port printed by the function PORT_OF_FN NAME DEFAULT_PORT, and waits for its /healthz.
 cc_services_start() {
     local state=$1 bindir=$2 portfn=$3 line name def port bin pidf log
@@ -420,8 +420,8 @@ cc_services_start() {
         port=$("$portfn" "$name" "$def")
         cc_stop_pidfile "$pidf" "$name"
         if [ ! -x "$bin" ]; then
-            cc_log "skipping $name: $bin does not exist"
-            continue
+            cc_log "error: $bin does not exist (did the build fail?)"
+            return 1
         fi
         cc_log "starting $name on 127.0.0.1:$port"
         CC_LISTEN=127.0.0.1:$port cc_start_bg "$name" "$port" "$pidf" "$log" "$bin"
