@@ -25,6 +25,8 @@
 #   BENCH_KEEP=1     keep the temp directory (logs) after the run
 #   CC_BIN           directory of the binaries (default <repo>/build/bin)
 set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${CC_BIN:-$ROOT/build/bin}
@@ -39,11 +41,6 @@ TENANT=northcert
 EMAIL=admin@northcert.example
 PASSWORD=demo-password-1
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-    printf '[bench] error: %s\n' "$*" >&2
-    exit 1
-}
 
 [ "$(id -u)" -eq 0 ] || die "run as root (the cluster runs as the postgres OS user via runuser)"
 for tool in wrk curl jq openssl ss runuser "$PGBIN/initdb" "$PGBIN/pg_ctl" /usr/bin/pgbench "$H2O"; do
@@ -66,25 +63,7 @@ PG_PID=""
 ID_PID=""
 H2O_PID=""
 BG_PIDS=()   # running wrk, samplers, login loops, perf (removed once reaped: no recycled pid is signalled)
-forget() {
-    local p new=()
-    for p in "${BG_PIDS[@]}"; do [ "$p" = "$1" ] || new+=("$p"); done
-    BG_PIDS=("${new[@]}")
-}
 
-stop_pid() { # stop_pid PID NAME [SIGNAL]: signal, wait up to 10 s, then SIGKILL
-    local pid=$1 name=$2 sig=${3:-TERM} i
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -"$sig" "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        # a zombie child of ours counts as stopped
-        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 0
-        sleep 0.1
-    done
-    log "$name (pid $pid) did not stop; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-}
 
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
@@ -124,71 +103,14 @@ trap 'exit 143' TERM
 # Ports
 
 CHOSEN=" "
-pick_port() {
-    local p i
-    for ((i = 0; i < 200; i++)); do
-        p=$((26000 + RANDOM % 1000))
-        case "$CHOSEN" in *" $p "*) continue ;; esac
-        [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] || continue
-        CHOSEN="$CHOSEN$p "
-        echo "$p"
-        return 0
-    done
-    die "no free port in 26000-26999"
-}
 PG_PORT=$(pick_port)
 ID_PORT=$(pick_port)
 GW_PORT=$(pick_port)
 
-wait_http() { # wait_http URL WHAT PID
-    local i
-    for ((i = 0; i < 100; i++)); do
-        curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null && return 0
-        kill -0 "$3" 2>/dev/null || die "$2 exited during start-up"
-        sleep 0.1
-    done
-    die "$2 did not answer at $1"
-}
 
 # ---------------------------------------------------------------------------------------------
-# PostgreSQL: a private cluster, trust on loopback, default durability settings.
-
-log "PostgreSQL cluster on 127.0.0.1:$PG_PORT in $TMP/pg"
-mkdir -p "$TMP/pg" "$TMP/pgsock"
-chown postgres: "$TMP/pg" "$TMP/pgsock"
-chmod 700 "$TMP/pg"
-(cd / && runuser -u postgres -- "$PGBIN/initdb" -D "$TMP/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8) \
-    >"$TMP/initdb.log" 2>&1 || {
-    tail -20 "$TMP/initdb.log" >&2
-    die "initdb failed"
-}
-{
-    echo "listen_addresses = '127.0.0.1'"
-    echo "port = $PG_PORT"
-    echo "unix_socket_directories = '$TMP/pgsock'"
-    echo "max_connections = 200"
-} | runuser -u postgres -- tee -a "$TMP/pg/postgresql.conf" >/dev/null
-touch "$TMP/postgres.log"
-chown postgres: "$TMP/postgres.log"
-(cd / && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$TMP/pg" -l "$TMP/postgres.log" -w -t 60 -s start) || {
-    tail -20 "$TMP/postgres.log" >&2
-    die "PostgreSQL did not start"
-}
-PG_PID=$(head -1 "$TMP/pg/postmaster.pid")
-
-PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres)
-"${PSQL[@]}" -c "CREATE ROLE cc_owner LOGIN"
-"${PSQL[@]}" -c "CREATE ROLE cc_app LOGIN"
-"${PSQL[@]}" -c "CREATE DATABASE certcycle OWNER cc_owner"
-"${PSQL[@]}" -c "CREATE DATABASE bench"
-
-export DATABASE_URL="postgresql://cc_owner@127.0.0.1:$PG_PORT/certcycle"
-export CC_APP_DATABASE_URL="postgresql://cc_app@127.0.0.1:$PG_PORT/certcycle"
-CC_MASTER_KEY=$(openssl rand -hex 32)
-export CC_MASTER_KEY
-export CC_MIGRATIONS_DIR="$ROOT/db/migrations"
-
-log "migrate, keys rotate, seed-demo"
+# PostgreSQL: a private cluster, trust on loopback, default durability settings (lib.sh).
+start_cluster
 "$BIN/certcycle" migrate >"$TMP/cli.log" 2>&1 || {
     cat "$TMP/cli.log" >&2
     die "certcycle migrate failed"
@@ -315,13 +237,6 @@ run_wrk() {
         WARNINGS+=("$name: $sock")
     fi
 }
-wrk_rps() { awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-$1.txt"; }
-wrk_total() { awk '/requests in/ {print $1}' "$TMP/wrk-$1.txt"; }
-wrk_bad() {
-    local n
-    n=$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$TMP/wrk-$1.txt")
-    echo "${n:-0}"
-}
 # wrk_p99 NAME: the 99% line of the latency distribution, in milliseconds.
 wrk_p99() {
     awk '/Latency Distribution/ {d = 1} d && $1 == "99%" {
@@ -331,7 +246,6 @@ wrk_p99() {
         printf "%.3f\n", v * f; exit }' "$TMP/wrk-$1.txt"
 }
 
-kib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; } # KiB -> MiB text
 vm() { awk -v f="$1:" '$1 == f {v = $2} END {print v + 0}' "/proc/$ID_PID/status" 2>/dev/null || echo 0; } # vm VmRSS -> KiB
 
 # RSS sampler: records the largest VmRSS of identity seen while it runs (every 0.2 s).
@@ -496,8 +410,6 @@ for v in STATIC_RPS ME_RPS GW_RPS INFO_RPS P99_STATIC P99_ME P99_GW P99_IDLE P99
 done
 
 # verdict VALUE OP LIMIT -> meets|misses
-verdict() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? (a >= b) : (a < b); print ok ? "meets" : "misses"}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0) ? a / b : 0}'; }
 
 R_DIRECT=$(ratio "$ME_RPS" "$PGB_TPS")
 R_GW=$(ratio "$GW_RPS" "$STATIC_RPS")
