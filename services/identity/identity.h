@@ -41,16 +41,6 @@ extern const size_t identity_nread_statements;
 /* Builds the public User object from row `row` of a result whose columns are USER_COLUMNS. */
 json_t *user_from_row(const PGresult *res, int row);
 
-/* ---- refresh tokens (refresh_tokens.c): base64url(tenant uuid bytes || 32 random bytes) ---- */
-#define REFRESH_TOKEN_RANDOM_LEN 32
-#define REFRESH_TOKEN_RAW_LEN (16 + REFRESH_TOKEN_RANDOM_LEN)
-
-/* Makes a new token for tenant_id: caller-freed *token and the hex of its SHA-256 as "\\x..." (67 bytes). */
-int refresh_token_new(const char *tenant_id, char **token, char hash_param[68]);
-
-/* Parses token: writes its tenant id (canonical UUID) and hash parameter. Returns 0, or -1 when malformed. */
-int refresh_token_parse(const char *token, char tenant_id[37], char hash_param[68]);
-
 /* ---- issuing (tokens.c) ---- */
 
 /*

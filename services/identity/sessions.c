@@ -11,6 +11,7 @@
 #include "cc_events.h"
 #include "cc_mem.h"
 #include "cc_server.h"
+#include "cc_tenant_token.h"
 #include "identity.h"
 
 typedef struct session_input {
@@ -67,7 +68,7 @@ static int refresh_run(cc_job_t *job, cc_dbconn_t *db)
 {
     session_input_t *in = job->data;
     char tenant_id[37], hash[68];
-    if (refresh_token_parse(in->token, tenant_id, hash) != 0) {
+    if (cc_tenant_token_parse(in->token, tenant_id, hash) != 0) {
         invalid_refresh(job);
         return CC_JOB_DONE;
     }
@@ -128,7 +129,7 @@ static int logout_run(cc_job_t *job, cc_dbconn_t *db)
     session_input_t *in = job->data;
     char tenant_id[37], hash[68];
     cc_job_answer(job, 204, NULL);
-    if (refresh_token_parse(in->token, tenant_id, hash) != 0)
+    if (cc_tenant_token_parse(in->token, tenant_id, hash) != 0)
         return CC_JOB_DONE; /* logging out of nothing succeeds: no oracle for token validity */
     if (cc_db_begin(db, tenant_id) != 0) {
         unavailable(job);

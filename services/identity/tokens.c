@@ -10,6 +10,7 @@
 #include "cc_jwt.h"
 #include "cc_log.h"
 #include "cc_server.h"
+#include "cc_tenant_token.h"
 #include "identity.h"
 
 int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
@@ -19,7 +20,7 @@ int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, cons
     const cc_config_t *cfg = &server->config;
     char *refresh = NULL, *access = NULL, ttl[16], hash[68];
     int rc = -1;
-    if (refresh_token_new(tenant_id, &refresh, hash) != 0)
+    if (cc_tenant_token_new(tenant_id, &refresh, hash) != 0)
         goto out;
     snprintf(ttl, sizeof(ttl), "%d", cfg->refresh_ttl);
     const char *params[] = {tenant_id, user_id, family_id, hash, ttl};

@@ -1,8 +1,8 @@
 /*
- * The refresh token format: base64url of the tenant's UUID bytes followed by
- * 32 random bytes. Carrying the tenant lets a refresh run inside that
- * tenant's row-level security without a cross-tenant lookup; only the
- * SHA-256 of the token is stored.
+ * Secret tokens that name their tenant (refresh tokens, calendar feed
+ * tokens): base64url of the tenant's UUID bytes followed by 32 random bytes.
+ * Carrying the tenant lets a lookup run inside that tenant's row-level
+ * security without a cross-tenant query; only the SHA-256 is stored.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 
 #include "cc_crypto.h"
 #include "cc_mem.h"
-#include "identity.h"
+#include "cc_tenant_token.h"
 
 static int uuid_to_bytes(const char *uuid, uint8_t out[16])
 {
@@ -39,25 +39,25 @@ static void hash_param(const uint8_t *raw, size_t len, char out[68])
     cc_hex_encode(digest, sizeof(digest), out + 2);
 }
 
-int refresh_token_new(const char *tenant_id, char **token, char hash[68])
+int cc_tenant_token_new(const char *tenant_id, char **token, char hash[68])
 {
-    uint8_t raw[REFRESH_TOKEN_RAW_LEN];
+    uint8_t raw[CC_TENANT_TOKEN_RAW_LEN];
     if (uuid_to_bytes(tenant_id, raw) != 0)
         return -1;
-    cc_random_bytes(raw + 16, REFRESH_TOKEN_RANDOM_LEN);
+    cc_random_bytes(raw + 16, CC_TENANT_TOKEN_RANDOM_LEN);
     *token = cc_base64url_encode(raw, sizeof(raw));
     hash_param(raw, sizeof(raw), hash);
     return 0;
 }
 
-int refresh_token_parse(const char *token, char tenant_id[37], char hash[68])
+int cc_tenant_token_parse(const char *token, char tenant_id[37], char hash[68])
 {
     uint8_t *raw = NULL;
     size_t len = 0;
     if (strlen(token) != 64 || cc_base64url_decode(token, 64, &raw, &len) != 0)
         return -1;
     int rc = -1;
-    if (len == REFRESH_TOKEN_RAW_LEN) {
+    if (len == CC_TENANT_TOKEN_RAW_LEN) {
         bytes_to_uuid(raw, tenant_id);
         hash_param(raw, len, hash);
         rc = 0;
