@@ -33,6 +33,16 @@ UPDATE audits SET calculated_days = planned_days;
 ALTER TABLE audits FORCE ROW LEVEL SECURITY;
 ALTER TABLE audits ALTER COLUMN calculated_days SET NOT NULL;
 
+-- Without a calculation of its own, an audit's calculated days are its planned days.
+CREATE FUNCTION cc_audits_calculated_default() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.calculated_days := COALESCE(NEW.calculated_days, NEW.planned_days);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER audits_calculated_default BEFORE INSERT ON audits
+    FOR EACH ROW EXECUTE FUNCTION cc_audits_calculated_default();
+
 ALTER TABLE auditors ADD COLUMN calendar_token_hash bytea;
 CREATE UNIQUE INDEX auditors_calendar_token_idx ON auditors (tenant_id, calendar_token_hash)
     WHERE calendar_token_hash IS NOT NULL;

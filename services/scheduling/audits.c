@@ -1,9 +1,10 @@
 /*
- * Audits, read side: GET /v1/audits (filters: programme, status, a date
- * range the window overlaps), GET /v1/audits/{id}, and the tenant's due
- * list GET /v1/schedule/due?within_days=N (planned or scheduled audits
- * whose window opens within N days: overdue, open or opening). A client
- * user reads only its own organisation's audits; the due list is for staff.
+ * Audits, read side: GET /v1/audits (filters: programme, status, a team
+ * member, and a date range their days, or else their windows, overlap),
+ * GET /v1/audits/{id}, and the tenant's due list GET /v1/schedule/due?within_days=N
+ * (planned or scheduled audits whose window opens within N days: overdue,
+ * open or opening). A client user reads only its own organisation's audits;
+ * the due list is for staff.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +26,31 @@ static json_t *text_or_null(const PGresult *res, int row, int col)
     return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
 }
 
-/* An audit from a row of AUDIT_COLUMNS (store.c). */
-static json_t *audit_from_row(const PGresult *res, int row)
+static json_t *json_or_null(const PGresult *res, int row, int col)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:f, s:s, s:o, s:o, s:i, s:s, s:s}", "id",
-                     PQgetvalue(res, row, 0), "programme_id", PQgetvalue(res, row, 1), "client_id",
-                     PQgetvalue(res, row, 2), "client_name", PQgetvalue(res, row, 3), "type",
-                     PQgetvalue(res, row, 4), "sequence", atoi(PQgetvalue(res, row, 5)), "window_start",
-                     PQgetvalue(res, row, 6), "window_end", PQgetvalue(res, row, 7), "provisional",
-                     PQgetvalue(res, row, 8)[0] == 't', "planned_days", atof(PQgetvalue(res, row, 9)),
-                     "status", PQgetvalue(res, row, 10), "start_date", text_or_null(res, row, 11), "end_date",
-                     text_or_null(res, row, 12), "version", atoi(PQgetvalue(res, row, 13)), "created_at",
-                     PQgetvalue(res, row, 14), "updated_at", PQgetvalue(res, row, 15));
+    json_t *v = PQgetisnull(res, row, col) ? NULL : json_loads(PQgetvalue(res, row, col), 0, NULL);
+    return v != NULL ? v : json_null();
+}
+
+json_t *audit_from_row(const PGresult *res, int row)
+{
+    json_t *audit =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:f, s:s, s:o, s:o, s:i, s:s, s:s}", "id",
+                  PQgetvalue(res, row, 0), "programme_id", PQgetvalue(res, row, 1), "client_id",
+                  PQgetvalue(res, row, 2), "client_name", PQgetvalue(res, row, 3), "type",
+                  PQgetvalue(res, row, 4), "sequence", atoi(PQgetvalue(res, row, 5)), "window_start",
+                  PQgetvalue(res, row, 6), "window_end", PQgetvalue(res, row, 7), "provisional",
+                  PQgetvalue(res, row, 8)[0] == 't', "planned_days", atof(PQgetvalue(res, row, 9)), "status",
+                  PQgetvalue(res, row, 10), "start_date", text_or_null(res, row, 11), "end_date",
+                  text_or_null(res, row, 12), "version", atoi(PQgetvalue(res, row, 13)), "created_at",
+                  PQgetvalue(res, row, 14), "updated_at", PQgetvalue(res, row, 15));
+    json_object_update_new(
+        audit,
+        json_pack("{s:s, s:o, s:f, s:o, s:o, s:o, s:o}", "mode", PQgetvalue(res, row, 16), "ict_arrangements",
+                  text_or_null(res, row, 17), "calculated_days", atof(PQgetvalue(res, row, 18)),
+                  "days_justification", text_or_null(res, row, 19), "outcome", json_or_null(res, row, 20),
+                  "cancel_reason", text_or_null(res, row, 21), "team", json_or_null(res, row, 22)));
+    return audit;
 }
 
 static void bad_query(cc_request_t *r, const char *field, const char *code, const char *message)
@@ -71,7 +85,7 @@ static void on_list(cc_request_t *r, PGresult *res, void *data)
 
 void audits_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16], programme[64], status[24], from[16], to[16];
+    char after[37], limit_text[16], programme[64], status[24], from[16], to[16], auditor[64];
     int limit = cc_query_limit_or_respond(r);
     if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
         return;
@@ -79,8 +93,13 @@ void audits_list_handle(cc_request_t *r)
     int has_status = cc_query_param(r, "status", status, sizeof(status));
     int has_from = cc_query_param(r, "from", from, sizeof(from));
     int has_to = cc_query_param(r, "to", to, sizeof(to));
+    int has_auditor = cc_query_param(r, "auditor", auditor, sizeof(auditor));
     if (has_programme != -1 && (has_programme < 0 || !cc_is_uuid(programme, (size_t)has_programme))) {
         bad_query(r, "programme_id", "invalid_uuid", "must be a UUID");
+        return;
+    }
+    if (has_auditor != -1 && (has_auditor < 0 || !cc_is_uuid(auditor, (size_t)has_auditor))) {
+        bad_query(r, "auditor", "invalid_uuid", "must be a UUID");
         return;
     }
     if (has_status != -1 && (has_status < 0 || !is_in(statuses, status))) {
@@ -110,8 +129,9 @@ void audits_list_handle(cc_request_t *r)
                             has_from > 0 ? from : NULL,
                             has_to > 0 ? to : NULL,
                             client_scope(r),
-                            limit_text};
-    cc_db_query(r, r->claims.tid, &sql_audits_list, 8, params, on_list, page);
+                            limit_text,
+                            has_auditor > 0 ? auditor : NULL};
+    cc_db_query(r, r->claims.tid, &sql_audits_list, 9, params, on_list, page);
 }
 
 /* ---- GET /v1/audits/{id} ---- */

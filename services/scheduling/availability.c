@@ -1,7 +1,8 @@
 /*
  * When an auditor cannot audit, and whom an auditor may not audit:
- * /v1/auditors/{id}/unavailability (inclusive date periods; an exclusion
- * constraint refuses overlaps even under concurrency) and
+ * /v1/auditors/{id}/unavailability (inclusive date periods; exclusion
+ * constraints refuse overlaps with other periods and with booked audits,
+ * even under concurrency) and
  * /v1/auditors/{id}/conflicts (impartiality: e.g. consulted for the client,
  * blocked until a date, by default the tenant's period of 2 years).
  * An auditor may record their own unavailability; staff who manage the
@@ -185,7 +186,12 @@ static int unavailability_run(cc_job_t *job, cc_dbconn_t *db)
     PGresult *res = cc_db_exec(db, &sql_unavailability_insert, 5, params);
     if (!cc_db_is_ok(res)) {
         const char *state = cc_db_sqlstate(res);
-        if (strcmp(state, "23P01") == 0)
+        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        bool booked = constraint != NULL && strcmp(constraint, "auditor_bookings_no_overlap") == 0;
+        if (strcmp(state, "23P01") == 0 && booked)
+            cc_job_fail(job, 409, "auditor_booked",
+                        "the auditor is booked for an audit on some of these days");
+        else if (strcmp(state, "23P01") == 0)
             cc_job_fail(job, 409, "overlapping_unavailability",
                         "the auditor is already unavailable on some of these days");
         else

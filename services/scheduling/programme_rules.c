@@ -657,6 +657,16 @@ static bool has_prefix_nocase(const char *s, const char *prefix, size_t *len)
     return true;
 }
 
+programme_audit_type_t programme_audit_type_from_name(const char *name)
+{
+    static const char *const names[] = {"pre_assessment", "stage1", "stage2", "surveillance",
+                                        "recertification"};
+    for (int i = 0; i < 5; i++)
+        if (name != NULL && strcmp(name, names[i]) == 0)
+            return (programme_audit_type_t)i;
+    return PROGRAMME_AUDIT_SPECIAL;
+}
+
 bool programme_is_iso27001_2013_refused(const char *standard, programme_audit_type_t type,
                                         civil_date_t audit_date)
 {

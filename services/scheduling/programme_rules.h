@@ -261,6 +261,9 @@ typedef enum {
     PROGRAMME_AUDIT_SPECIAL /* scope extension, short notice, transfer review */
 } programme_audit_type_t;
 
+/* The type named as the API and the database name it ("stage1", ...); anything else is special. */
+programme_audit_type_t programme_audit_type_from_name(const char *name);
+
 typedef enum {
     PROGRAMME_STATUS_PLANNED = 0, /* window only */
     PROGRAMME_STATUS_SCHEDULED,   /* dates set */

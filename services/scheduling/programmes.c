@@ -45,16 +45,6 @@ static civil_date_t today_utc(void)
 
 /* ---- reading a programme: the row with its audits (as JSON), and its live warnings ---- */
 
-static programme_audit_type_t audit_type(const char *s)
-{
-    static const char *const names[] = {"pre_assessment", "stage1", "stage2", "surveillance",
-                                        "recertification"};
-    for (int i = 0; i < 5; i++)
-        if (strcmp(s, names[i]) == 0)
-            return (programme_audit_type_t)i;
-    return PROGRAMME_AUDIT_SPECIAL;
-}
-
 static programme_audit_status_t audit_status(const char *s)
 {
     static const char *const names[] = {"planned", "scheduled", "in_progress", "completed", "cancelled"};
@@ -81,7 +71,7 @@ static json_t *warnings_of(const json_t *audits, const char *decision, const cha
     json_array_foreach(audits, i, a)
     {
         bool has_start, has_end;
-        list[i].type = audit_type(cc_json_str(a, "type"));
+        list[i].type = programme_audit_type_from_name(cc_json_str(a, "type"));
         list[i].status = audit_status(cc_json_str(a, "status"));
         list[i].window.start = date_of(a, "window_start", &list[i].has_window);
         list[i].window.end = date_of(a, "window_end", &list[i].has_window);

@@ -1,6 +1,7 @@
 /*
- * The scheduling service: the standards catalogue and audit time now; clients,
- * sites, programmes, auditors and booking follow (issue 3).
+ * The scheduling service: the standards catalogue, audit time, clients and
+ * sites, auditors, programmes, audits with their teams and bookings, and
+ * auditors' calendar feeds.
  */
 #ifndef SCHEDULING_H
 #define SCHEDULING_H
@@ -38,6 +39,15 @@ void programmes_get_handle(cc_request_t *r);         /* GET /v1/programmes/{id} 
 void audits_list_handle(cc_request_t *r);            /* GET /v1/audits */
 void audits_get_handle(cc_request_t *r);             /* GET /v1/audits/{id} */
 void schedule_due_handle(cc_request_t *r);           /* GET /v1/schedule/due */
+void audits_patch_handle(cc_request_t *r);           /* PATCH /v1/audits/{id} */
+void audit_team_add_handle(cc_request_t *r);         /* POST /v1/audits/{id}/team */
+void audit_team_remove_handle(cc_request_t *r);      /* DELETE /v1/audits/{id}/team/{auditor_id} */
+void audit_schedule_handle(cc_request_t *r);         /* POST /v1/audits/{id}/schedule */
+void audit_start_handle(cc_request_t *r);            /* POST /v1/audits/{id}/start */
+void audit_complete_handle(cc_request_t *r);         /* POST /v1/audits/{id}/complete */
+void audit_cancel_handle(cc_request_t *r);           /* POST /v1/audits/{id}/cancel */
+void auditor_calendar_token_handle(cc_request_t *r); /* POST /v1/auditors/{id}/calendar-token */
+void auditor_calendar_handle(cc_request_t *r);       /* GET /v1/auditors/{id}/calendar.ics?token= */
 
 /* ---- shared by the handlers ---- */
 
@@ -50,6 +60,9 @@ json_t *client_from_row(const PGresult *res, int row);
 
 /* An auditor from a row of AUDITOR_COLUMNS (store.c). */
 json_t *auditor_from_row(const PGresult *res, int row);
+
+/* An audit from a row of AUDIT_COLUMNS (store.c), with its team. */
+json_t *audit_from_row(const PGresult *res, int row);
 
 /* The caller's client scope: its own organisation (a client user), or NULL (staff see every one). */
 const char *client_scope(const cc_request_t *r);
@@ -66,6 +79,10 @@ extern const cc_sql_t sql_unavailability_list, sql_unavailability_insert, sql_co
 extern const cc_sql_t sql_programmes_list, sql_programme_get, sql_client_for_programme, sql_client_site_ids,
     sql_programme_insert, sql_audit_insert;
 extern const cc_sql_t sql_audits_list, sql_audit_get, sql_schedule_due;
+extern const cc_sql_t sql_audit_lock, sql_audit_update_plan, sql_audit_update_status, sql_audit_touch,
+    sql_programme_stage1, sql_team_candidate, sql_live_conflict, sql_team_insert, sql_team_delete,
+    sql_team_members;
+extern const cc_sql_t sql_auditor_calendar_token_set, sql_auditor_calendar;
 extern const cc_sql_t *const scheduling_read_statements[];
 extern const size_t scheduling_nread_statements;
 

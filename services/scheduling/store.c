@@ -228,32 +228,130 @@ const cc_sql_t sql_programme_insert = {
     "  $7::boolean, $8::date, $9::jsonb RETURNING id"};
 
 /* Provisional until the programme has a certification decision. */
-const cc_sql_t sql_audit_insert = {"scheduling_audit_insert",
-                                   "INSERT INTO audits (tenant_id, programme_id, client_id, type, sequence, "
-                                   "position, window_start, window_end, "
-                                   "  provisional, planned_days) VALUES ($1, $2, $3, $4, $5::int, $6::int, "
-                                   "$7::date, $8::date, true, $9::numeric)"};
+const cc_sql_t sql_audit_insert = {
+    "scheduling_audit_insert",
+    "INSERT INTO audits (tenant_id, programme_id, client_id, type, sequence, "
+    "position, window_start, window_end, "
+    "  provisional, planned_days, calculated_days) VALUES ($1, $2, $3, $4, $5::int, "
+    "$6::int, $7::date, $8::date, true, $9::numeric, $9::numeric)"};
 
+/* Columns 0-15 as before issue 3's booking; 16-22: how it is conducted, days, outcome, and its team. */
 #define AUDIT_COLUMNS                                                                                        \
     "a.id, a.programme_id, a.client_id, c.legal_name, a.type, a.sequence, a.window_start::text, "            \
     "a.window_end::text, a.provisional, a.planned_days::text, a.status, a.start_date::text, "                \
-    "a.end_date::text, "                                                                                     \
-    "a.version, " TS("a.created_at") ", " TS(                                                                \
-        "a.updated_at") " "                                                                                  \
+    "a.end_date::text, a.version, " TS("a.created_at") ", " TS(                                              \
+        "a.updated_at") ", "                                                                                 \
+                        "a.mode, a.ict_arrangements, a.calculated_days::text, a.days_justification, "        \
+                        "a.outcome::text, "                                                                  \
+                        "a.cancel_reason, "                                                                  \
+                        "COALESCE((SELECT json_agg(json_build_object('auditor_id', t.auditor_id, 'name', "   \
+                        "u.name, 'role', "                                                                   \
+                        "t.role) ORDER BY t.role <> 'lead', t.created_at, t.auditor_id) "                    \
+                        "  FROM audit_team t JOIN auditors d ON d.tenant_id = t.tenant_id AND d.id = "       \
+                        "t.auditor_id "                                                                      \
+                        "  JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id "                  \
+                        "  WHERE t.tenant_id = a.tenant_id AND t.audit_id = a.id), '[]')::text "             \
                         "FROM audits a JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id "
 
-/* Filters: programme, status, a window overlapping [from, to]; $7: the caller's own organisation or NULL. */
+/* Filters: programme, status, dates (its days once set, else its window) overlapping [from, to], a team
+ * member ($9); $7: the caller's own organisation or NULL. */
 const cc_sql_t sql_audits_list = {
     "scheduling_audits_list",
     "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND ($2::uuid IS NULL OR a.id > $2::uuid) "
     "  AND ($3::uuid IS NULL OR a.programme_id = $3::uuid) AND ($4::text IS NULL OR a.status = $4) "
-    "  AND ($5::date IS NULL OR a.window_end >= $5::date) AND ($6::date IS NULL OR a.window_start <= "
-    "$6::date) "
-    "  AND ($7::uuid IS NULL OR a.client_id = $7::uuid) ORDER BY a.id LIMIT $8::int"};
+    "  AND ($5::date IS NULL OR COALESCE(a.end_date, a.window_end) >= $5::date) "
+    "  AND ($6::date IS NULL OR COALESCE(a.start_date, a.window_start) <= $6::date) "
+    "  AND ($7::uuid IS NULL OR a.client_id = $7::uuid) "
+    "  AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM audit_team t WHERE t.tenant_id = a.tenant_id "
+    "       AND t.audit_id = a.id AND t.auditor_id = $9::uuid)) "
+    "ORDER BY a.id LIMIT $8::int"};
 
 const cc_sql_t sql_audit_get = {"scheduling_audit_get",
                                 "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.id = $2 "
                                 "  AND ($3::uuid IS NULL OR a.client_id = $3::uuid)"};
+
+/* An audit about to change, with its programme's standards and sector codes (AUDIT_LOCK_* in scheduling.h).
+ */
+const cc_sql_t sql_audit_lock = {
+    "scheduling_audit_lock",
+    "SELECT a.status, a.type, a.version, a.client_id, a.start_date::text, a.end_date::text, "
+    "  a.planned_days::text, a.calculated_days::text, a.days_justification, a.mode, a.ict_arrangements, "
+    "  array_to_json(p.standards)::text, array_to_json(p.sector_codes)::text, a.programme_id "
+    "FROM audits a JOIN programmes p ON p.tenant_id = a.tenant_id AND p.id = a.programme_id "
+    "WHERE a.tenant_id = $1 AND a.id = $2 FOR UPDATE OF a"};
+
+const cc_sql_t sql_audit_update_plan = {
+    "scheduling_audit_update_plan",
+    "UPDATE audits SET start_date = $3::date, end_date = $4::date, mode = $5, ict_arrangements = $6, "
+    "  planned_days = $7::numeric, days_justification = $8, version = version + 1, updated_at = now() "
+    "WHERE tenant_id = $1 AND id = $2"};
+
+const cc_sql_t sql_audit_update_status = {
+    "scheduling_audit_update_status",
+    "UPDATE audits SET status = $3, outcome = COALESCE($4::jsonb, outcome), cancel_reason = $5, "
+    "  version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2"};
+
+/* A team change is a change of the audit: its version moves. */
+const cc_sql_t sql_audit_touch = {
+    "scheduling_audit_touch",
+    "UPDATE audits SET version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2"};
+
+/* The latest non-cancelled Stage 1 of a programme: status, conclusions recorded, last day. */
+const cc_sql_t sql_programme_stage1 = {
+    "scheduling_programme_stage1",
+    "SELECT status, outcome IS NOT NULL, end_date::text FROM audits "
+    "WHERE tenant_id = $1 AND programme_id = $2 AND type = 'stage1' AND status <> 'cancelled' "
+    "ORDER BY sequence DESC, position DESC LIMIT 1"};
+
+/* A prospective team member: whether the auditor record is active, its user's role and state, competences. */
+const cc_sql_t sql_team_candidate = {
+    "scheduling_team_candidate",
+    "SELECT d.active, u.role, u.disabled, d.competences::text, d.user_id FROM auditors d "
+    "JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id WHERE d.tenant_id = $1 AND d.id = $2"};
+
+/* A conflict of auditor $2 with client $3 still live on $4 (the audit's first day, or today when undated). */
+const cc_sql_t sql_live_conflict = {
+    "scheduling_live_conflict",
+    "SELECT reason, until::text FROM auditor_conflicts WHERE tenant_id = $1 AND auditor_id = $2 "
+    "  AND client_id = $3 AND until >= COALESCE($4::date, current_date) ORDER BY until DESC LIMIT 1"};
+
+const cc_sql_t sql_team_insert = {"scheduling_team_insert",
+                                  "INSERT INTO audit_team (tenant_id, audit_id, auditor_id, role) "
+                                  "VALUES ($1, $2, $3, $4)"};
+
+const cc_sql_t sql_team_delete = {
+    "scheduling_team_delete",
+    "DELETE FROM audit_team WHERE tenant_id = $1 AND audit_id = $2 AND auditor_id = $3 RETURNING role"};
+
+/* The team with each member's competences and user, and any live conflict with the client ($3, on $4). */
+const cc_sql_t sql_team_members = {
+    "scheduling_team_members",
+    "SELECT t.auditor_id, t.role, d.competences::text, d.user_id, "
+    "  (SELECT k.reason FROM auditor_conflicts k WHERE k.tenant_id = t.tenant_id "
+    "     AND k.auditor_id = t.auditor_id AND k.client_id = $3 AND k.until >= COALESCE($4::date, "
+    "current_date) "
+    "   LIMIT 1) "
+    "FROM audit_team t JOIN auditors d ON d.tenant_id = t.tenant_id AND d.id = t.auditor_id "
+    "WHERE t.tenant_id = $1 AND t.audit_id = $2 ORDER BY t.created_at, t.auditor_id"};
+
+const cc_sql_t sql_auditor_calendar_token_set = {
+    "scheduling_auditor_calendar_token_set",
+    "UPDATE auditors SET calendar_token_hash = $3::bytea WHERE tenant_id = $1 AND id = $2"};
+
+/* The feed: the auditor (token checked), then one row per dated audit of theirs (NULL audit id: none). A
+ * confidential client's name stays out of third-party calendars. */
+const cc_sql_t sql_auditor_calendar = {
+    "scheduling_auditor_calendar",
+    "SELECT u.name, a.id, a.type, a.sequence, a.status, to_char(a.start_date, 'YYYYMMDD'), "
+    "  to_char(a.end_date + 1, 'YYYYMMDD'), CASE WHEN c.confidential THEN NULL ELSE c.legal_name END, "
+    "  t.role, a.mode, a.version, to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
+    "FROM auditors d JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id "
+    "LEFT JOIN (audit_team t JOIN audits a ON a.tenant_id = t.tenant_id AND a.id = t.audit_id "
+    "             AND a.start_date IS NOT NULL AND a.end_date IS NOT NULL "
+    "           JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id) "
+    "  ON t.tenant_id = d.tenant_id AND t.auditor_id = d.id "
+    "WHERE d.tenant_id = $1 AND d.id = $2 AND d.calendar_token_hash = $3::bytea "
+    "ORDER BY a.start_date, a.id"};
 
 /* Planned or scheduled audits whose window opens within $3 days of $2 (today). */
 const cc_sql_t sql_schedule_due = {
@@ -278,6 +376,7 @@ const cc_sql_t *const scheduling_read_statements[] = {
     &sql_audits_list,
     &sql_audit_get,
     &sql_schedule_due,
+    &sql_auditor_calendar,
 };
 const size_t scheduling_nread_statements =
     sizeof(scheduling_read_statements) / sizeof(scheduling_read_statements[0]);

@@ -1,0 +1,175 @@
+/*
+ * An auditor's calendar feed. GET /v1/auditors/{id}/calendar.ics?token=T
+ * is an RFC 5545 feed of the auditor's dated audits that calendar apps
+ * subscribe to; they send no Authorization header, so the URL's secret token
+ * authorises it. POST /v1/auditors/{id}/calendar-token issues a new token
+ * (the old one stops working at once); only its SHA-256 is stored, and the
+ * token carries its tenant (cc_tenant_token) so the feed is read inside that
+ * tenant's row-level security. A wrong token answers 404, like any other
+ * tenant's data. A confidential client's name stays out of the feed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_crypto.h"
+#include "cc_dbasync.h"
+#include "cc_events.h"
+#include "cc_mem.h"
+#include "cc_roles.h"
+#include "cc_tenant_token.h"
+#include "cc_workers.h"
+#include "ics.h"
+#include "scheduling.h"
+
+/* ---- GET /v1/auditors/{id}/calendar.ics ---- */
+
+static const char *type_title(const char *type)
+{
+    static const char *const names[][2] = {{"pre_assessment", "Pre-assessment"},
+                                           {"stage1", "Stage 1 audit"},
+                                           {"stage2", "Stage 2 audit"},
+                                           {"surveillance", "Surveillance audit"},
+                                           {"recertification", "Recertification audit"}};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(type, names[i][0]) == 0)
+            return names[i][1];
+    return "Special audit";
+}
+
+/* Columns: 0 auditor name, 1 audit id (NULL: none), 2 type, 3 sequence, 4 status, 5 first day, 6 day after
+ * the last, 7 client name (NULL: confidential), 8 role, 9 mode, 10 version, 11 last change. */
+static void add_event(ics_t *ics, const PGresult *res, int i)
+{
+    char uid[64], summary[600], description[200];
+    const char *status = PQgetvalue(res, i, 4);
+    const char *client = PQgetisnull(res, i, 7) ? "confidential client" : PQgetvalue(res, i, 7);
+    snprintf(uid, sizeof(uid), "%s@certcycle", PQgetvalue(res, i, 1));
+    snprintf(summary, sizeof(summary), "%s: %s", type_title(PQgetvalue(res, i, 2)), client);
+    snprintf(description, sizeof(description), "Role: %s\nMode: %s\nStatus: %s", PQgetvalue(res, i, 8),
+             PQgetvalue(res, i, 9), status);
+    ics_line(ics, "BEGIN", "VEVENT");
+    ics_line(ics, "UID", uid);
+    ics_line(ics, "DTSTAMP", PQgetvalue(res, i, 11));
+    ics_line(ics, "LAST-MODIFIED", PQgetvalue(res, i, 11));
+    ics_line(ics, "SEQUENCE", PQgetvalue(res, i, 10));
+    ics_line(ics, "DTSTART;VALUE=DATE", PQgetvalue(res, i, 5));
+    ics_line(ics, "DTEND;VALUE=DATE", PQgetvalue(res, i, 6));
+    ics_text(ics, "SUMMARY", summary);
+    ics_text(ics, "DESCRIPTION", description);
+    ics_line(ics, "STATUS",
+             strcmp(status, "cancelled") == 0 ? "CANCELLED"
+             : strcmp(status, "planned") == 0 ? "TENTATIVE"
+                                              : "CONFIRMED");
+    ics_line(ics, "TRANSP", "OPAQUE");
+    ics_line(ics, "END", "VEVENT");
+}
+
+static void on_calendar(cc_request_t *r, PGresult *res, void *data)
+{
+    if (PQntuples(res) == 0) {
+        cc_respond_error(r, 404, "not_found", "no such calendar (or the token was rotated)");
+        return;
+    }
+    ics_t ics = {0};
+    char name[300];
+    snprintf(name, sizeof(name), "certcycle: %s", PQgetvalue(res, 0, 0));
+    ics_line(&ics, "BEGIN", "VCALENDAR");
+    ics_line(&ics, "VERSION", "2.0");
+    ics_line(&ics, "PRODID", "-//certcycle//scheduling//EN");
+    ics_line(&ics, "CALSCALE", "GREGORIAN");
+    ics_line(&ics, "METHOD", "PUBLISH");
+    ics_text(&ics, "X-WR-CALNAME", name);
+    for (int i = 0; i < PQntuples(res); i++)
+        if (!PQgetisnull(res, i, 1))
+            add_event(&ics, res, i);
+    ics_line(&ics, "END", "VCALENDAR");
+    cc_set_header(r, "cache-control", "private, max-age=300");
+    cc_respond_text(r, 200, "text/calendar; charset=utf-8", ics.data, ics.len);
+    free(ics.data);
+}
+
+void auditor_calendar_handle(cc_request_t *r)
+{
+    const char *id = cc_path_uuid_or_respond(r, "id");
+    if (id == NULL)
+        return;
+    char token[80];
+    char *tenant = h2o_mem_alloc_pool(&r->req->pool, 37), *hash = h2o_mem_alloc_pool(&r->req->pool, 68);
+    int n = cc_query_param(r, "token", token, sizeof(token));
+    if (n <= 0 || cc_tenant_token_parse(token, tenant, hash) != 0) {
+        cc_respond_error(r, 404, "not_found", "no such calendar (or the token was rotated)");
+        return;
+    }
+    const char *params[] = {tenant, id, hash};
+    cc_db_query(r, tenant, &sql_auditor_calendar, 3, params, on_calendar, NULL);
+}
+
+/* ---- POST /v1/auditors/{id}/calendar-token ---- */
+
+typedef struct token_write {
+    cc_actor_t actor;
+    char auditor_id[37];
+} token_write_t;
+
+static int rotate_run(cc_job_t *job, cc_dbconn_t *db)
+{
+    token_write_t *w = job->data;
+    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        return CC_JOB_DONE;
+    }
+    const char *key[] = {w->actor.tenant_id, w->auditor_id};
+    PGresult *res = cc_db_exec(db, &sql_auditor_user, 2, key);
+    bool found = cc_db_is_ok(res) && PQntuples(res) == 1;
+    bool own = found && strcmp(PQgetvalue(res, 0, 0), w->actor.user_id) == 0;
+    if (!cc_db_is_ok(res))
+        cc_job_answer(job, 503, cc_db_problem(res, "auditor lookup"));
+    else if (!found)
+        cc_job_fail(job, 404, "not_found", "no such auditor");
+    else if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !own)
+        cc_job_fail(job, 403, "forbidden", "an auditor may rotate only their own calendar token");
+    PQclear(res);
+    if (!found || (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !own))
+        return CC_JOB_DONE;
+
+    char *token = NULL, hash[68];
+    if (cc_tenant_token_new(w->actor.tenant_id, &token, hash) != 0) {
+        cc_job_fail(job, 500, "internal_error", "could not make a token");
+        return CC_JOB_DONE;
+    }
+    const char *params[] = {w->actor.tenant_id, w->auditor_id, hash};
+    res = cc_db_exec(db, &sql_auditor_calendar_token_set, 3, params);
+    bool ok = cc_db_is_ok(res);
+    if (!ok)
+        cc_job_answer(job, 503, cc_db_problem(res, "calendar token update"));
+    PQclear(res);
+    cc_event_t ev = {w->actor.user_id,    w->actor.role, "auditor.calendar_token_rotated",
+                     "auditor",           w->auditor_id, w->actor.remote_addr,
+                     w->actor.request_id, NULL};
+    if (ok && cc_event_append(db, &ev) == 0) {
+        char url[200];
+        snprintf(url, sizeof(url), "/v1/auditors/%s/calendar.ics?token=%s", w->auditor_id, token);
+        cc_job_header(job, "cache-control", "no-store");
+        cc_job_answer(job, 200, json_pack("{s:s, s:s}", "token", token, "url", url));
+        if (cc_db_commit(db) != 0) {
+            cc_job_clear_headers(job);
+            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        }
+    } else if (ok) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+    }
+    free(token);
+    return CC_JOB_DONE;
+}
+
+void auditor_calendar_token_handle(cc_request_t *r)
+{
+    const char *id = cc_path_uuid_or_respond(r, "id");
+    if (id == NULL)
+        return;
+    token_write_t *w = cc_calloc(1, sizeof(*w));
+    cc_actor_from_request(r, &w->actor);
+    memcpy(w->auditor_id, id, 37);
+    cc_job_submit(r, rotate_run, NULL, w);
+}
