@@ -50,6 +50,7 @@ json_t *audit_from_row(const PGresult *res, int row)
                   text_or_null(res, row, 17), "calculated_days", atof(PQgetvalue(res, row, 18)),
                   "days_justification", text_or_null(res, row, 19), "outcome", json_or_null(res, row, 20),
                   "cancel_reason", text_or_null(res, row, 21), "team", json_or_null(res, row, 22)));
+    json_object_set_new(audit, "conclusions_on", text_or_null(res, row, 23));
     return audit;
 }
 

@@ -63,7 +63,8 @@ static civil_date_t date_of(const json_t *obj, const char *key, bool *present)
 }
 
 /* The live warnings of a programme whose audits are given, on today. */
-static json_t *warnings_of(const json_t *audits, const char *decision, const char *expiry, civil_date_t today)
+static json_t *warnings_of(const json_t *audits, const char *decision, const char *expiry,
+                           int other_pre_assessments, civil_date_t today)
 {
     size_t n = json_array_size(audits), i;
     programme_audit_t *list = cc_calloc(n, sizeof(*list));
@@ -78,8 +79,9 @@ static json_t *warnings_of(const json_t *audits, const char *decision, const cha
         list[i].start_date = date_of(a, "start_date", &has_start);
         list[i].end_date = date_of(a, "end_date", &has_end);
         list[i].has_dates = has_start && has_end;
+        list[i].conclusions_date = date_of(a, "conclusions_on", &list[i].has_conclusions);
     }
-    programme_t p = {false, {0, 0, 0}, {0, 0, 0}, list, n, 0, false};
+    programme_t p = {false, {0, 0, 0}, {0, 0, 0}, list, n, other_pre_assessments, false};
     bool has_expiry = civil_date_parse(expiry, &p.expiry) == 0;
     if (decision != NULL && civil_date_parse(decision, &p.anchor) == 0)
         p.has_anchor = has_expiry;
@@ -114,7 +116,8 @@ json_t *programme_from_row(const PGresult *res, int row, civil_date_t today)
 {
     json_t *audits = json_loads(PQgetvalue(res, row, 14), 0, NULL);
     const char *decision = PQgetisnull(res, row, 8) ? NULL : PQgetvalue(res, row, 8);
-    json_t *warnings = warnings_of(audits, decision, PQgetvalue(res, row, 9), today);
+    json_t *warnings =
+        warnings_of(audits, decision, PQgetvalue(res, row, 9), atoi(PQgetvalue(res, row, 15)), today);
     return json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:i, s:o, s:s, s:b, s:o, s:o, s:o, s:i, s:s, s:s}",
                      "id", PQgetvalue(res, row, 0), "client_id", PQgetvalue(res, row, 1), "standards",
                      json_loads(PQgetvalue(res, row, 2), 0, NULL), "scope", PQgetvalue(res, row, 3),

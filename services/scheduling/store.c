@@ -194,9 +194,14 @@ const cc_sql_t sql_conflict_insert = {
                         "a.provisional, "                                                                    \
                         "      'planned_days', a.planned_days, 'status', a.status, 'start_date', "           \
                         "a.start_date, "                                                                     \
-                        "      'end_date', a.end_date) ORDER BY a.position) "                                \
+                        "      'end_date', a.end_date, 'conclusions_on', "                                   \
+                        "      CASE WHEN a.type = 'stage1' THEN a.outcome ->> 'completed_on' END) "          \
+                        "      ORDER BY a.position) "                                                        \
                         "    FROM audits a WHERE a.tenant_id = p.tenant_id AND a.programme_id = p.id), "     \
-                        "'[]')::text "                                                                       \
+                        "'[]')::text, "                                                                      \
+                        "  (SELECT count(*) FROM audits o WHERE o.tenant_id = p.tenant_id "                  \
+                        "     AND o.client_id = p.client_id AND o.programme_id <> p.id "                     \
+                        "     AND o.type = 'pre_assessment' AND o.status <> 'cancelled') "                   \
                         "FROM programmes p "
 
 /* $3: a client filter; $4: the caller's own organisation (client users) or NULL. */
@@ -235,7 +240,8 @@ const cc_sql_t sql_audit_insert = {
     "  provisional, planned_days, calculated_days) VALUES ($1, $2, $3, $4, $5::int, "
     "$6::int, $7::date, $8::date, true, $9::numeric, $9::numeric)"};
 
-/* Columns 0-15 as before issue 3's booking; 16-22: how it is conducted, days, outcome, and its team. */
+/* Columns 0-15 as before issue 3's booking; 16-22: how it is conducted, days, outcome, and its team; 23: the
+ * day a Stage 1's conclusions were recorded. */
 #define AUDIT_COLUMNS                                                                                        \
     "a.id, a.programme_id, a.client_id, c.legal_name, a.type, a.sequence, a.window_start::text, "            \
     "a.window_end::text, a.provisional, a.planned_days::text, a.status, a.start_date::text, "                \
@@ -250,7 +256,8 @@ const cc_sql_t sql_audit_insert = {
                         "  FROM audit_team t JOIN auditors d ON d.tenant_id = t.tenant_id AND d.id = "       \
                         "t.auditor_id "                                                                      \
                         "  JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id "                  \
-                        "  WHERE t.tenant_id = a.tenant_id AND t.audit_id = a.id), '[]')::text "             \
+                        "  WHERE t.tenant_id = a.tenant_id AND t.audit_id = a.id), '[]')::text, "            \
+                        "CASE WHEN a.type = 'stage1' THEN a.outcome ->> 'completed_on' END "                 \
                         "FROM audits a JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id "
 
 /* Filters: programme, status, dates (its days once set, else its window) overlapping [from, to], a team
@@ -358,6 +365,83 @@ const cc_sql_t sql_schedule_due = {
     "scheduling_schedule_due",
     "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.status IN ('planned', 'scheduled') "
     "  AND a.window_start <= $2::date + $3::int ORDER BY a.window_end, a.id LIMIT $4::int"};
+
+/* ---- certification decisions (decisions.c) ---- */
+
+const cc_sql_t sql_programme_lock = {
+    "scheduling_programme_lock",
+    "SELECT cycle, decision_date::text, expiry_date::text FROM programmes WHERE tenant_id = $1 AND id = $2 "
+    "FOR UPDATE"};
+
+/* The programme's last non-cancelled audit of a type: status and last day. */
+const cc_sql_t sql_programme_last_audit = {
+    "scheduling_programme_last_audit",
+    "SELECT status, end_date::text FROM audits WHERE tenant_id = $1 AND programme_id = $2 AND type = $3 "
+    "  AND status <> 'cancelled' ORDER BY sequence DESC, position DESC LIMIT 1"};
+
+/* Whether user $3 sat on any audit team of programme $2 (a decision maker must not have). */
+const cc_sql_t sql_programme_team_member = {
+    "scheduling_programme_team_member",
+    "SELECT 1 FROM audit_team t JOIN auditors d ON d.tenant_id = t.tenant_id AND d.id = t.auditor_id "
+    "JOIN audits a ON a.tenant_id = t.tenant_id AND a.id = t.audit_id "
+    "WHERE t.tenant_id = $1 AND a.programme_id = $2 AND d.user_id = $3 LIMIT 1"};
+
+const cc_sql_t sql_decision_insert = {
+    "scheduling_decision_insert",
+    "INSERT INTO certification_decisions (tenant_id, programme_id, kind, decided_on, decided_by, outcome, "
+    "  next_programme_id) VALUES ($1, $2, $3, $4::date, $5, $6, $7) "
+    "RETURNING id, " TS("created_at")};
+
+const cc_sql_t sql_programme_decided = {
+    "scheduling_programme_decided",
+    "UPDATE programmes SET decision_date = $3::date, expiry_date = $4::date, version = version + 1, "
+    "  updated_at = now() WHERE tenant_id = $1 AND id = $2"};
+
+/* Sets the window of the programme's audit of type $3 and sequence $4; no row when there is none. */
+const cc_sql_t sql_audit_window_set = {
+    "scheduling_audit_window_set",
+    "UPDATE audits SET window_start = $5::date, window_end = $6::date, provisional = false, "
+    "  version = version + 1, updated_at = now() "
+    "WHERE tenant_id = $1 AND programme_id = $2 AND type = $3 AND sequence = $4::int AND status <> "
+    "'cancelled' "
+    "RETURNING id"};
+
+/* One more surveillance ($3 its sequence), with the days of the programme's first. */
+const cc_sql_t sql_surveillance_add = {
+    "scheduling_surveillance_add",
+    "INSERT INTO audits (tenant_id, programme_id, client_id, type, sequence, position, window_start, "
+    "  window_end, provisional, planned_days, calculated_days) "
+    "SELECT a.tenant_id, a.programme_id, a.client_id, 'surveillance', $3::int, "
+    "  (SELECT max(position) + 1 FROM audits WHERE tenant_id = $1 AND programme_id = $2), $4::date, "
+    "$5::date, "
+    "  false, a.calculated_days, a.calculated_days "
+    "FROM audits a WHERE a.tenant_id = $1 AND a.programme_id = $2 AND a.type = 'surveillance' "
+    "ORDER BY a.sequence LIMIT 1"};
+
+/* Planned surveillances beyond the $3 the decided cycle needs. */
+const cc_sql_t sql_surveillance_surplus_cancel = {
+    "scheduling_surveillance_surplus_cancel",
+    "UPDATE audits SET status = 'cancelled', cancel_reason = 'not needed once the certification decision set "
+    "the windows', version = version + 1, updated_at = now() "
+    "WHERE tenant_id = $1 AND programme_id = $2 AND type = 'surveillance' AND sequence > $3::int "
+    "  AND status = 'planned'"};
+
+const cc_sql_t sql_next_programme_insert = {
+    "scheduling_next_programme_insert",
+    "INSERT INTO programmes (tenant_id, client_id, standards, scope, site_ids, sector_codes, pre_assessment, "
+    "  cycle, decision_date, expiry_date, audit_time, previous_programme_id) "
+    "SELECT tenant_id, client_id, standards, scope, site_ids, sector_codes, false, cycle + 1, $3::date, "
+    "  $4::date, audit_time, id FROM programmes WHERE tenant_id = $1 AND id = $2 RETURNING id"};
+
+/* An audit of the next cycle ($3) with the days of the previous cycle's ($2) first audit of its type. */
+const cc_sql_t sql_next_audit_insert = {
+    "scheduling_next_audit_insert",
+    "INSERT INTO audits (tenant_id, programme_id, client_id, type, sequence, position, window_start, "
+    "  window_end, provisional, planned_days, calculated_days) "
+    "SELECT p.tenant_id, p.id, p.client_id, $4, $5::int, $6::int, $7::date, $8::date, false, d.days, d.days "
+    "FROM programmes p, LATERAL (SELECT calculated_days AS days FROM audits WHERE tenant_id = $1 "
+    "  AND programme_id = $2 AND type = $4 ORDER BY sequence LIMIT 1) d "
+    "WHERE p.tenant_id = $1 AND p.id = $3"};
 
 const cc_sql_t *const scheduling_read_statements[] = {
     &sql_standards_list,

@@ -18,6 +18,7 @@
 #include "cc_test_db.h"
 #include "cc_test_http.h"
 #include "cc_test_main.h"
+#include "cc_test_scheduling.h"
 
 #include <check.h>
 #include <pthread.h>
@@ -26,15 +27,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ISMS "ISO/IEC 27001:2022"
+#define ISMS CC_TEST_ISMS
 #define QMS "ISO 9001:2015"
 #define SECTOR "IAF 33"
-#define PASSWORD "Booking-test-password-42"
 #define PARALLEL 20
-
-/* A competence list of one entry. */
-#define COMPETENCE(standard, sectors, role)                                                                  \
-    "[{\"standard\":\"" standard "\",\"sector_codes\":" sectors ",\"role\":\"" role "\"}]"
 
 typedef struct fixture {
     cc_test_caller_t admin, sm, client1, other_admin;
@@ -63,115 +59,6 @@ static void fixture_free(fixture_t *f)
     free(f->org);
 }
 
-typedef struct auditor {
-    char *id, *user_id, *email;
-} auditor_t;
-
-/* A fresh auditor user with its auditor record holding `competences` (JSON). */
-static auditor_t new_auditor(const fixture_t *f, const char *competences)
-{
-    auditor_t a;
-    a.email = cc_test_unique_email("booking", "northcert");
-    a.user_id = cc_test_create_user(cc_test_env("CC_TEST_GATEWAY_URL"), f->admin.tokens.access, a.email,
-                                    "auditor", NULL, PASSWORD);
-    char *body = cc_test_asprintf("{\"user_id\":\"%s\",\"competences\":%s}", a.user_id, competences);
-    cc_test_response_t *resp = cc_test_call(&f->sm, "POST", "/v1/auditors", NULL, body);
-    cc_test_assert_json(resp, 201);
-    a.id = cc_strdup(cc_test_json_string(resp->json, "id"));
-    cc_test_response_free(resp);
-    free(body);
-    return a;
-}
-
-static void auditor_free(auditor_t *a)
-{
-    free(a->id);
-    free(a->user_id);
-    free(a->email);
-}
-
-/* A new ISMS programme for client (NULL: client1's organisation) with these sector codes (JSON). */
-static json_t *new_programme(const fixture_t *f, const char *client, const char *sectors)
-{
-    char suffix[17];
-    cc_test_random_suffix(suffix);
-    char *body =
-        cc_test_asprintf("{\"client_id\":\"%s\",\"standards\":[\"" ISMS "\"],\"scope\":\"booking %s\","
-                         "\"sector_codes\":%s}",
-                         client != NULL ? client : f->org, suffix, sectors);
-    cc_test_response_t *resp = cc_test_call(&f->sm, "POST", "/v1/programmes", NULL, body);
-    cc_test_assert_json(resp, 201);
-    json_t *programme = json_incref(resp->json);
-    cc_test_response_free(resp);
-    free(body);
-    return programme;
-}
-
-/* The id of the programme's first audit of a type (borrowed). */
-static const char *audit_of(const json_t *programme, const char *type)
-{
-    size_t i;
-    json_t *a;
-    json_array_foreach(json_object_get(programme, "audits"), i,
-                       a) if (strcmp(cc_test_json_string(a, "type"), type) ==
-                              0) return cc_test_json_string(a, "id");
-    ck_abort_msg("the programme has no %s audit", type);
-    return NULL;
-}
-
-static cc_test_response_t *audit_call(const cc_test_caller_t *c, const char *method, const char *audit,
-                                      const char *tail, const char *body)
-{
-    char *path = cc_test_asprintf("/v1/audits/%s%s", audit, tail);
-    cc_test_response_t *resp = cc_test_call(c, method, path, NULL, body);
-    free(path);
-    return resp;
-}
-
-/* PATCH the audit's days (as the scheme manager); must answer 200. */
-static void set_dates(const fixture_t *f, const char *audit, const char *start, const char *end)
-{
-    char *body = cc_test_asprintf("{\"start_date\":\"%s\",\"end_date\":\"%s\"}", start, end);
-    cc_test_response_t *resp = audit_call(&f->sm, "PATCH", audit, "", body);
-    cc_test_assert_json(resp, 200);
-    ck_assert_str_eq(cc_test_json_string(resp->json, "start_date"), start);
-    cc_test_response_free(resp);
-    free(body);
-}
-
-static cc_test_response_t *add_member(const cc_test_caller_t *c, const char *audit, const char *auditor,
-                                      const char *role)
-{
-    char *body = cc_test_asprintf("{\"auditor_id\":\"%s\",\"role\":\"%s\"}", auditor, role);
-    cc_test_response_t *resp = audit_call(c, "POST", audit, "/team", body);
-    free(body);
-    return resp;
-}
-
-static void must_add(const fixture_t *f, const char *audit, const char *auditor, const char *role)
-{
-    cc_test_response_t *resp = add_member(&f->sm, audit, auditor, role);
-    cc_test_assert_json(resp, 200);
-    cc_test_response_free(resp);
-}
-
-/* POSTs a transition; asserts its answer (200 with the new status, or the problem code). */
-static void transition(const cc_test_caller_t *c, const char *audit, const char *action, const char *body,
-                       int status, const char *expected)
-{
-    char *tail = cc_test_asprintf("/%s", action);
-    cc_test_response_t *resp = audit_call(c, "POST", audit, tail, body);
-    if (status == 200) {
-        cc_test_assert_json(resp, 200);
-        ck_assert_msg(strcmp(cc_test_json_string(resp->json, "status"), expected) == 0, "%s: %s", action,
-                      resp->body);
-    } else {
-        cc_test_assert_problem(resp, status, expected);
-    }
-    cc_test_response_free(resp);
-    free(tail);
-}
-
 static void assert_problem_field(const cc_test_response_t *resp, int status, const char *code,
                                  const char *field)
 {
@@ -185,10 +72,10 @@ START_TEST(test_plan_fields_and_rules)
 {
     fixture_t f;
     fixture_setup(&f);
-    json_t *programme = new_programme(&f, NULL, "[]");
-    const char *s1 = audit_of(programme, "stage1");
+    json_t *programme = cc_test_new_programme(&f.sm, f.org, "[]");
+    const char *s1 = cc_test_audit_of(programme, "stage1");
 
-    cc_test_response_t *resp = audit_call(&f.sm, "GET", s1, "", NULL);
+    cc_test_response_t *resp = cc_test_audit_call(&f.sm, "GET", s1, "", NULL);
     cc_test_assert_json(resp, 200);
     double calculated = json_number_value(json_object_get(resp->json, "calculated_days"));
     ck_assert_msg(calculated > 0 &&
@@ -215,19 +102,20 @@ START_TEST(test_plan_fields_and_rules)
         {"{\"colour\":\"red\"}", 400, "validation_failed", "colour"},
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-        resp = audit_call(&f.sm, "PATCH", s1, "", refused[i].body);
+        resp = cc_test_audit_call(&f.sm, "PATCH", s1, "", refused[i].body);
         assert_problem_field(resp, refused[i].status, refused[i].code, refused[i].field);
         cc_test_response_free(resp);
     }
     /* nothing was written: still version 1 */
-    resp = audit_call(&f.sm, "GET", s1, "", NULL);
+    resp = cc_test_audit_call(&f.sm, "GET", s1, "", NULL);
     cc_test_assert_etag(resp, 1);
     cc_test_response_free(resp);
 
-    resp = audit_call(&f.sm, "PATCH", s1, "",
-                      "{\"start_date\":\"2027-03-01\",\"end_date\":\"2027-03-02\",\"mode\":\"hybrid\","
-                      "\"ict_arrangements\":\"Video call; documents shared in the client's portal\","
-                      "\"planned_days\":0.5,\"days_justification\":\"Small scope, one process\"}");
+    resp =
+        cc_test_audit_call(&f.sm, "PATCH", s1, "",
+                           "{\"start_date\":\"2027-03-01\",\"end_date\":\"2027-03-02\",\"mode\":\"hybrid\","
+                           "\"ict_arrangements\":\"Video call; documents shared in the client's portal\","
+                           "\"planned_days\":0.5,\"days_justification\":\"Small scope, one process\"}");
     cc_test_assert_json(resp, 200);
     cc_test_assert_etag(resp, 2);
     ck_assert_str_eq(cc_test_json_string(resp->json, "mode"), "hybrid");
@@ -253,7 +141,7 @@ START_TEST(test_plan_fields_and_rules)
     resp = cc_test_call(&f.other_admin, "PATCH", path, NULL, "{\"mode\":\"on_site\"}");
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
-    resp = audit_call(&f.other_admin, "POST", s1, "/schedule", NULL);
+    resp = cc_test_audit_call(&f.other_admin, "POST", s1, "/schedule", NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     cc_test_caller_free(&auditor);
@@ -269,36 +157,38 @@ START_TEST(test_stage1_then_stage2)
 {
     fixture_t f;
     fixture_setup(&f);
-    auditor_t lead = new_auditor(&f, COMPETENCE(ISMS, "[\"" SECTOR "\"]", "lead"));
-    json_t *programme = new_programme(&f, NULL, "[\"" SECTOR "\"]");
-    const char *s1 = audit_of(programme, "stage1"), *s2 = audit_of(programme, "stage2");
+    cc_test_auditor_t lead =
+        cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "lead"));
+    json_t *programme = cc_test_new_programme(&f.sm, f.org, "[\"" SECTOR "\"]");
+    const char *s1 = cc_test_audit_of(programme, "stage1"), *s2 = cc_test_audit_of(programme, "stage2");
 
-    transition(&f.sm, s1, "schedule", NULL, 422, "dates_required");
-    set_dates(&f, s1, "2027-04-05", "2027-04-06");
-    transition(&f.sm, s1, "schedule", NULL, 422, "competence_not_covered");
-    transition(&f.sm, s1, "start", NULL, 409, "invalid_transition");
-    must_add(&f, s1, lead.id, "lead");
+    cc_test_transition(&f.sm, s1, "schedule", NULL, 422, "dates_required");
+    cc_test_set_dates(&f.sm, s1, "2027-04-05", "2027-04-06");
+    cc_test_transition(&f.sm, s1, "schedule", NULL, 422, "competence_not_covered");
+    cc_test_transition(&f.sm, s1, "start", NULL, 409, "invalid_transition");
+    cc_test_must_add(&f.sm, s1, lead.id, "lead");
 
     /* Stage 2 cannot be scheduled while its Stage 1 is open */
-    set_dates(&f, s2, "2027-05-10", "2027-05-12");
-    must_add(&f, s2, lead.id, "lead");
-    transition(&f.sm, s2, "schedule", NULL, 422, "stage1_incomplete");
+    cc_test_set_dates(&f.sm, s2, "2027-05-10", "2027-05-12");
+    cc_test_must_add(&f.sm, s2, lead.id, "lead");
+    cc_test_transition(&f.sm, s2, "schedule", NULL, 422, "stage1_incomplete");
 
-    transition(&f.sm, s1, "schedule", NULL, 200, "scheduled");
-    transition(&f.sm, s1, "schedule", NULL, 409, "invalid_transition");
-    transition(&f.sm, s1, "complete", "{}", 409, "invalid_transition");
-    transition(&f.sm, s1, "start", NULL, 200, "in_progress");
+    cc_test_transition(&f.sm, s1, "schedule", NULL, 200, "scheduled");
+    cc_test_transition(&f.sm, s1, "schedule", NULL, 409, "invalid_transition");
+    cc_test_transition(&f.sm, s1, "complete", "{}", 409, "invalid_transition");
+    cc_test_transition(&f.sm, s1, "start", NULL, 200, "in_progress");
 
-    cc_test_response_t *resp = audit_call(&f.sm, "POST", s1, "/complete", "{\"ready_for_stage2\":true}");
+    cc_test_response_t *resp =
+        cc_test_audit_call(&f.sm, "POST", s1, "/complete", "{\"ready_for_stage2\":true}");
     assert_problem_field(resp, 400, "validation_failed", "areas_of_concern");
     cc_test_response_free(resp);
-    resp =
-        audit_call(&f.sm, "POST", s1, "/complete", "{\"ready_for_stage2\":true,\"areas_of_concern\":[\"\"]}");
+    resp = cc_test_audit_call(&f.sm, "POST", s1, "/complete",
+                              "{\"ready_for_stage2\":true,\"areas_of_concern\":[\"\"]}");
     assert_problem_field(resp, 400, "validation_failed", "areas_of_concern[0]");
     cc_test_response_free(resp);
-    resp =
-        audit_call(&f.sm, "POST", s1, "/complete",
-                   "{\"ready_for_stage2\":true,\"areas_of_concern\":[\"Risk treatment plan not approved\"]}");
+    resp = cc_test_audit_call(
+        &f.sm, "POST", s1, "/complete",
+        "{\"ready_for_stage2\":true,\"areas_of_concern\":[\"Risk treatment plan not approved\"]}");
     cc_test_assert_json(resp, 200);
     json_t *outcome = json_object_get(resp->json, "outcome");
     ck_assert(json_is_true(json_object_get(outcome, "ready_for_stage2")));
@@ -306,23 +196,24 @@ START_TEST(test_stage1_then_stage2)
                      "Risk treatment plan not approved");
     ck_assert_ptr_nonnull(cc_test_json_string(outcome, "completed_on"));
     cc_test_response_free(resp);
-    transition(&f.sm, s1, "cancel", "{\"reason\":\"too late\"}", 409, "invalid_transition");
+    cc_test_transition(&f.sm, s1, "cancel", "{\"reason\":\"too late\"}", 409, "invalid_transition");
 
     /* now Stage 2 may be scheduled; a surveillance audit takes no Stage 1 conclusions */
-    transition(&f.sm, s2, "schedule", NULL, 200, "scheduled");
-    transition(&f.sm, s2, "start", NULL, 200, "in_progress");
-    transition(&f.sm, s2, "complete", "{\"ready_for_stage2\":true,\"areas_of_concern\":[]}", 400,
-               "validation_failed");
-    transition(&f.sm, s2, "complete", "{\"summary\":\"Recommended for certification\"}", 200, "completed");
+    cc_test_transition(&f.sm, s2, "schedule", NULL, 200, "scheduled");
+    cc_test_transition(&f.sm, s2, "start", NULL, 200, "in_progress");
+    cc_test_transition(&f.sm, s2, "complete", "{\"ready_for_stage2\":true,\"areas_of_concern\":[]}", 400,
+                       "validation_failed");
+    cc_test_transition(&f.sm, s2, "complete", "{\"summary\":\"Recommended for certification\"}", 200,
+                       "completed");
 
     /* cancelling needs a reason and frees the days */
-    const char *s3 = audit_of(programme, "surveillance");
-    transition(&f.sm, s3, "cancel", "{}", 400, "validation_failed");
-    transition(&f.sm, s3, "cancel", "{\"reason\":\"Client merged into another\"}", 200, "cancelled");
-    resp = audit_call(&f.sm, "GET", s3, "", NULL);
+    const char *s3 = cc_test_audit_of(programme, "surveillance");
+    cc_test_transition(&f.sm, s3, "cancel", "{}", 400, "validation_failed");
+    cc_test_transition(&f.sm, s3, "cancel", "{\"reason\":\"Client merged into another\"}", 200, "cancelled");
+    resp = cc_test_audit_call(&f.sm, "GET", s3, "", NULL);
     ck_assert_str_eq(cc_test_json_string(resp->json, "cancel_reason"), "Client merged into another");
     cc_test_response_free(resp);
-    auditor_free(&lead);
+    cc_test_auditor_free(&lead);
     json_decref(programme);
     fixture_free(&f);
 }
@@ -334,62 +225,65 @@ START_TEST(test_team_refusals)
 {
     fixture_t f;
     fixture_setup(&f);
-    auditor_t lead = new_auditor(&f, COMPETENCE(ISMS, "[\"" SECTOR "\"]", "lead"));
-    auditor_t plain = new_auditor(&f, COMPETENCE(ISMS, "[]", "auditor"));
-    auditor_t quality = new_auditor(&f, COMPETENCE(QMS, "[\"" SECTOR "\"]", "lead"));
-    auditor_t second_lead = new_auditor(&f, COMPETENCE(ISMS, "[]", "lead"));
-    json_t *programme = new_programme(&f, NULL, "[\"" SECTOR "\"]");
-    const char *s1 = audit_of(programme, "stage1");
-    set_dates(&f, s1, "2027-07-05", "2027-07-06");
+    cc_test_auditor_t lead =
+        cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "lead"));
+    cc_test_auditor_t plain = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "auditor"));
+    cc_test_auditor_t quality =
+        cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(QMS, "[\"" SECTOR "\"]", "lead"));
+    cc_test_auditor_t second_lead =
+        cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
+    json_t *programme = cc_test_new_programme(&f.sm, f.org, "[\"" SECTOR "\"]");
+    const char *s1 = cc_test_audit_of(programme, "stage1");
+    cc_test_set_dates(&f.sm, s1, "2027-07-05", "2027-07-06");
 
-    cc_test_response_t *resp = add_member(&f.sm, s1, plain.id, "lead");
+    cc_test_response_t *resp = cc_test_add_member(&f.sm, s1, plain.id, "lead");
     assert_problem_field(resp, 422, "competence_not_covered", "role");
     cc_test_response_free(resp);
-    resp = add_member(&f.sm, s1, quality.id, "auditor");
+    resp = cc_test_add_member(&f.sm, s1, quality.id, "auditor");
     assert_problem_field(resp, 422, "competence_not_covered", "role");
     cc_test_response_free(resp);
-    resp = add_member(&f.sm, s1, "00000000-0000-4000-8000-000000000000", "auditor");
+    resp = cc_test_add_member(&f.sm, s1, "00000000-0000-4000-8000-000000000000", "auditor");
     assert_problem_field(resp, 400, "validation_failed", "auditor_id");
     ck_assert_msg(strstr(resp->body, "\"unknown_auditor\"") != NULL, "error code: %s", resp->body);
     cc_test_response_free(resp);
-    resp = add_member(&f.sm, s1, plain.id, "observer");
+    resp = cc_test_add_member(&f.sm, s1, plain.id, "observer");
     assert_problem_field(resp, 400, "validation_failed", "role");
     cc_test_response_free(resp);
 
     /* the team covers the standard but not the sector */
-    must_add(&f, s1, plain.id, "auditor");
-    resp = audit_call(&f.sm, "POST", s1, "/schedule", NULL);
+    cc_test_must_add(&f.sm, s1, plain.id, "auditor");
+    resp = cc_test_audit_call(&f.sm, "POST", s1, "/schedule", NULL);
     assert_problem_field(resp, 422, "competence_not_covered", "team");
     ck_assert_msg(strstr(resp->body, SECTOR) != NULL, "the gap is not named: %s", resp->body);
     cc_test_response_free(resp);
 
     /* one lead; one membership each */
-    must_add(&f, s1, lead.id, "lead");
-    resp = add_member(&f.sm, s1, second_lead.id, "lead");
+    cc_test_must_add(&f.sm, s1, lead.id, "lead");
+    resp = cc_test_add_member(&f.sm, s1, second_lead.id, "lead");
     cc_test_assert_problem(resp, 409, "lead_already_assigned");
     cc_test_response_free(resp);
-    resp = add_member(&f.sm, s1, plain.id, "auditor");
+    resp = cc_test_add_member(&f.sm, s1, plain.id, "auditor");
     cc_test_assert_problem(resp, 409, "already_on_team");
     cc_test_response_free(resp);
 
     /* removing a member; removing one who is not on the team */
     char *member = cc_test_asprintf("/team/%s", lead.id);
-    resp = audit_call(&f.sm, "DELETE", s1, member, NULL);
+    resp = cc_test_audit_call(&f.sm, "DELETE", s1, member, NULL);
     cc_test_assert_json(resp, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "team")), 1);
     cc_test_response_free(resp);
-    resp = audit_call(&f.sm, "DELETE", s1, member, NULL);
+    resp = cc_test_audit_call(&f.sm, "DELETE", s1, member, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     free(member);
 
     /* starting without a lead: a programme without sectors is covered by the plain auditor */
-    json_t *plain_programme = new_programme(&f, NULL, "[]");
-    const char *p1 = audit_of(plain_programme, "stage1");
-    set_dates(&f, p1, "2027-08-02", "2027-08-03");
-    must_add(&f, p1, plain.id, "auditor");
-    transition(&f.sm, p1, "schedule", NULL, 200, "scheduled");
-    resp = audit_call(&f.sm, "POST", p1, "/start", NULL);
+    json_t *plain_programme = cc_test_new_programme(&f.sm, f.org, "[]");
+    const char *p1 = cc_test_audit_of(plain_programme, "stage1");
+    cc_test_set_dates(&f.sm, p1, "2027-08-02", "2027-08-03");
+    cc_test_must_add(&f.sm, p1, plain.id, "auditor");
+    cc_test_transition(&f.sm, p1, "schedule", NULL, 200, "scheduled");
+    resp = cc_test_audit_call(&f.sm, "POST", p1, "/start", NULL);
     assert_problem_field(resp, 422, "lead_auditor_required", "team");
     cc_test_response_free(resp);
 
@@ -399,7 +293,7 @@ START_TEST(test_team_refusals)
     resp = cc_test_call(&f.sm, "POST", conflicts, NULL, body);
     cc_test_assert_json(resp, 201);
     cc_test_response_free(resp);
-    resp = add_member(&f.sm, s1, second_lead.id, "lead");
+    resp = cc_test_add_member(&f.sm, s1, second_lead.id, "lead");
     assert_problem_field(resp, 422, "impartiality_conflict", "auditor_id");
     cc_test_response_free(resp);
     free(conflicts);
@@ -407,8 +301,8 @@ START_TEST(test_team_refusals)
     resp = cc_test_call(&f.sm, "POST", conflicts, NULL, body);
     cc_test_assert_json(resp, 201);
     cc_test_response_free(resp);
-    must_add(&f, p1, lead.id, "lead");
-    resp = audit_call(&f.sm, "POST", p1, "/start", NULL);
+    cc_test_must_add(&f.sm, p1, lead.id, "lead");
+    resp = cc_test_audit_call(&f.sm, "POST", p1, "/start", NULL);
     assert_problem_field(resp, 422, "impartiality_conflict", "team");
     cc_test_response_free(resp);
     free(conflicts);
@@ -419,15 +313,15 @@ START_TEST(test_team_refusals)
     resp = cc_test_call(&f.sm, "PATCH", path, NULL, "{\"active\":false}");
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
-    resp = add_member(&f.sm, p1, quality.id, "technical_expert");
+    resp = cc_test_add_member(&f.sm, p1, quality.id, "technical_expert");
     assert_problem_field(resp, 422, "auditor_inactive", "auditor_id");
     cc_test_response_free(resp);
     free(path);
 
-    auditor_free(&lead);
-    auditor_free(&plain);
-    auditor_free(&quality);
-    auditor_free(&second_lead);
+    cc_test_auditor_free(&lead);
+    cc_test_auditor_free(&plain);
+    cc_test_auditor_free(&quality);
+    cc_test_auditor_free(&second_lead);
     json_decref(programme);
     json_decref(plain_programme);
     fixture_free(&f);
@@ -438,10 +332,10 @@ START_TEST(test_booked_or_unavailable)
 {
     fixture_t f;
     fixture_setup(&f);
-    auditor_t a = new_auditor(&f, COMPETENCE(ISMS, "[]", "lead"));
-    json_t *programme = new_programme(&f, NULL, "[]");
-    const char *x = audit_of(programme, "stage1"), *y = audit_of(programme, "stage2"),
-               *z = audit_of(programme, "surveillance");
+    cc_test_auditor_t a = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
+    json_t *programme = cc_test_new_programme(&f.sm, f.org, "[]");
+    const char *x = cc_test_audit_of(programme, "stage1"), *y = cc_test_audit_of(programme, "stage2"),
+               *z = cc_test_audit_of(programme, "surveillance");
     char *unavailability = cc_test_asprintf("/v1/auditors/%s/unavailability", a.id);
     cc_test_response_t *resp =
         cc_test_call(&f.sm, "POST", unavailability, NULL,
@@ -450,24 +344,25 @@ START_TEST(test_booked_or_unavailable)
     cc_test_response_free(resp);
 
     /* unavailable on the audit's last day */
-    set_dates(&f, z, "2027-05-12", "2027-05-13");
-    resp = add_member(&f.sm, z, a.id, "lead");
+    cc_test_set_dates(&f.sm, z, "2027-05-12", "2027-05-13");
+    resp = cc_test_add_member(&f.sm, z, a.id, "lead");
     cc_test_assert_problem(resp, 409, "auditor_unavailable");
     cc_test_response_free(resp);
 
     /* booked on another audit: adding, or moving an audit onto the booked days */
-    set_dates(&f, x, "2027-06-01", "2027-06-02");
-    must_add(&f, x, a.id, "lead");
-    set_dates(&f, y, "2027-06-02", "2027-06-03");
-    resp = add_member(&f.sm, y, a.id, "lead");
+    cc_test_set_dates(&f.sm, x, "2027-06-01", "2027-06-02");
+    cc_test_must_add(&f.sm, x, a.id, "lead");
+    cc_test_set_dates(&f.sm, y, "2027-06-02", "2027-06-03");
+    resp = cc_test_add_member(&f.sm, y, a.id, "lead");
     cc_test_assert_problem(resp, 409, "auditor_unavailable");
     cc_test_response_free(resp);
-    set_dates(&f, y, "2027-06-03", "2027-06-04"); /* adjacent days do not overlap */
-    must_add(&f, y, a.id, "lead");
-    resp = audit_call(&f.sm, "PATCH", y, "", "{\"start_date\":\"2027-06-02\",\"end_date\":\"2027-06-04\"}");
+    cc_test_set_dates(&f.sm, y, "2027-06-03", "2027-06-04"); /* adjacent days do not overlap */
+    cc_test_must_add(&f.sm, y, a.id, "lead");
+    resp = cc_test_audit_call(&f.sm, "PATCH", y, "",
+                              "{\"start_date\":\"2027-06-02\",\"end_date\":\"2027-06-04\"}");
     cc_test_assert_problem(resp, 409, "auditor_unavailable");
     cc_test_response_free(resp);
-    resp = audit_call(&f.sm, "GET", y, "", NULL);
+    resp = cc_test_audit_call(&f.sm, "GET", y, "", NULL);
     ck_assert_str_eq(cc_test_json_string(resp->json, "start_date"), "2027-06-03"); /* nothing written */
     cc_test_response_free(resp);
 
@@ -476,17 +371,17 @@ START_TEST(test_booked_or_unavailable)
     resp = cc_test_call(&f.sm, "POST", unavailability, NULL, on_booked);
     cc_test_assert_problem(resp, 409, "auditor_booked");
     cc_test_response_free(resp);
-    transition(&f.sm, x, "cancel", "{\"reason\":\"Client postponed\"}", 200, "cancelled");
+    cc_test_transition(&f.sm, x, "cancel", "{\"reason\":\"Client postponed\"}", 200, "cancelled");
     resp = cc_test_call(&f.sm, "POST", unavailability, NULL, on_booked);
     cc_test_assert_json(resp, 201);
     cc_test_response_free(resp);
 
     /* moving the audit off the unavailable day frees the member for it */
-    set_dates(&f, z, "2027-05-13", "2027-05-14");
-    must_add(&f, z, a.id, "lead");
+    cc_test_set_dates(&f.sm, z, "2027-05-13", "2027-05-14");
+    cc_test_must_add(&f.sm, z, a.id, "lead");
 
     free(unavailability);
-    auditor_free(&a);
+    cc_test_auditor_free(&a);
     json_decref(programme);
     fixture_free(&f);
 }
@@ -497,7 +392,7 @@ START_TEST(test_iso27001_2013_closed)
 {
     fixture_t f;
     fixture_setup(&f);
-    json_t *programme = new_programme(&f, NULL, "[]");
+    json_t *programme = cc_test_new_programme(&f.sm, f.org, "[]");
     PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
     const char *params[] = {cc_test_json_string(programme, "id")};
     cc_test_db_run(db, "UPDATE programmes SET standards = '{\"ISO/IEC 27001:2013\"}' WHERE id = $1", 1,
@@ -505,12 +400,14 @@ START_TEST(test_iso27001_2013_closed)
     PQfinish(db);
     const char *types[] = {"stage1", "stage2", "recertification"};
     for (size_t i = 0; i < 3; i++) {
-        cc_test_response_t *resp = audit_call(&f.sm, "PATCH", audit_of(programme, types[i]), "",
-                                              "{\"start_date\":\"2027-01-11\",\"end_date\":\"2027-01-12\"}");
+        cc_test_response_t *resp =
+            cc_test_audit_call(&f.sm, "PATCH", cc_test_audit_of(programme, types[i]), "",
+                               "{\"start_date\":\"2027-01-11\",\"end_date\":\"2027-01-12\"}");
         assert_problem_field(resp, 422, "standard_closed", "start_date");
         cc_test_response_free(resp);
     }
-    set_dates(&f, audit_of(programme, "surveillance"), "2027-01-11", "2027-01-12"); /* not an initial audit */
+    cc_test_set_dates(&f.sm, cc_test_audit_of(programme, "surveillance"), "2027-01-11",
+                      "2027-01-12"); /* not an initial audit */
     json_decref(programme);
     fixture_free(&f);
 }
@@ -528,7 +425,7 @@ typedef struct booking {
 static void *book(void *arg)
 {
     booking_t *b = arg;
-    cc_test_response_t *resp = add_member(b->caller, b->audit, b->auditor, "lead");
+    cc_test_response_t *resp = cc_test_add_member(b->caller, b->audit, b->auditor, "lead");
     b->status = resp->status;
     if (resp->json != NULL && cc_test_json_string(resp->json, "code") != NULL)
         snprintf(b->code, sizeof(b->code), "%s", cc_test_json_string(resp->json, "code"));
@@ -540,12 +437,12 @@ START_TEST(test_parallel_bookings_one_wins)
 {
     fixture_t f;
     fixture_setup(&f);
-    auditor_t a = new_auditor(&f, COMPETENCE(ISMS, "[]", "lead"));
+    cc_test_auditor_t a = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
     json_t *programmes[PARALLEL / 5];
     const char *audits[PARALLEL];
     size_t n = 0;
     for (size_t p = 0; p < PARALLEL / 5; p++) {
-        programmes[p] = new_programme(&f, NULL, "[]");
+        programmes[p] = cc_test_new_programme(&f.sm, f.org, "[]");
         size_t i;
         json_t *audit;
         json_array_foreach(json_object_get(programmes[p], "audits"), i, audit) if (n < PARALLEL) audits[n++] =
@@ -557,7 +454,7 @@ START_TEST(test_parallel_bookings_one_wins)
         char start[11], end[11];
         snprintf(start, sizeof(start), "2027-09-0%zu", 1 + i % 3);
         snprintf(end, sizeof(end), "2027-09-0%zu", 3 + i % 2);
-        set_dates(&f, audits[i], start, end);
+        cc_test_set_dates(&f.sm, audits[i], start, end);
     }
     booking_t bookings[PARALLEL];
     pthread_t threads[PARALLEL];
@@ -592,7 +489,7 @@ START_TEST(test_parallel_bookings_one_wins)
 
     for (size_t p = 0; p < PARALLEL / 5; p++)
         json_decref(programmes[p]);
-    auditor_free(&a);
+    cc_test_auditor_free(&a);
     fixture_free(&f);
 }
 END_TEST
@@ -631,7 +528,7 @@ START_TEST(test_calendar_feed)
 {
     fixture_t f;
     fixture_setup(&f);
-    auditor_t a = new_auditor(&f, COMPETENCE(ISMS, "[]", "lead"));
+    cc_test_auditor_t a = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
     /* a client whose name needs escaping and folding */
     const char *legal = "Überwald Kommunikation, Schließfach & Söhne; Research and Development Division GmbH";
     char *client_body = cc_test_asprintf("{\"legal_name\":\"%s\",\"personnel\":40,\"address\":{\"street\":"
@@ -642,18 +539,18 @@ START_TEST(test_calendar_feed)
     cc_test_assert_json(resp, 201);
     char *client = cc_strdup(cc_test_json_string(resp->json, "id"));
     cc_test_response_free(resp);
-    json_t *programme = new_programme(&f, client, "[]");
-    const char *s1 = audit_of(programme, "stage1"), *s2 = audit_of(programme, "stage2");
-    set_dates(&f, s1, "2027-10-04", "2027-10-05");
-    must_add(&f, s1, a.id, "lead");
-    transition(&f.sm, s1, "schedule", NULL, 200, "scheduled");
-    set_dates(&f, s2, "2027-11-29", "2027-12-01");
-    must_add(&f, s2, a.id, "lead");
-    transition(&f.sm, s2, "cancel", "{\"reason\":\"Client postponed\"}", 200, "cancelled");
+    json_t *programme = cc_test_new_programme(&f.sm, client, "[]");
+    const char *s1 = cc_test_audit_of(programme, "stage1"), *s2 = cc_test_audit_of(programme, "stage2");
+    cc_test_set_dates(&f.sm, s1, "2027-10-04", "2027-10-05");
+    cc_test_must_add(&f.sm, s1, a.id, "lead");
+    cc_test_transition(&f.sm, s1, "schedule", NULL, 200, "scheduled");
+    cc_test_set_dates(&f.sm, s2, "2027-11-29", "2027-12-01");
+    cc_test_must_add(&f.sm, s2, a.id, "lead");
+    cc_test_transition(&f.sm, s2, "cancel", "{\"reason\":\"Client postponed\"}", 200, "cancelled");
 
     /* the auditor rotates their own token; others may not */
     cc_test_caller_t me, other;
-    cc_test_caller_login_as(&me, "northcert", a.email, PASSWORD);
+    cc_test_caller_login_as(&me, "northcert", a.email, CC_TEST_AUDITOR_PASSWORD);
     cc_test_caller_login(&other, "northcert", "auditor2");
     char *rotate = cc_test_asprintf("/v1/auditors/%s/calendar-token", a.id);
     resp = cc_test_call(&other, "POST", rotate, NULL, NULL);
@@ -721,7 +618,7 @@ START_TEST(test_calendar_feed)
     free(client_body);
     cc_test_caller_free(&me);
     cc_test_caller_free(&other);
-    auditor_free(&a);
+    cc_test_auditor_free(&a);
     json_decref(programme);
     fixture_free(&f);
 }

@@ -992,6 +992,40 @@ START_TEST(test_date_helpers)
 }
 END_TEST
 
+/* Pre-assessments count across the client's programmes: a second one warns (impartiality risk). */
+START_TEST(test_pre_assessments_across_programmes)
+{
+    cc_test_caller_t sm;
+    cc_test_caller_login(&sm, "northcert", "scheme_manager");
+    char suffix[17];
+    cc_test_random_suffix(suffix);
+    char *client_body = cc_test_asprintf("{\"legal_name\":\"Pre-assessed %s Ltd\",\"personnel\":25,"
+                                         "\"address\":{\"street\":\"2 Side St\",\"city\":\"Leeds\","
+                                         "\"post_code\":\"LS1 1AA\",\"country\":\"GB\"}}",
+                                         suffix);
+    cc_test_response_t *resp = cc_test_call(&sm, "POST", "/v1/clients", NULL, client_body);
+    cc_test_assert_json(resp, 201);
+    char *client = cc_strdup(cc_test_json_string(resp->json, "id"));
+    cc_test_response_free(resp);
+    int warned[2];
+    for (int k = 0; k < 2; k++) {
+        char *body = cc_test_asprintf("{\"client_id\":\"%s\",\"standards\":[\"ISO/IEC 27001:2022\"],"
+                                      "\"scope\":\"scope %d\",\"pre_assessment\":true}",
+                                      client, k);
+        resp = cc_test_call(&sm, "POST", "/v1/programmes", NULL, body);
+        cc_test_assert_json(resp, 201);
+        warned[k] = strstr(resp->body, "\"multiple_pre_assessments\"") != NULL;
+        cc_test_response_free(resp);
+        free(body);
+    }
+    ck_assert_msg(!warned[0], "one pre-assessment is no risk");
+    ck_assert_msg(warned[1], "the second programme's pre-assessment is the client's second");
+    free(client);
+    free(client_body);
+    cc_test_caller_free(&sm);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("programmes");
@@ -1007,6 +1041,7 @@ int main(void)
     tcase_add_test(tc, test_create_field_errors);
     tcase_add_test(tc, test_client_incomplete);
     tcase_add_test(tc, test_idempotency_key);
+    tcase_add_test(tc, test_pre_assessments_across_programmes);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
