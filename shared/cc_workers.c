@@ -179,6 +179,15 @@ void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource)
     cc_job_answer(job, status, resource);
 }
 
+int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context)
+{
+    const char *state = cc_db_sqlstate(res);
+    int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
+    cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, context));
+    PQclear(res);
+    return rc;
+}
+
 void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail)
 {
     cc_job_answer(job, status, cc_problem_new(status, code, detail));

@@ -26,17 +26,14 @@ void audit_fail_field(cc_job_t *job, int status, const char *code, const char *f
 
 int audit_statement_failed(cc_job_t *job, PGresult *res, const char *context)
 {
-    const char *state = cc_db_sqlstate(res);
     const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-    if (strcmp(state, "23P01") == 0 && constraint != NULL &&
-        strcmp(constraint, "auditor_bookings_no_overlap") == 0)
-        cc_job_fail(job, 409, "auditor_unavailable",
-                    "a team member is booked or unavailable on some of these days");
-    else
-        cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, context));
-    int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE;
+    if (strcmp(cc_db_sqlstate(res), "23P01") != 0 || constraint == NULL ||
+        strcmp(constraint, "auditor_bookings_no_overlap") != 0)
+        return cc_job_fail_db(job, res, context);
+    cc_job_fail(job, 409, "auditor_unavailable",
+                "a team member is booked or unavailable on some of these days");
     PQclear(res);
-    return rc;
+    return CC_JOB_DONE;
 }
 
 int audit_exec(cc_job_t *job, cc_dbconn_t *db, const cc_sql_t *sql, int n, const char *const *params,

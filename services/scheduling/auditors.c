@@ -325,11 +325,10 @@ static int patch_run(cc_job_t *job, cc_dbconn_t *db)
     }
     const char *key[] = {w->actor.tenant_id, w->auditor_id};
     PGresult *res = cc_db_exec(db, &sql_auditor_lock, 2, key);
-    if (!cc_db_is_ok(res) || PQntuples(res) != 1) {
-        if (cc_db_is_ok(res))
-            cc_job_fail(job, 404, "not_found", "no such auditor");
-        else
-            cc_job_answer(job, 503, cc_db_problem(res, "auditor lock"));
+    if (!cc_db_is_ok(res))
+        return cc_job_fail_db(job, res, "auditor lock");
+    if (PQntuples(res) != 1) {
+        cc_job_fail(job, 404, "not_found", "no such auditor");
         PQclear(res);
         return CC_JOB_DONE;
     }
@@ -354,11 +353,10 @@ static int patch_run(cc_job_t *job, cc_dbconn_t *db)
                             active == NULL ? NULL : (json_is_true(active) ? "true" : "false")};
     res = cc_db_exec(db, &sql_auditor_update, 4, params);
     free(competences_text);
-    bool ok = cc_db_is_ok(res);
-    if (!ok)
-        cc_job_answer(job, 503, cc_db_problem(res, "auditor update"));
+    if (!cc_db_is_ok(res))
+        return cc_job_fail_db(job, res, "auditor update");
     PQclear(res);
-    return ok ? finish(job, db, w, w->auditor_id, 200, "auditor.updated") : CC_JOB_DONE;
+    return finish(job, db, w, w->auditor_id, 200, "auditor.updated");
 }
 
 static auditor_write_t *auditor_write_new(cc_request_t *r, json_t *body)
