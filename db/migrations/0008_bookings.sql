@@ -7,7 +7,8 @@
 -- winner's commit and then fails with 23P01 on auditor_bookings_no_overlap. Triggers keep the table in
 -- step with audit_team, audits and auditor_unavailability, so no code path can forget it.
 -- audits gain: mode (remote work records its ICT arrangements), the days the calculation gave with any
--- override's justification, Stage 1 conclusions and the like (outcome), a cancellation reason.
+-- override's justification, Stage 1 conclusions and the like (outcome), a cancellation reason, and the
+-- team as the API shows it (maintained by trigger from audit_team).
 -- auditors gain: the SHA-256 of their calendar feed token (rotatable; NULL: no feed).
 
 ALTER TABLE audits
@@ -17,6 +18,7 @@ ALTER TABLE audits
     ADD COLUMN days_justification text,
     ADD COLUMN outcome            jsonb,
     ADD COLUMN cancel_reason      text,
+    ADD COLUMN team               jsonb        NOT NULL DEFAULT '[]',
     ADD CONSTRAINT audits_mode_check CHECK (mode IN ('on_site', 'remote', 'hybrid')),
     ADD CONSTRAINT audits_ict_check
         CHECK (mode = 'on_site' OR (ict_arrangements IS NOT NULL AND btrim(ict_arrangements) <> '')),
@@ -77,9 +79,19 @@ CREATE TABLE auditor_bookings (
 );
 CREATE INDEX auditor_bookings_audit_idx ON auditor_bookings (tenant_id, audit_id) WHERE audit_id IS NOT NULL;
 
+-- A team change books or frees the member's days and refreshes audits.team, the team as the API shows it
+-- (kept on the row so reading an audit needs no join).
 CREATE FUNCTION cc_audit_team_booked() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_tenant uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END;
+    v_audit  uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.audit_id ELSE NEW.audit_id END;
 BEGIN
+    UPDATE audits SET team = COALESCE((
+        SELECT jsonb_agg(jsonb_build_object('auditor_id', t.auditor_id, 'role', t.role)
+                         ORDER BY t.role <> 'lead', t.created_at, t.auditor_id)
+          FROM audit_team t WHERE t.tenant_id = v_tenant AND t.audit_id = v_audit), '[]')
+     WHERE tenant_id = v_tenant AND id = v_audit;
     IF TG_OP = 'DELETE' THEN
         DELETE FROM auditor_bookings
          WHERE tenant_id = OLD.tenant_id AND audit_id = OLD.audit_id AND auditor_id = OLD.auditor_id;

@@ -249,15 +249,8 @@ const cc_sql_t sql_audit_insert = {
         "a.updated_at") ", "                                                                                 \
                         "a.mode, a.ict_arrangements, a.calculated_days::text, a.days_justification, "        \
                         "a.outcome::text, "                                                                  \
-                        "a.cancel_reason, "                                                                  \
-                        "COALESCE((SELECT json_agg(json_build_object('auditor_id', t.auditor_id, 'name', "   \
-                        "u.name, 'role', "                                                                   \
-                        "t.role) ORDER BY t.role <> 'lead', t.created_at, t.auditor_id) "                    \
-                        "  FROM audit_team t JOIN auditors d ON d.tenant_id = t.tenant_id AND d.id = "       \
-                        "t.auditor_id "                                                                      \
-                        "  JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id "                  \
-                        "  WHERE t.tenant_id = a.tenant_id AND t.audit_id = a.id), '[]')::text, "            \
-                        "CASE WHEN a.type = 'stage1' THEN a.outcome ->> 'completed_on' END "                 \
+                        "a.cancel_reason, a.team::text, CASE WHEN a.type = 'stage1' THEN a.outcome ->> "     \
+                        "'completed_on' END "                                                                \
                         "FROM audits a JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id "
 
 /* Filters: programme, status, dates (its days once set, else its window) overlapping [from, to], a team

@@ -377,10 +377,12 @@ END_TEST
 
 /* ---- filters ---- */
 
-/* True when the window of rec overlaps [from, to]. */
+/* True when rec's days (once dated; its window before) overlap [from, to]. */
 static bool overlaps(const json_t *rec, int64_t from, int64_t to)
 {
-    return date_member(rec, "window_start") <= to && date_member(rec, "window_end") >= from;
+    bool dated = json_is_string(json_object_get(rec, "start_date"));
+    return date_member(rec, dated ? "start_date" : "window_start") <= to &&
+           date_member(rec, dated ? "end_date" : "window_end") >= from;
 }
 
 /* Lists query (with programme_id) and fails unless it holds exactly those of the programme's audits in range.
