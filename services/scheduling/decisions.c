@@ -154,7 +154,7 @@ static int grant(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, cons
     if (rc != STEP_OK)
         return rc;
     programme_settings_t settings;
-    programme_settings_default(&settings);
+    tenant_programme_settings(db, w->actor.tenant_id, &settings);
     programme_windows_t win;
     if (programme_windows_initial(day, &settings, &win) != 0) {
         audit_fail_field(job, 422, "invalid_decision_date", "decided_on", "no cycle can start on this date");
@@ -182,7 +182,7 @@ static int recertify(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, 
         return rc;
     programme_recert_t r;
     programme_settings_t settings;
-    programme_settings_default(&settings);
+    tenant_programme_settings(db, w->actor.tenant_id, &settings);
     programme_windows_t win;
     if (programme_recert_decide(expiry, day, &r) != 0 || r.outcome == PROGRAMME_RECERT_NOT_RESTORABLE) {
         audit_fail_field(job, 422, "not_restorable", "decided_on",

@@ -17,9 +17,11 @@
 #include "cc_dbasync.h"
 #include "cc_events.h"
 #include "cc_idempotency.h"
+#include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_problem.h"
 #include "programme_rules.h"
+#include "programme_settings.h"
 #include "scheduling.h"
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
@@ -64,7 +66,7 @@ static civil_date_t date_of(const json_t *obj, const char *key, bool *present)
 
 /* The live warnings of a programme whose audits are given, on today. */
 static json_t *warnings_of(const json_t *audits, const char *decision, const char *expiry,
-                           int other_pre_assessments, civil_date_t today)
+                           int other_pre_assessments, const char *settings_json, civil_date_t today)
 {
     size_t n = json_array_size(audits), i;
     programme_audit_t *list = cc_calloc(n, sizeof(*list));
@@ -89,7 +91,7 @@ static json_t *warnings_of(const json_t *audits, const char *decision, const cha
         p.anchor = civil_date_add_years(civil_date_add_days(p.expiry, 1), -PROGRAMME_CYCLE_YEARS),
         p.has_anchor = true;
     programme_settings_t settings;
-    programme_settings_default(&settings);
+    programme_settings_from_json(settings_json, &settings);
     programme_warnings_t w;
     programme_warnings_init(&w);
     json_t *out = json_array();
@@ -112,12 +114,24 @@ static json_t *warnings_of(const json_t *audits, const char *decision, const cha
     return out;
 }
 
+void tenant_programme_settings(cc_dbconn_t *db, const char *tenant_id, programme_settings_t *out)
+{
+    const char *params[] = {tenant_id};
+    PGresult *res = cc_db_exec(db, &sql_tenant_programme_settings, 1, params);
+    const char *text =
+        cc_db_is_ok(res) && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : NULL;
+    if (programme_settings_from_json(text, out) != 0)
+        cc_log_fields(CC_LOG_WARN, "tenant programme settings are invalid; using the defaults",
+                      json_pack("{s:s}", "tenant", tenant_id));
+    PQclear(res);
+}
+
 json_t *programme_from_row(const PGresult *res, int row, civil_date_t today)
 {
     json_t *audits = json_loads(PQgetvalue(res, row, 14), 0, NULL);
     const char *decision = PQgetisnull(res, row, 8) ? NULL : PQgetvalue(res, row, 8);
-    json_t *warnings =
-        warnings_of(audits, decision, PQgetvalue(res, row, 9), atoi(PQgetvalue(res, row, 15)), today);
+    json_t *warnings = warnings_of(audits, decision, PQgetvalue(res, row, 9), atoi(PQgetvalue(res, row, 15)),
+                                   PQgetisnull(res, row, 16) ? NULL : PQgetvalue(res, row, 16), today);
     return json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:b, s:i, s:o, s:s, s:b, s:o, s:o, s:o, s:i, s:s, s:s}",
                      "id", PQgetvalue(res, row, 0), "client_id", PQgetvalue(res, row, 1), "standards",
                      json_loads(PQgetvalue(res, row, 2), 0, NULL), "scope", PQgetvalue(res, row, 3),
@@ -369,7 +383,7 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
 
     /* provisional windows: Stage 1 and 2 from today, the rest from a decision after Stage 2 */
     programme_settings_t ps;
-    programme_settings_default(&ps);
+    tenant_programme_settings(db, w->actor.tenant_id, &ps);
     planned_t plan[3 + PROGRAMME_MAX_SURVEILLANCES + 1];
     int nplan = 0;
     programme_window_t stage2 = {civil_date_add_months(today, 1), civil_date_add_months(today, 6)};

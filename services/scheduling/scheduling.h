@@ -9,6 +9,7 @@
 #include "cc_db.h"
 #include "cc_http.h"
 #include "cc_json.h"
+#include "programme_settings.h"
 
 /* ---- routes (routes.c) ---- */
 extern const cc_route_t scheduling_routes[];
@@ -65,6 +66,9 @@ json_t *auditor_from_row(const PGresult *res, int row);
 /* An audit from a row of AUDIT_COLUMNS (store.c), with its team. */
 json_t *audit_from_row(const PGresult *res, int row);
 
+/* The tenant's programme settings [P] read in db's open transaction (the defaults when unset or invalid). */
+void tenant_programme_settings(cc_dbconn_t *db, const char *tenant_id, programme_settings_t *out);
+
 /* The caller's client scope: its own organisation (a client user), or NULL (staff see every one). */
 const char *client_scope(const cc_request_t *r);
 
@@ -84,6 +88,7 @@ extern const cc_sql_t sql_audit_lock, sql_audit_update_plan, sql_audit_update_st
     sql_programme_stage1, sql_team_candidate, sql_live_conflict, sql_team_insert, sql_team_delete,
     sql_team_members;
 extern const cc_sql_t sql_auditor_calendar_token_set, sql_auditor_calendar;
+extern const cc_sql_t sql_tenant_programme_settings;
 extern const cc_sql_t sql_programme_lock, sql_programme_last_audit, sql_programme_team_member,
     sql_decision_insert, sql_programme_decided, sql_audit_window_set, sql_surveillance_add,
     sql_surveillance_surplus_cancel, sql_next_programme_insert, sql_next_audit_insert;

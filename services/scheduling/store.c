@@ -201,7 +201,9 @@ const cc_sql_t sql_conflict_insert = {
                         "'[]')::text, "                                                                      \
                         "  (SELECT count(*) FROM audits o WHERE o.tenant_id = p.tenant_id "                  \
                         "     AND o.client_id = p.client_id AND o.programme_id <> p.id "                     \
-                        "     AND o.type = 'pre_assessment' AND o.status <> 'cancelled') "                   \
+                        "     AND o.type = 'pre_assessment' AND o.status <> 'cancelled'), "                  \
+                        "  (SELECT t.settings -> 'programme' FROM tenants t WHERE t.id = "                   \
+                        "p.tenant_id)::text "                                                                \
                         "FROM programmes p "
 
 /* $3: a client filter; $4: the caller's own organisation (client users) or NULL. */
@@ -358,6 +360,11 @@ const cc_sql_t sql_schedule_due = {
     "scheduling_schedule_due",
     "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.status IN ('planned', 'scheduled') "
     "  AND a.window_start <= $2::date + $3::int ORDER BY a.window_end, a.id LIMIT $4::int"};
+
+/* The tenant's programme settings [P] (programme_settings.h), or NULL. */
+const cc_sql_t sql_tenant_programme_settings = {
+    "scheduling_tenant_programme_settings",
+    "SELECT (settings -> 'programme')::text FROM tenants WHERE id = $1"};
 
 /* ---- certification decisions (decisions.c) ---- */
 

@@ -992,6 +992,48 @@ START_TEST(test_date_helpers)
 }
 END_TEST
 
+/* Warnings read the tenant's programme settings [P]: a wider window_closing_days warns earlier; an invalid
+ * setting falls back to the defaults. */
+static bool warns_window_closing(const cc_test_caller_t *admin, const char *client)
+{
+    char *body = cc_test_asprintf("{\"client_id\":\"%s\",\"standards\":[\"ISO/IEC 27001:2022\"],"
+                                  "\"scope\":\"settings\"}",
+                                  client);
+    cc_test_response_t *resp = cc_test_call(admin, "POST", "/v1/programmes", NULL, body);
+    cc_test_assert_json(resp, 201);
+    bool warns = strstr(resp->body, "\"window_closing\"") != NULL;
+    cc_test_response_free(resp);
+    free(body);
+    return warns;
+}
+
+START_TEST(test_tenant_programme_settings)
+{
+    cc_test_caller_t admin;
+    cc_test_caller_login(&admin, "southcert", "admin");
+    cc_test_response_t *resp = cc_test_call(&admin, "GET", "/v1/clients?limit=1", NULL, NULL);
+    cc_test_assert_json(resp, 200);
+    char *client =
+        cc_strdup(cc_test_json_string(json_array_get(json_object_get(resp->json, "items"), 0), "id"));
+    cc_test_response_free(resp);
+    PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
+    const char *set = "UPDATE tenants SET settings = jsonb_set(settings, '{programme}', $1::jsonb) "
+                      "WHERE slug = 'southcert'";
+    const char *wide[] = {"{\"window_closing_days\": 400}"};
+    const char *invalid[] = {"{\"window_closing_days\": 400, \"surveillance1_start_months\": 13}"};
+    ck_assert_msg(!warns_window_closing(&admin, client), "default: no window closes within 30 days");
+    cc_test_db_run(db, set, 1, wide);
+    ck_assert_msg(warns_window_closing(&admin, client), "the Stage 1 window closes within 400 days");
+    cc_test_db_run(db, set, 1, invalid);
+    ck_assert_msg(!warns_window_closing(&admin, client), "invalid settings: the defaults");
+    cc_test_db_run(db, "UPDATE tenants SET settings = settings - 'programme' WHERE slug = 'southcert'", 0,
+                   NULL);
+    PQfinish(db);
+    free(client);
+    cc_test_caller_free(&admin);
+}
+END_TEST
+
 /* Pre-assessments count across the client's programmes: a second one warns (impartiality risk). */
 START_TEST(test_pre_assessments_across_programmes)
 {
@@ -1042,6 +1084,7 @@ int main(void)
     tcase_add_test(tc, test_client_incomplete);
     tcase_add_test(tc, test_idempotency_key);
     tcase_add_test(tc, test_pre_assessments_across_programmes);
+    tcase_add_test(tc, test_tenant_programme_settings);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
