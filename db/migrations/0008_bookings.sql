@@ -87,6 +87,8 @@ DECLARE
     v_tenant uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END;
     v_audit  uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.audit_id ELSE NEW.audit_id END;
 BEGIN
+    -- lock the audit first, so the team below is read after any concurrent change to it has committed
+    PERFORM 1 FROM audits WHERE tenant_id = v_tenant AND id = v_audit FOR UPDATE;
     UPDATE audits SET team = COALESCE((
         SELECT jsonb_agg(jsonb_build_object('auditor_id', t.auditor_id, 'role', t.role)
                          ORDER BY t.role <> 'lead', t.created_at, t.auditor_id)

@@ -6,12 +6,16 @@
 -- in the same transaction (services/scheduling/decisions.c), so no reader sees a decision with stale
 -- windows; the certificates service will record them through the same code path.
 -- programmes.previous_programme_id: the cycle a recertification continued (at most one successor).
+-- audits_client_type_idx: reading a programme counts the client's pre-assessments in its other programmes.
 
 ALTER TABLE programmes
     ADD COLUMN previous_programme_id uuid,
     ADD CONSTRAINT programmes_previous_fkey FOREIGN KEY (tenant_id, previous_programme_id)
         REFERENCES programmes (tenant_id, id),
     ADD CONSTRAINT programmes_previous_key UNIQUE (tenant_id, previous_programme_id);
+
+-- A client's audits by type, across its programmes (pre-assessments are counted per client).
+CREATE INDEX audits_client_type_idx ON audits (tenant_id, client_id, type);
 
 CREATE TABLE certification_decisions (
     tenant_id         uuid        NOT NULL DEFAULT cc_current_tenant() REFERENCES tenants (id),

@@ -110,6 +110,11 @@ static int plan_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const P
     }
     if (audit_check_standards_open(job, locked, start) != 0)
         return CC_JOB_DONE;
+    if (strcmp(status, "scheduled") == 0) { /* it passed at scheduling: new dates must still pass */
+        int rc = audit_check_stage1_done(job, db, w->actor.tenant_id, locked, start);
+        if (rc != 0)
+            return rc == CC_JOB_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
+    }
     const char *params[] = {w->actor.tenant_id, w->audit_id, start, end, mode, ict, planned, justification};
     return audit_exec(job, db, &sql_audit_update_plan, 8, params, "audit plan update");
 }
@@ -123,7 +128,9 @@ void audits_patch_handle(cc_request_t *r)
     json_t *days = json_object_get(body, "planned_days");
     if (json_object_size(body) == 0)
         cc_problem_add_error(problem, "", "empty", "the body names no field to change");
-    if (days != NULL && fmod(json_number_value(days) * 2, 1.0) != 0)
+    if (days != NULL && json_number_value(days) < 0.5)
+        cc_problem_add_error(problem, "planned_days", "out_of_range", "must be at least 0.5");
+    else if (days != NULL && fmod(json_number_value(days) * 2, 1.0) != 0)
         cc_problem_add_error(problem, "planned_days", "half_days", "must be a whole number of half days");
     if (cc_problem_error_count(problem) != 0) {
         json_decref(body);

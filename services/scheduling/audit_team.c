@@ -8,12 +8,14 @@
  * database refuses when they are already booked or unavailable.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit_writes.h"
 #include "team_rules.h"
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_TEAM 32
 
 static const char *const roles[] = {"lead", "auditor", "technical_expert", NULL};
 
@@ -58,6 +60,21 @@ static int check_candidate(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *
     return rc;
 }
 
+/* At most MAX_TEAM members (what the API promises to list). */
+static int check_team_size(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w)
+{
+    const char *key[] = {w->actor.tenant_id, w->audit_id};
+    PGresult *res = cc_db_exec(db, &sql_team_size, 2, key);
+    if (!cc_db_is_ok(res))
+        return audit_statement_failed(job, res, "team size") == CC_JOB_RETRY ? CC_JOB_RETRY : -1;
+    int size = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (size < MAX_TEAM)
+        return 0;
+    audit_fail_field(job, 422, "team_full", "auditor_id", "an audit team has at most 32 members");
+    return -1;
+}
+
 static int check_conflict(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, const PGresult *locked)
 {
     const char *params[] = {w->actor.tenant_id, json_string_value(json_object_get(w->body, "auditor_id")),
@@ -85,7 +102,8 @@ static int add_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PG
         return CC_JOB_DONE;
     }
     int rc;
-    if ((rc = check_candidate(job, db, w, locked)) != 0 || (rc = check_conflict(job, db, w, locked)) != 0)
+    if ((rc = check_team_size(job, db, w)) != 0 || (rc = check_candidate(job, db, w, locked)) != 0 ||
+        (rc = check_conflict(job, db, w, locked)) != 0)
         return rc == CC_JOB_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
     const char *params[] = {w->actor.tenant_id, w->audit_id,
                             json_string_value(json_object_get(w->body, "auditor_id")),

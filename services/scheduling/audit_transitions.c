@@ -7,7 +7,8 @@
  * Scheduling needs dates, a team covering the programme's standards and
  * sector codes with no live impartiality conflict, an open edition of the
  * standard, and for a Stage 2 a completed Stage 1 with its conclusions.
- * Starting needs a lead auditor. Completing a Stage 1 records its
+ * Starting checks the team again (members may have changed since) and needs
+ * a lead auditor. Completing a Stage 1 records its
  * conclusions {ready_for_stage2, areas_of_concern}. Start and complete may
  * also be done by the audit's own lead auditor. Cancelling frees the team's
  * booked days.
@@ -18,12 +19,12 @@
 #include <time.h>
 
 #include "audit_writes.h"
+#include "cc_mem.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
 #include "team_rules.h"
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_TEAM 32
 
 static const cc_field_t complete_fields[] = {
     {"ready_for_stage2", CC_FIELD_BOOL, 0, 0, 0, NULL},
@@ -64,21 +65,23 @@ static int job_rc(int check)
     return check == CC_JOB_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
 }
 
-/*
- * Checks the team on the audit's first day: no live conflict, coverage (when `coverage`), a lead (when
- * `need_lead`), and, for an auditor caller, that they lead it.
- */
+/* What check_team checks besides an auditor caller leading the audit. */
+#define TEAM_CONFLICTS 0x1 /* no member with a live conflict with the client on the first day */
+#define TEAM_LEAD 0x2      /* a lead auditor */
+#define TEAM_COVERAGE 0x4  /* the programme's standards and sector codes covered */
+
+/* Checks the team (see TEAM_*); an auditor caller must always be the audit's lead. */
 static int check_team(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, const PGresult *locked,
-                      bool coverage, bool need_lead)
+                      unsigned checks)
 {
     const char *params[] = {w->actor.tenant_id, w->audit_id, audit_locked_value(locked, AUDIT_LOCK_CLIENT),
                             audit_locked_value(locked, AUDIT_LOCK_START)};
     PGresult *res = cc_db_exec(db, &sql_team_members, 4, params);
     if (!cc_db_is_ok(res))
         return stop_after(job, res, "team read");
-    int n = PQntuples(res) < MAX_TEAM ? PQntuples(res) : MAX_TEAM;
-    team_member_t members[MAX_TEAM];
-    json_t *competences[MAX_TEAM];
+    int n = PQntuples(res);
+    team_member_t *members = cc_calloc((size_t)n + 1, sizeof(*members));
+    json_t **competences = cc_calloc((size_t)n + 1, sizeof(*competences));
     bool has_lead = false, caller_leads = false;
     const char *conflicted = NULL;
     for (int i = 0; i < n; i++) {
@@ -95,15 +98,15 @@ static int check_team(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, co
     if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !caller_leads) {
         cc_job_fail(job, 403, "forbidden", "only the audit's lead auditor (or a scheme manager) may do this");
         rc = CHECK_STOP;
-    } else if (conflicted != NULL) {
+    } else if ((checks & TEAM_CONFLICTS) && conflicted != NULL) {
         char detail[120];
         snprintf(detail, sizeof(detail), "team member %s has a live conflict with this client", conflicted);
         audit_fail_field(job, 422, "impartiality_conflict", "team", detail);
         rc = CHECK_STOP;
-    } else if (need_lead && !has_lead) {
+    } else if ((checks & TEAM_LEAD) && !has_lead) {
         audit_fail_field(job, 422, "lead_auditor_required", "team", "the team has no lead auditor");
         rc = CHECK_STOP;
-    } else if (coverage) {
+    } else if (checks & TEAM_COVERAGE) {
         json_t *standards = json_loads(audit_locked_value(locked, AUDIT_LOCK_STANDARDS), 0, NULL);
         json_t *sectors = json_loads(audit_locked_value(locked, AUDIT_LOCK_SECTORS), 0, NULL);
         json_t *gaps = team_coverage_gaps(standards, sectors, members, (size_t)n);
@@ -130,31 +133,8 @@ static int check_team(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, co
     }
     for (int i = 0; i < n; i++)
         json_decref(competences[i]);
-    PQclear(res);
-    return rc;
-}
-
-/* A Stage 2 needs its programme's Stage 1 completed, conclusions recorded, and over before it starts. */
-static int check_stage1_done(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, const PGresult *locked)
-{
-    if (strcmp(audit_locked_value(locked, AUDIT_LOCK_TYPE), "stage2") != 0)
-        return 0;
-    const char *params[] = {w->actor.tenant_id, audit_locked_value(locked, AUDIT_LOCK_PROGRAMME)};
-    PGresult *res = cc_db_exec(db, &sql_programme_stage1, 2, params);
-    if (!cc_db_is_ok(res))
-        return stop_after(job, res, "stage 1 read");
-    int rc = CHECK_OK;
-    const char *start = audit_locked_value(locked, AUDIT_LOCK_START);
-    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "completed") != 0 ||
-        PQgetvalue(res, 0, 1)[0] != 't') {
-        audit_fail_field(job, 422, "stage1_incomplete", "type",
-                         "a Stage 2 cannot be scheduled before its Stage 1 is completed with conclusions");
-        rc = CHECK_STOP;
-    } else if (!PQgetisnull(res, 0, 2) && strcmp(start, PQgetvalue(res, 0, 2)) <= 0) {
-        audit_fail_field(job, 422, "stage1_incomplete", "start_date",
-                         "a Stage 2 starts after its Stage 1 ends");
-        rc = CHECK_STOP;
-    }
+    free(members);
+    free(competences);
     PQclear(res);
     return rc;
 }
@@ -173,8 +153,8 @@ static int schedule_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, con
     int rc;
     if (audit_check_standards_open(job, locked, start) != 0)
         return CC_JOB_DONE;
-    if ((rc = check_stage1_done(job, db, w, locked)) != CHECK_OK ||
-        (rc = check_team(job, db, w, locked, true, false)) != CHECK_OK)
+    if ((rc = audit_check_stage1_done(job, db, w->actor.tenant_id, locked, start)) != CHECK_OK ||
+        (rc = check_team(job, db, w, locked, TEAM_CONFLICTS | TEAM_COVERAGE)) != CHECK_OK)
         return job_rc(rc);
     return set_status(job, db, w, "scheduled", NULL, NULL);
 }
@@ -184,7 +164,7 @@ static int start_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const 
     const char *status = audit_locked_value(locked, AUDIT_LOCK_STATUS);
     if (strcmp(status, "scheduled") != 0)
         return refuse_transition(job, status, "started");
-    int rc = check_team(job, db, w, locked, false, true);
+    int rc = check_team(job, db, w, locked, TEAM_CONFLICTS | TEAM_LEAD | TEAM_COVERAGE);
     return rc != CHECK_OK ? job_rc(rc) : set_status(job, db, w, "in_progress", NULL, NULL);
 }
 
@@ -216,7 +196,7 @@ static int complete_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, con
     json_object_set_new(outcome, "completed_on", json_string(today));
     char *text = json_dumps(outcome, JSON_COMPACT);
     json_decref(outcome);
-    int rc = check_team(job, db, w, locked, false, false); /* an auditor caller must lead it */
+    int rc = check_team(job, db, w, locked, 0); /* only: an auditor caller must lead it */
     rc = rc != CHECK_OK ? job_rc(rc) : set_status(job, db, w, "completed", text, NULL);
     free(text);
     return rc;

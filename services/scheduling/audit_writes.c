@@ -7,6 +7,7 @@
 
 #include "audit_writes.h"
 #include "cc_events.h"
+#include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_problem.h"
 
@@ -44,6 +45,47 @@ int audit_exec(cc_job_t *job, cc_dbconn_t *db, const cc_sql_t *sql, int n, const
         return audit_statement_failed(job, res, context);
     PQclear(res);
     return AUDIT_CHANGE_APPLIED;
+}
+
+int audit_exec_one(cc_job_t *job, cc_dbconn_t *db, const cc_sql_t *sql, int n, const char *const *params,
+                   const char *context)
+{
+    PGresult *res = cc_db_exec(db, sql, n, params);
+    if (!cc_db_is_ok(res))
+        return audit_statement_failed(job, res, context);
+    int rows = PQntuples(res);
+    PQclear(res);
+    if (rows == 0) { /* what it builds on is missing: a bug or damaged data, never a client's error */
+        cc_log_fields(CC_LOG_ERROR, "a statement that must write a row wrote none",
+                      json_pack("{s:s}", "context", context));
+        cc_job_fail(job, 500, "internal_error", "the change could not be completed");
+        return CC_JOB_DONE;
+    }
+    return AUDIT_CHANGE_APPLIED;
+}
+
+int audit_check_stage1_done(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const PGresult *locked,
+                            const char *start)
+{
+    if (strcmp(audit_locked_value(locked, AUDIT_LOCK_TYPE), "stage2") != 0 || start == NULL)
+        return 0;
+    const char *params[] = {tenant_id, audit_locked_value(locked, AUDIT_LOCK_PROGRAMME)};
+    PGresult *res = cc_db_exec(db, &sql_programme_stage1, 2, params);
+    if (!cc_db_is_ok(res))
+        return audit_statement_failed(job, res, "stage 1 read") == CC_JOB_RETRY ? CC_JOB_RETRY : -1;
+    int rc = 0;
+    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "completed") != 0 ||
+        PQgetvalue(res, 0, 1)[0] != 't') {
+        audit_fail_field(job, 422, "stage1_incomplete", "type",
+                         "a Stage 2 cannot be scheduled before its Stage 1 is completed with conclusions");
+        rc = -1;
+    } else if (!PQgetisnull(res, 0, 2) && strcmp(start, PQgetvalue(res, 0, 2)) <= 0) {
+        audit_fail_field(job, 422, "stage1_incomplete", "start_date",
+                         "a Stage 2 starts after its Stage 1 ends");
+        rc = -1;
+    }
+    PQclear(res);
+    return rc;
 }
 
 static void audit_write_done(cc_job_t *job)

@@ -78,4 +78,13 @@ bool audit_is_editable(const char *status);
  * 27001:2013 starting after the cut-off; returns 0 to go on, -1 when answered. */
 int audit_check_standards_open(cc_job_t *job, const PGresult *locked, const char *start);
 
+/* As audit_exec for a statement that must return a row (RETURNING): none answers 500, logged. */
+int audit_exec_one(cc_job_t *job, cc_dbconn_t *db, const cc_sql_t *sql, int n, const char *const *params,
+                   const char *context);
+
+/* A Stage 2 starting on `start` needs its programme's Stage 1 completed with conclusions and over by then
+ * (422 stage1_incomplete). Returns 0 to go on, -1 when answered, CC_JOB_RETRY to run again. */
+int audit_check_stage1_done(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const PGresult *locked,
+                            const char *start);
+
 #endif

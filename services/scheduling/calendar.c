@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
@@ -39,9 +40,9 @@ static const char *type_title(const char *type)
 
 /* Columns: 0 auditor name, 1 audit id (NULL: none), 2 type, 3 sequence, 4 status, 5 first day, 6 day after
  * the last, 7 client name (NULL: confidential), 8 role, 9 mode, 10 version, 11 last change. */
-static void add_event(ics_t *ics, const PGresult *res, int i)
+static void add_event(ics_t *ics, const PGresult *res, int i, const char *stamp)
 {
-    char uid[64], summary[600], description[200];
+    char uid[64], summary[1600], description[200]; /* a legal name is up to 300 characters (1200 bytes) */
     const char *status = PQgetvalue(res, i, 4);
     const char *client = PQgetisnull(res, i, 7) ? "confidential client" : PQgetvalue(res, i, 7);
     snprintf(uid, sizeof(uid), "%s@certcycle", PQgetvalue(res, i, 1));
@@ -50,7 +51,7 @@ static void add_event(ics_t *ics, const PGresult *res, int i)
              PQgetvalue(res, i, 9), status);
     ics_line(ics, "BEGIN", "VEVENT");
     ics_line(ics, "UID", uid);
-    ics_line(ics, "DTSTAMP", PQgetvalue(res, i, 11));
+    ics_line(ics, "DTSTAMP", stamp); /* with METHOD:PUBLISH: when this feed was made */
     ics_line(ics, "LAST-MODIFIED", PQgetvalue(res, i, 11));
     ics_line(ics, "SEQUENCE", PQgetvalue(res, i, 10));
     ics_line(ics, "DTSTART;VALUE=DATE", PQgetvalue(res, i, 5));
@@ -72,7 +73,11 @@ static void on_calendar(cc_request_t *r, PGresult *res, void *data)
         return;
     }
     ics_t ics = {0};
-    char name[300];
+    char name[1024], stamp[20]; /* a user's name is up to 200 characters (800 bytes) */
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
     snprintf(name, sizeof(name), "certcycle: %s", PQgetvalue(res, 0, 0));
     ics_line(&ics, "BEGIN", "VCALENDAR");
     ics_line(&ics, "VERSION", "2.0");
@@ -82,7 +87,7 @@ static void on_calendar(cc_request_t *r, PGresult *res, void *data)
     ics_text(&ics, "X-WR-CALNAME", name);
     for (int i = 0; i < PQntuples(res); i++)
         if (!PQgetisnull(res, i, 1))
-            add_event(&ics, res, i);
+            add_event(&ics, res, i, stamp);
     ics_line(&ics, "END", "VCALENDAR");
     cc_set_header(r, "cache-control", "private, max-age=300");
     cc_respond_text(r, 200, "text/calendar; charset=utf-8", ics.data, ics.len);
@@ -120,7 +125,7 @@ static int rotate_run(cc_job_t *job, cc_dbconn_t *db)
         return CC_JOB_DONE;
     }
     const char *key[] = {w->actor.tenant_id, w->auditor_id};
-    PGresult *res = cc_db_exec(db, &sql_auditor_user, 2, key);
+    PGresult *res = cc_db_exec(db, &sql_auditor_user_lock, 2, key); /* rotations of one token serialise */
     bool found = cc_db_is_ok(res) && PQntuples(res) == 1;
     bool own = found && strcmp(PQgetvalue(res, 0, 0), w->actor.user_id) == 0;
     if (!cc_db_is_ok(res))

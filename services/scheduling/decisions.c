@@ -95,7 +95,7 @@ static int set_window(cc_job_t *job, cc_dbconn_t *db, const char *tenant, const 
     if (*found || strcmp(type, "surveillance") != 0)
         return STEP_OK;
     const char *add[] = {tenant, programme, seq, start, end};
-    return audit_exec(job, db, &sql_surveillance_add, 5, add, "surveillance add");
+    return audit_exec_one(job, db, &sql_surveillance_add, 5, add, "surveillance add");
 }
 
 /* Writes a decided cycle's windows onto its planned audits. */
@@ -137,7 +137,7 @@ static int plan_next_cycle(cc_job_t *job, cc_dbconn_t *db, const decision_write_
                                 pos,
                                 start,
                                 end};
-        rc = audit_exec(job, db, &sql_next_audit_insert, 8, params, "next cycle audit");
+        rc = audit_exec_one(job, db, &sql_next_audit_insert, 8, params, "next cycle audit");
     }
     return rc;
 }

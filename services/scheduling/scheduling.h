@@ -86,7 +86,7 @@ extern const cc_sql_t sql_programmes_list, sql_programme_get, sql_client_for_pro
 extern const cc_sql_t sql_audits_list, sql_audit_get, sql_schedule_due;
 extern const cc_sql_t sql_audit_lock, sql_audit_update_plan, sql_audit_update_status, sql_audit_touch,
     sql_programme_stage1, sql_team_candidate, sql_live_conflict, sql_team_insert, sql_team_delete,
-    sql_team_members;
+    sql_team_members, sql_team_size, sql_auditor_user_lock;
 extern const cc_sql_t sql_auditor_calendar_token_set, sql_auditor_calendar;
 extern const cc_sql_t sql_tenant_programme_settings;
 extern const cc_sql_t sql_programme_lock, sql_programme_last_audit, sql_programme_team_member,

@@ -309,7 +309,16 @@ const cc_sql_t sql_programme_stage1 = {
 const cc_sql_t sql_team_candidate = {
     "scheduling_team_candidate",
     "SELECT d.active, u.role, u.disabled, d.competences::text, d.user_id FROM auditors d "
-    "JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id WHERE d.tenant_id = $1 AND d.id = $2"};
+    "JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id WHERE d.tenant_id = $1 AND d.id = $2 "
+    "FOR SHARE OF d, u"};
+
+const cc_sql_t sql_team_size = {"scheduling_team_size",
+                                "SELECT count(*) FROM audit_team WHERE tenant_id = $1 AND audit_id = $2"};
+
+/* The auditor's user, the auditor row locked (calendar token rotation). */
+const cc_sql_t sql_auditor_user_lock = {
+    "scheduling_auditor_user_lock",
+    "SELECT user_id FROM auditors WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
 
 /* A conflict of auditor $2 with client $3 still live on $4 (the audit's first day, or today when undated). */
 const cc_sql_t sql_live_conflict = {
@@ -352,7 +361,8 @@ const cc_sql_t sql_auditor_calendar = {
     "             AND a.start_date IS NOT NULL AND a.end_date IS NOT NULL "
     "           JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id) "
     "  ON t.tenant_id = d.tenant_id AND t.auditor_id = d.id "
-    "WHERE d.tenant_id = $1 AND d.id = $2 AND d.calendar_token_hash = $3::bytea "
+    "WHERE d.tenant_id = $1 AND d.id = $2 AND d.calendar_token_hash = $3::bytea AND d.active "
+    "  AND NOT u.disabled AND u.role <> 'client' "
     "ORDER BY a.start_date, a.id"};
 
 /* Planned or scheduled audits whose window opens within $3 days of $2 (today). */
@@ -416,7 +426,7 @@ const cc_sql_t sql_surveillance_add = {
     "$5::date, "
     "  false, a.calculated_days, a.calculated_days "
     "FROM audits a WHERE a.tenant_id = $1 AND a.programme_id = $2 AND a.type = 'surveillance' "
-    "ORDER BY a.sequence LIMIT 1"};
+    "ORDER BY a.sequence LIMIT 1 RETURNING id"};
 
 /* Planned surveillances beyond the $3 the decided cycle needs. */
 const cc_sql_t sql_surveillance_surplus_cancel = {
@@ -441,7 +451,7 @@ const cc_sql_t sql_next_audit_insert = {
     "SELECT p.tenant_id, p.id, p.client_id, $4, $5::int, $6::int, $7::date, $8::date, false, d.days, d.days "
     "FROM programmes p, LATERAL (SELECT calculated_days AS days FROM audits WHERE tenant_id = $1 "
     "  AND programme_id = $2 AND type = $4 ORDER BY sequence LIMIT 1) d "
-    "WHERE p.tenant_id = $1 AND p.id = $3"};
+    "WHERE p.tenant_id = $1 AND p.id = $3 RETURNING id"};
 
 const cc_sql_t *const scheduling_read_statements[] = {
     &sql_standards_list,

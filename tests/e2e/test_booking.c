@@ -99,6 +99,8 @@ START_TEST(test_plan_fields_and_rules)
         {"{\"mode\":\"telepathy\"}", 400, "validation_failed", "mode"},
         {"{\"planned_days\":0.5}", 422, "override_justification_required", "days_justification"},
         {"{\"planned_days\":2.3}", 400, "validation_failed", "planned_days"},
+        {"{\"planned_days\":0,\"days_justification\":\"none at all\"}", 400, "validation_failed",
+         "planned_days"},
         {"{\"colour\":\"red\"}", 400, "validation_failed", "colour"},
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
@@ -413,6 +415,63 @@ START_TEST(test_iso27001_2013_closed)
 }
 END_TEST
 
+/* Rules checked at scheduling hold later too: starting re-checks coverage, a scheduled Stage 2 cannot be
+ * moved before its Stage 1 ends; a conflict declared during an audit does not stop its completion. */
+START_TEST(test_rules_hold_after_scheduling)
+{
+    fixture_t f;
+    fixture_setup(&f);
+    cc_test_auditor_t lead = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
+    cc_test_auditor_t sector =
+        cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "auditor"));
+    json_t *programme = cc_test_new_programme(&f.sm, f.org, "[\"" SECTOR "\"]");
+    const char *s1 = cc_test_audit_of(programme, "stage1"), *s2 = cc_test_audit_of(programme, "stage2");
+    cc_test_set_dates(&f.sm, s1, "2028-01-10", "2028-01-11");
+    cc_test_must_add(&f.sm, s1, lead.id, "lead");
+    cc_test_must_add(&f.sm, s1, sector.id, "auditor");
+    cc_test_transition(&f.sm, s1, "schedule", NULL, 200, "scheduled");
+    char *member = cc_test_asprintf("/team/%s", sector.id);
+    cc_test_response_t *resp = cc_test_audit_call(&f.sm, "DELETE", s1, member, NULL);
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    resp = cc_test_audit_call(&f.sm, "POST", s1, "/start", NULL);
+    assert_problem_field(resp, 422, "competence_not_covered", "team"); /* the sector left with its auditor */
+    cc_test_response_free(resp);
+    cc_test_must_add(&f.sm, s1, sector.id, "auditor");
+    cc_test_transition(&f.sm, s1, "start", NULL, 200, "in_progress");
+
+    /* a conflict declared mid-audit: the audit can still be completed */
+    char *conflicts = cc_test_asprintf("/v1/auditors/%s/conflicts", sector.id);
+    char *body = cc_test_asprintf("{\"client_id\":\"%s\",\"reason\":\"Offered a job by the client\"}", f.org);
+    resp = cc_test_call(&f.sm, "POST", conflicts, NULL, body);
+    cc_test_assert_json(resp, 201);
+    cc_test_response_free(resp);
+    cc_test_transition(&f.sm, s1, "complete", "{\"ready_for_stage2\":true,\"areas_of_concern\":[]}", 200,
+                       "completed");
+
+    /* a scheduled Stage 2 keeps starting after its Stage 1 */
+    cc_test_set_dates(&f.sm, s2, "2028-02-07", "2028-02-08");
+    cc_test_must_add(&f.sm, s2, lead.id, "lead");
+    cc_test_auditor_t second =
+        cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "auditor"));
+    cc_test_must_add(&f.sm, s2, second.id, "auditor");
+    cc_test_transition(&f.sm, s2, "schedule", NULL, 200, "scheduled");
+    resp = cc_test_audit_call(&f.sm, "PATCH", s2, "",
+                              "{\"start_date\":\"2028-01-11\",\"end_date\":\"2028-01-12\"}");
+    assert_problem_field(resp, 422, "stage1_incomplete", "start_date");
+    cc_test_response_free(resp);
+
+    free(member);
+    free(conflicts);
+    free(body);
+    cc_test_auditor_free(&lead);
+    cc_test_auditor_free(&sector);
+    cc_test_auditor_free(&second);
+    json_decref(programme);
+    fixture_free(&f);
+}
+END_TEST
+
 /* ---- 20 parallel bookings of one auditor ---- */
 
 typedef struct booking {
@@ -597,6 +656,22 @@ START_TEST(test_calendar_feed)
         cc_test_assert_problem(resp, 404, "not_found");
         cc_test_response_free(resp);
     }
+    /* an inactive auditor's feed stops; reactivated, it works again */
+    char *auditor_path = cc_test_asprintf("/v1/auditors/%s", a.id);
+    resp = cc_test_call(&f.sm, "PATCH", auditor_path, NULL, "{\"active\":false}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    resp = cc_test_call(NULL, "GET", url, NULL, NULL);
+    cc_test_assert_problem(resp, 404, "not_found");
+    cc_test_response_free(resp);
+    resp = cc_test_call(&f.sm, "PATCH", auditor_path, NULL, "{\"active\":true}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    resp = cc_test_call(NULL, "GET", url, NULL, NULL);
+    ck_assert_int_eq(resp->status, 200);
+    cc_test_response_free(resp);
+    free(auditor_path);
+
     resp = cc_test_call(&f.sm, "POST", rotate, NULL, NULL); /* staff may rotate it too */
     cc_test_assert_json(resp, 200);
     ck_assert_str_ne(cc_test_json_string(resp->json, "token"), token);
@@ -634,6 +709,7 @@ static Suite *booking_suite(void)
     tcase_add_test(tc, test_team_refusals);
     tcase_add_test(tc, test_booked_or_unavailable);
     tcase_add_test(tc, test_iso27001_2013_closed);
+    tcase_add_test(tc, test_rules_hold_after_scheduling);
     tcase_add_test(tc, test_parallel_bookings_one_wins);
     tcase_add_test(tc, test_calendar_feed);
     suite_add_tcase(s, tc);
