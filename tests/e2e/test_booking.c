@@ -32,33 +32,6 @@
 #define SECTOR "IAF 33"
 #define PARALLEL 20
 
-typedef struct fixture {
-    cc_test_caller_t admin, sm, client1, other_admin;
-    char *org; /* client1's organisation */
-} fixture_t;
-
-static void fixture_setup(fixture_t *f)
-{
-    memset(f, 0, sizeof(*f));
-    cc_test_caller_login(&f->admin, "northcert", "admin");
-    cc_test_caller_login(&f->sm, "northcert", "scheme_manager");
-    cc_test_caller_login(&f->client1, "northcert", "client1");
-    cc_test_caller_login(&f->other_admin, "southcert", "admin");
-    cc_test_response_t *me = cc_test_call(&f->client1, "GET", "/v1/me", NULL, NULL);
-    cc_test_assert_json(me, 200);
-    f->org = cc_strdup(cc_test_json_string(me->json, "client_id"));
-    cc_test_response_free(me);
-}
-
-static void fixture_free(fixture_t *f)
-{
-    cc_test_caller_free(&f->admin);
-    cc_test_caller_free(&f->sm);
-    cc_test_caller_free(&f->client1);
-    cc_test_caller_free(&f->other_admin);
-    free(f->org);
-}
-
 static void assert_problem_field(const cc_test_response_t *resp, int status, const char *code,
                                  const char *field)
 {
@@ -70,8 +43,8 @@ static void assert_problem_field(const cc_test_response_t *resp, int status, con
 
 START_TEST(test_plan_fields_and_rules)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     json_t *programme = cc_test_new_programme(&f.sm, f.org, "[]");
     const char *s1 = cc_test_audit_of(programme, "stage1");
 
@@ -149,7 +122,7 @@ START_TEST(test_plan_fields_and_rules)
     cc_test_caller_free(&auditor);
     free(path);
     json_decref(programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
@@ -157,8 +130,8 @@ END_TEST
 
 START_TEST(test_stage1_then_stage2)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     cc_test_auditor_t lead =
         cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "lead"));
     json_t *programme = cc_test_new_programme(&f.sm, f.org, "[\"" SECTOR "\"]");
@@ -217,7 +190,7 @@ START_TEST(test_stage1_then_stage2)
     cc_test_response_free(resp);
     cc_test_auditor_free(&lead);
     json_decref(programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
@@ -225,8 +198,8 @@ END_TEST
 
 START_TEST(test_team_refusals)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     cc_test_auditor_t lead =
         cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "lead"));
     cc_test_auditor_t plain = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "auditor"));
@@ -326,14 +299,14 @@ START_TEST(test_team_refusals)
     cc_test_auditor_free(&second_lead);
     json_decref(programme);
     json_decref(plain_programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
 START_TEST(test_booked_or_unavailable)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     cc_test_auditor_t a = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
     json_t *programme = cc_test_new_programme(&f.sm, f.org, "[]");
     const char *x = cc_test_audit_of(programme, "stage1"), *y = cc_test_audit_of(programme, "stage2"),
@@ -385,15 +358,15 @@ START_TEST(test_booked_or_unavailable)
     free(unavailability);
     cc_test_auditor_free(&a);
     json_decref(programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
 /* A programme kept from before the transition: its 2013-edition initial audits cannot be dated now. */
 START_TEST(test_iso27001_2013_closed)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     json_t *programme = cc_test_new_programme(&f.sm, f.org, "[]");
     PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
     const char *params[] = {cc_test_json_string(programme, "id")};
@@ -411,7 +384,7 @@ START_TEST(test_iso27001_2013_closed)
     cc_test_set_dates(&f.sm, cc_test_audit_of(programme, "surveillance"), "2027-01-11",
                       "2027-01-12"); /* not an initial audit */
     json_decref(programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
@@ -419,8 +392,8 @@ END_TEST
  * moved before its Stage 1 ends; a conflict declared during an audit does not stop its completion. */
 START_TEST(test_rules_hold_after_scheduling)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     cc_test_auditor_t lead = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
     cc_test_auditor_t sector =
         cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[\"" SECTOR "\"]", "auditor"));
@@ -468,7 +441,7 @@ START_TEST(test_rules_hold_after_scheduling)
     cc_test_auditor_free(&sector);
     cc_test_auditor_free(&second);
     json_decref(programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
@@ -494,8 +467,8 @@ static void *book(void *arg)
 
 START_TEST(test_parallel_bookings_one_wins)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     cc_test_auditor_t a = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
     json_t *programmes[PARALLEL / 5];
     const char *audits[PARALLEL];
@@ -549,7 +522,7 @@ START_TEST(test_parallel_bookings_one_wins)
     for (size_t p = 0; p < PARALLEL / 5; p++)
         json_decref(programmes[p]);
     cc_test_auditor_free(&a);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 
@@ -585,8 +558,8 @@ static char *parse_with_icalendar(const char *feed)
 
 START_TEST(test_calendar_feed)
 {
-    fixture_t f;
-    fixture_setup(&f);
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
     cc_test_auditor_t a = cc_test_new_auditor(&f.admin, &f.sm, CC_TEST_COMPETENCE(ISMS, "[]", "lead"));
     /* a client whose name needs escaping and folding */
     const char *legal = "Überwald Kommunikation, Schließfach & Söhne; Research and Development Division GmbH";
@@ -695,7 +668,7 @@ START_TEST(test_calendar_feed)
     cc_test_caller_free(&other);
     cc_test_auditor_free(&a);
     json_decref(programme);
-    fixture_free(&f);
+    cc_test_cb_free(&f);
 }
 END_TEST
 

@@ -22,35 +22,23 @@
 #include <string.h>
 
 typedef struct fixture {
-    cc_test_caller_t admin, sm, dm, client1, other_admin;
-    char *org;
+    cc_test_cb_t cb;
+    cc_test_caller_t dm; /* northcert's decision maker */
     cc_test_auditor_t lead;
 } fixture_t;
 
 static void fixture_setup(fixture_t *f)
 {
-    memset(f, 0, sizeof(*f));
-    cc_test_caller_login(&f->admin, "northcert", "admin");
-    cc_test_caller_login(&f->sm, "northcert", "scheme_manager");
+    cc_test_cb_login(&f->cb);
     cc_test_caller_login(&f->dm, "northcert", "decision_maker");
-    cc_test_caller_login(&f->client1, "northcert", "client1");
-    cc_test_caller_login(&f->other_admin, "southcert", "admin");
-    cc_test_response_t *me = cc_test_call(&f->client1, "GET", "/v1/me", NULL, NULL);
-    cc_test_assert_json(me, 200);
-    f->org = cc_strdup(cc_test_json_string(me->json, "client_id"));
-    cc_test_response_free(me);
-    f->lead = cc_test_new_auditor(&f->admin, &f->sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
+    f->lead = cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
 }
 
 static void fixture_free(fixture_t *f)
 {
-    cc_test_caller_free(&f->admin);
-    cc_test_caller_free(&f->sm);
+    cc_test_cb_free(&f->cb);
     cc_test_caller_free(&f->dm);
-    cc_test_caller_free(&f->client1);
-    cc_test_caller_free(&f->other_admin);
     cc_test_auditor_free(&f->lead);
-    free(f->org);
 }
 
 static cc_test_response_t *decide(const cc_test_caller_t *c, const char *programme, const char *kind,
@@ -75,7 +63,7 @@ static void refused(const cc_test_caller_t *c, const char *programme, const char
 static json_t *get_programme(const fixture_t *f, const char *id)
 {
     char *path = cc_test_asprintf("/v1/programmes/%s", id);
-    cc_test_response_t *resp = cc_test_call(&f->sm, "GET", path, NULL, NULL);
+    cc_test_response_t *resp = cc_test_call(&f->cb.sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     json_t *programme = json_incref(resp->json);
     cc_test_response_free(resp);
@@ -87,9 +75,9 @@ static json_t *get_programme(const fixture_t *f, const char *id)
 static json_t *certified_programme(const fixture_t *f, const char *s1, const char *s1_end, const char *s2,
                                    const char *s2_end, const char *granted)
 {
-    json_t *programme = cc_test_new_programme(&f->sm, f->org, "[]");
-    cc_test_conduct(&f->sm, cc_test_audit_of(programme, "stage1"), f->lead.id, s1, s1_end);
-    cc_test_conduct(&f->sm, cc_test_audit_of(programme, "stage2"), f->lead.id, s2, s2_end);
+    json_t *programme = cc_test_new_programme(&f->cb.sm, f->cb.org, "[]");
+    cc_test_conduct(&f->cb.sm, cc_test_audit_of(programme, "stage1"), f->lead.id, s1, s1_end);
+    cc_test_conduct(&f->cb.sm, cc_test_audit_of(programme, "stage2"), f->lead.id, s2, s2_end);
     if (granted != NULL) {
         cc_test_response_t *resp = decide(&f->dm, cc_test_json_string(programme, "id"), "grant", granted);
         cc_test_assert_json(resp, 201);
@@ -156,9 +144,9 @@ START_TEST(test_grant_recomputes_windows)
     refused(&f.dm, id, "grant", "2099-01-01", 422, "decision_in_future");
     refused(&f.dm, id, "grant", "2026-02-03", 422, "decision_before_audit");
     refused(&f.dm, id, "recertification", "2026-03-02", 422, "not_certified");
-    refused(&f.sm, id, "grant", "2026-03-02", 403, "forbidden");
-    refused(&f.client1, id, "grant", "2026-03-02", 403, "forbidden");
-    refused(&f.other_admin, id, "grant", "2026-03-02", 404, "not_found");
+    refused(&f.cb.sm, id, "grant", "2026-03-02", 403, "forbidden");
+    refused(&f.cb.client1, id, "grant", "2026-03-02", 403, "forbidden");
+    refused(&f.cb.other_admin, id, "grant", "2026-03-02", 404, "not_found");
     cc_test_response_t *resp = decide(&f.dm, id, "approve", "2026-03-02");
     cc_test_assert_problem(resp, 400, "validation_failed");
     cc_test_assert_first_error_field(resp, "kind");
@@ -166,16 +154,16 @@ START_TEST(test_grant_recomputes_windows)
 
     /* a decision maker who audited the cycle may not decide it */
     char *email = cc_test_unique_email("dm", "northcert");
-    char *user = cc_test_create_user(cc_test_env("CC_TEST_GATEWAY_URL"), f.admin.tokens.access, email,
+    char *user = cc_test_create_user(cc_test_env("CC_TEST_GATEWAY_URL"), f.cb.admin.tokens.access, email,
                                      "decision_maker", NULL, CC_TEST_AUDITOR_PASSWORD);
     char *body = cc_test_asprintf(
         "{\"user_id\":\"%s\",\"competences\":" CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "auditor") "}", user);
-    resp = cc_test_call(&f.sm, "POST", "/v1/auditors", NULL, body);
+    resp = cc_test_call(&f.cb.sm, "POST", "/v1/auditors", NULL, body);
     cc_test_assert_json(resp, 201);
     char *dm_auditor = cc_strdup(cc_test_json_string(resp->json, "id"));
     cc_test_response_free(resp);
     const char *surveillance = cc_test_audit_of(programme, "surveillance");
-    cc_test_must_add(&f.sm, surveillance, dm_auditor, "auditor");
+    cc_test_must_add(&f.cb.sm, surveillance, dm_auditor, "auditor");
     cc_test_caller_t conflicted;
     cc_test_caller_login_as(&conflicted, "northcert", email, CC_TEST_AUDITOR_PASSWORD);
     refused(&conflicted, id, "grant", "2026-03-02", 422, "decision_maker_not_independent");
@@ -211,7 +199,7 @@ START_TEST(test_recertification_continues_the_cycle)
     const char *id = cc_test_json_string(programme, "id");
     const char *recert = cc_test_audit_of(programme, "recertification");
     refused(&f.dm, id, "recertification", "2026-11-02", 422, "recertification_incomplete");
-    cc_test_conduct(&f.sm, recert, f.lead.id, "2026-10-05", "2026-10-07");
+    cc_test_conduct(&f.cb.sm, recert, f.lead.id, "2026-10-05", "2026-10-07");
 
     cc_test_response_t *resp = decide(&f.dm, id, "recertification", "2026-11-02");
     cc_test_assert_json(resp, 201);
@@ -223,7 +211,7 @@ START_TEST(test_recertification_continues_the_cycle)
     /* no gap: the next cycle expires three years after the old expiry */
     json_t *cycle2 = get_programme(&f, next);
     assert_decided(cycle2, "2026-11-02", "2029-12-03", 2);
-    ck_assert_str_eq(cc_test_json_string(cycle2, "client_id"), f.org);
+    ck_assert_str_eq(cc_test_json_string(cycle2, "client_id"), f.cb.org);
     size_t i;
     json_t *a;
     json_array_foreach(json_object_get(cycle2, "audits"), i, a)
@@ -245,7 +233,8 @@ START_TEST(test_restoration_and_its_limit)
     /* expired on 2026-01-09; recertified 2026-04-01, within 6 months: restored */
     json_t *late =
         certified_programme(&f, "2022-11-07", "2022-11-08", "2022-12-05", "2022-12-07", "2023-01-10");
-    cc_test_conduct(&f.sm, cc_test_audit_of(late, "recertification"), f.lead.id, "2026-03-02", "2026-03-03");
+    cc_test_conduct(&f.cb.sm, cc_test_audit_of(late, "recertification"), f.lead.id, "2026-03-02",
+                    "2026-03-03");
     cc_test_response_t *resp =
         decide(&f.dm, cc_test_json_string(late, "id"), "recertification", "2026-04-01");
     cc_test_assert_json(resp, 201);
@@ -259,7 +248,7 @@ START_TEST(test_restoration_and_its_limit)
     /* expired on 2025-05-31; more than 6 months later a restoration is refused */
     json_t *lapsed =
         certified_programme(&f, "2022-03-07", "2022-03-08", "2022-04-04", "2022-04-06", "2022-06-01");
-    cc_test_conduct(&f.sm, cc_test_audit_of(lapsed, "recertification"), f.lead.id, "2026-01-12",
+    cc_test_conduct(&f.cb.sm, cc_test_audit_of(lapsed, "recertification"), f.lead.id, "2026-01-12",
                     "2026-01-13");
     refused(&f.dm, cc_test_json_string(lapsed, "id"), "recertification", "2026-02-02", 422, "not_restorable");
 

@@ -10,6 +10,28 @@
 #include "cc_mem.h"
 #include "cc_test_http.h"
 
+void cc_test_cb_login(cc_test_cb_t *cb)
+{
+    memset(cb, 0, sizeof(*cb));
+    cc_test_caller_login(&cb->admin, "northcert", "admin");
+    cc_test_caller_login(&cb->sm, "northcert", "scheme_manager");
+    cc_test_caller_login(&cb->client1, "northcert", "client1");
+    cc_test_caller_login(&cb->other_admin, "southcert", "admin");
+    cc_test_response_t *me = cc_test_call(&cb->client1, "GET", "/v1/me", NULL, NULL);
+    cc_test_assert_json(me, 200);
+    cb->org = cc_strdup(cc_test_json_string(me->json, "client_id"));
+    cc_test_response_free(me);
+}
+
+void cc_test_cb_free(cc_test_cb_t *cb)
+{
+    cc_test_caller_free(&cb->admin);
+    cc_test_caller_free(&cb->sm);
+    cc_test_caller_free(&cb->client1);
+    cc_test_caller_free(&cb->other_admin);
+    free(cb->org);
+}
+
 cc_test_auditor_t cc_test_new_auditor(const cc_test_caller_t *admin, const cc_test_caller_t *sm,
                                       const char *competences)
 {

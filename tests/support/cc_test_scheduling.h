@@ -17,6 +17,16 @@
 #define CC_TEST_COMPETENCE(standard, sectors, role)                                                          \
     "[{\"standard\":\"" standard "\",\"sector_codes\":" sectors ",\"role\":\"" role "\"}]"
 
+/* The northcert callers scheduling tests act as, and southcert's admin (another tenant). */
+typedef struct cc_test_cb {
+    cc_test_caller_t admin, sm, client1, other_admin;
+    char *org; /* client1's organisation */
+} cc_test_cb_t;
+
+/* Logs every caller in and reads client1's organisation. */
+void cc_test_cb_login(cc_test_cb_t *cb);
+void cc_test_cb_free(cc_test_cb_t *cb);
+
 typedef struct cc_test_auditor {
     char *id, *user_id, *email; /* the auditor record, its user, the user's e-mail */
 } cc_test_auditor_t;
