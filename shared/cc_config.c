@@ -61,7 +61,7 @@ int cc_config_load(cc_config_t *cfg, int default_port)
     cfg->threads = cc_env_int("CC_THREADS", cores > 0 ? (int)cores : 2, 1, 256, &bad);
     cfg->workers = cc_env_int("CC_WORKERS", 4, 1, 256, &bad);
     cfg->worker_nice = cc_env_int("CC_WORKER_NICE", 10, 0, 19, &bad);
-    cfg->db_pool = cc_env_int("CC_DB_POOL", 4, 1, 64, &bad);
+    cfg->db_pool = cc_env_int("CC_DB_POOL", 2, 1, 64, &bad);
     cfg->app_db_url = cc_env("CC_APP_DATABASE_URL", "postgresql://cc_app@127.0.0.1:5433/certcycle");
     cfg->owner_db_url = cc_env("DATABASE_URL", "postgresql://cc_owner@127.0.0.1:5433/certcycle");
     cfg->jwt_issuer = cc_env("CC_JWT_ISSUER", "certcycle");

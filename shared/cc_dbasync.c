@@ -1,9 +1,12 @@
 /*
  * Non-blocking reads on the event loop; see cc_dbasync.h.
  *
- * One query at a time per connection: set_config (when a tenant is given),
- * the statement, Sync. Results arrive in that order, each command's results
- * ended by a NULL from PQgetResult, then PGRES_PIPELINE_SYNC.
+ * Each query is set_config (when a tenant is given), the statement, Sync: its
+ * own implicit transaction, so a tenant never outlives its query. Up to
+ * MAX_INFLIGHT queries are pipelined on one connection (the least loaded):
+ * the server then answers several per wakeup instead of one, which is what
+ * costs most under load. Results arrive in order, each command's ended by a
+ * NULL from PQgetResult, each query's by PGRES_PIPELINE_SYNC.
  */
 #include "cc_dbasync.h"
 
@@ -17,20 +20,25 @@
 #include "cc_server.h"
 
 #define MAX_WAITING 4096
+#define MAX_INFLIGHT 16 /* queries pipelined on one connection; more wait in the pool's queue */
 #define RECONNECT_DELAY_MS 1000
 #define SET_TENANT_STATEMENT "cc_set_tenant"
 
 typedef enum { CONN_DOWN, CONN_CONNECTING, CONN_IDLE, CONN_BUSY } conn_state_t;
 
 typedef struct pending {
-    h2o_linklist_t link;
-    cc_request_t *r; /* retained */
+    h2o_linklist_t link; /* in the pool's waiting queue, then in its connection's in-flight list */
+    cc_request_t *r;     /* retained */
     const cc_sql_t *sql;
     char *tenant;
     int nparams;
     char **params;
     cc_query_cb cb;
     void *data;
+    int command;         /* index of the command whose results are being read */
+    int statement_index; /* index of the statement's command in its pipeline section */
+    PGresult *answer;
+    PGresult *error;
 } pending_t;
 
 typedef struct conn {
@@ -38,11 +46,8 @@ typedef struct conn {
     PGconn *pg;
     h2o_socket_t *sock;
     _Atomic conn_state_t state; /* read by /metrics on other threads */
-    pending_t *current;
-    int command;         /* index of the command whose results are being read */
-    int statement_index; /* index of the statement's command in the pipeline */
-    PGresult *answer;
-    PGresult *error;
+    h2o_linklist_t inflight;    /* pending_t, in the order their results will arrive */
+    int ninflight;
     PGconn *reconnected; /* handed from the worker to the loop */
     h2o_timeout_entry_t retry_entry;
 } conn_t;
@@ -119,54 +124,57 @@ static void pending_free(pending_t *p)
         free(p->params[i]);
     free(p->params);
     free(p->tenant);
+    PQclear(p->answer);
+    PQclear(p->error);
     cc_request_release(p->r);
     free(p);
 }
 
-static void clear_results(conn_t *c)
+/* Answers p with its result or its failure (no result at all: 503) and frees it. */
+static void complete(pending_t *p)
 {
-    PQclear(c->answer);
-    PQclear(c->error);
-    c->answer = c->error = NULL;
-}
-
-/* Takes the current query off c: answers it with its result or its failure and frees it. */
-static void complete_current(conn_t *c)
-{
-    pending_t *p = c->current;
-    PGresult *answer = c->answer, *error = c->error;
-    c->current = NULL;
-    c->answer = c->error = NULL;
     if (cc_request_is_live(p->r)) {
-        if (answer != NULL)
-            p->cb(p->r, answer, p->data);
+        if (p->answer != NULL)
+            p->cb(p->r, p->answer, p->data);
         else
-            cc_respond_problem(p->r, cc_db_problem(error, p->sql->name));
+            cc_respond_problem(p->r, cc_db_problem(p->error, p->sql->name));
     }
-    PQclear(answer);
-    PQclear(error);
     pending_free(p);
 }
 
-/* The query is over and the connection free for the next one. */
-static void finish(conn_t *c)
+static pending_t *head(conn_t *c)
 {
-    c->state = CONN_IDLE;
-    complete_current(c);
+    return H2O_STRUCT_FROM_MEMBER(pending_t, link, c->inflight.next);
+}
+
+/* The head query is over: take it off c, answer it, and hand out what waits. */
+static void finish_head(conn_t *c)
+{
+    pending_t *p = head(c);
+    h2o_linklist_unlink(&p->link);
+    if (--c->ninflight == 0)
+        c->state = CONN_IDLE;
+    complete(p);
     dispatch(c->pool);
 }
 
-/* The connection is gone: take it out of service first, so nothing is handed to it, then answer its query. */
+/* The connection is gone: take it out of service first, so nothing is handed to it, then answer its queries.
+ */
 static void broken(conn_t *c, const char *why)
 {
     cc_log(CC_LOG_WARN, "read connection lost: %s", why);
     detach(c);
     c->state = CONN_DOWN;
     schedule_reconnect(c);
-    if (c->current != NULL) {
-        clear_results(c);
-        complete_current(c); /* answers 503: no answer, no error result */
+    while (!h2o_linklist_is_empty(&c->inflight)) {
+        pending_t *p = head(c);
+        h2o_linklist_unlink(&p->link);
+        PQclear(p->answer);
+        PQclear(p->error);
+        p->answer = p->error = NULL;
+        complete(p); /* answers 503: no answer, no error result */
     }
+    c->ninflight = 0;
     dispatch(c->pool);
 }
 
@@ -175,28 +183,29 @@ static void read_results(conn_t *c)
     while (c->state == CONN_BUSY) {
         if (PQisBusy(c->pg))
             return;
+        pending_t *p = head(c);
         PGresult *res = PQgetResult(c->pg);
         if (res == NULL) {
-            c->command++;
+            p->command++;
             continue;
         }
         switch (PQresultStatus(res)) {
         case PGRES_PIPELINE_SYNC:
             PQclear(res);
-            finish(c);
-            return;
+            finish_head(c); /* may break c (a failed send) or leave it idle: the loop re-checks */
+            continue;
         case PGRES_TUPLES_OK:
         case PGRES_COMMAND_OK:
-            if (c->command == c->statement_index && c->answer == NULL) {
-                c->answer = res;
+            if (p->command == p->statement_index && p->answer == NULL) {
+                p->answer = res;
                 continue;
             }
             break;
         case PGRES_PIPELINE_ABORTED:
             break;
         default:
-            if (c->error == NULL) {
-                c->error = res;
+            if (p->error == NULL) {
+                p->error = res;
                 continue;
             }
             break;
@@ -227,15 +236,16 @@ static void on_writable(h2o_socket_t *sock, const char *err)
 
 static void send_query(conn_t *c, pending_t *p)
 {
-    c->current = p;
+    h2o_linklist_insert(&c->inflight, &p->link);
+    c->ninflight++;
     c->state = CONN_BUSY;
-    c->command = 0;
-    c->statement_index = 0;
+    p->command = 0;
+    p->statement_index = 0;
     if (p->tenant != NULL) {
         const char *tenant = p->tenant;
         if (!PQsendQueryPrepared(c->pg, SET_TENANT_STATEMENT, 1, &tenant, NULL, NULL, 0))
             goto err_broken;
-        c->statement_index = 1;
+        p->statement_index = 1;
     }
     if (!PQsendQueryPrepared(c->pg, p->sql->name, p->nparams, (const char *const *)p->params, NULL, NULL,
                              0) ||
@@ -247,23 +257,27 @@ err_broken:
     broken(c, PQerrorMessage(c->pg));
 }
 
-static conn_t *idle_connection(cc_dbpool_t *pool, int *any_up)
+/* The up connection with the fewest queries in flight, if one has room; *any_up says whether any is up. */
+static conn_t *available_connection(cc_dbpool_t *pool, int *any_up)
 {
+    conn_t *best = NULL;
     *any_up = 0;
     for (int i = 0; i < pool->size; i++) {
-        if (pool->conns[i].state == CONN_IDLE)
-            return &pool->conns[i];
-        if (pool->conns[i].state == CONN_BUSY)
-            *any_up = 1;
+        conn_t *c = &pool->conns[i];
+        if (c->state != CONN_IDLE && c->state != CONN_BUSY)
+            continue;
+        *any_up = 1;
+        if (c->ninflight < MAX_INFLIGHT && (best == NULL || c->ninflight < best->ninflight))
+            best = c;
     }
-    return NULL;
+    return best;
 }
 
 static void dispatch(cc_dbpool_t *pool)
 {
     int any_up;
     conn_t *c;
-    while (!h2o_linklist_is_empty(&pool->waiting) && (c = idle_connection(pool, &any_up)) != NULL) {
+    while (!h2o_linklist_is_empty(&pool->waiting) && (c = available_connection(pool, &any_up)) != NULL) {
         pending_t *p = H2O_STRUCT_FROM_MEMBER(pending_t, link, pool->waiting.next);
         h2o_linklist_unlink(&p->link);
         pool->nwaiting--;
@@ -295,8 +309,8 @@ void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, in
         return;
     }
     int any_up;
-    conn_t *idle = idle_connection(pool, &any_up);
-    if (idle == NULL && (!any_up || pool->nwaiting >= MAX_WAITING)) {
+    conn_t *available = available_connection(pool, &any_up);
+    if (available == NULL && (!any_up || pool->nwaiting >= MAX_WAITING)) {
         cc_respond_error(r, 503, "service_unavailable", "the database is unavailable; try again");
         return;
     }
@@ -311,8 +325,8 @@ void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, in
         p->params[i] = params[i] != NULL ? cc_strdup(params[i]) : NULL;
     p->cb = cb;
     p->data = data;
-    if (idle != NULL) {
-        send_query(idle, p);
+    if (available != NULL) {
+        send_query(available, p);
     } else {
         h2o_linklist_insert(&pool->waiting, &p->link);
         pool->nwaiting++;
@@ -370,6 +384,7 @@ cc_dbpool_t *cc_dbpool_new(cc_thread_t *thread, const char *url, int size, const
         conn_t *c = &pool->conns[i];
         c->pool = pool;
         c->retry_entry.cb = on_retry;
+        h2o_linklist_init_anchor(&c->inflight);
         PGconn *pg = open_connection(url, statements, nstatements);
         if (pg != NULL)
             attach(c, pg);

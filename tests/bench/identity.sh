@@ -427,7 +427,7 @@ line() { # line LABEL VALUE TARGET VERDICT
     echo "   wrk, h2o, identity and PostgreSQL share the same $(nproc) cores; load average at start: $LOADAVG,"
     echo "   at end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the machine skews these figures)."
     echo "   identity: CC_LOG_LEVEL=warn for all runs below except (g) (per-request log lines are info);"
-    echo "   defaults otherwise (CC_THREADS=cores, CC_WORKERS=4, CC_DB_POOL=4); PostgreSQL 15 default settings"
+    echo "   defaults otherwise (CC_THREADS=cores, CC_WORKERS=4, CC_DB_POOL=2); PostgreSQL 15 default settings"
     echo "   (fsync on), max_connections=200; h2o $("$H2O" --version | head -1 | awk '{print $3}') without access log."
     echo
     echo "Figures"

@@ -460,7 +460,7 @@ BULK_DONE=misses
     echo "   wrk, h2o, identity, scheduling and PostgreSQL share the same $(nproc) cores; load average at start:"
     echo "   $LOADAVG, at end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the machine skews these figures)."
     echo "   identity and scheduling: CC_LOG_LEVEL=warn (no per-request log lines); defaults otherwise"
-    echo "   (CC_THREADS=cores, CC_WORKERS=4, CC_DB_POOL=4); PostgreSQL 15 default settings (fsync on),"
+    echo "   (CC_THREADS=cores, CC_WORKERS=4, CC_DB_POOL=2); PostgreSQL 15 default settings (fsync on),"
     echo "   max_connections=200; h2o $("$H2O" --version | head -1 | awk '{print $3}') without access log. Token: $EMAIL."
     echo
     echo "Figures"
