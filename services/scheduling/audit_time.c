@@ -587,16 +587,34 @@ static double r4(double v)
     return round(v * 1e4) / 1e4;
 }
 
-static void add_rule(json_t *rules, const char *rule, const char *source, json_t *input, json_t *result)
+/* A rule is {rule, source, input: {...}, result: {...}}: begin opens input, result switches, end closes. */
+static void rule_begin(cc_jsonw_t *w, const char *rule, const char *source)
 {
-    json_array_append_new(rules, json_pack("{s:s, s:s, s:o, s:o}", "rule", rule, "source", source, "input",
-                                           input, "result", result));
+    cc_jsonw_object(w);
+    cc_jsonw_kstring(w, "rule", rule);
+    cc_jsonw_kstring(w, "source", source);
+    cc_jsonw_kobject(w, "input");
 }
 
-static json_t *sample_json(const audit_time_sample_t *s)
+static void rule_result(cc_jsonw_t *w)
 {
-    return json_pack("{s:I, s:I, s:I}", "sample", (json_int_t)s->sample, "random", (json_int_t)s->random,
-                     "visits", (json_int_t)s->visits);
+    cc_jsonw_end(w);
+    cc_jsonw_kobject(w, "result");
+}
+
+static void rule_end(cc_jsonw_t *w)
+{
+    cc_jsonw_end(w);
+    cc_jsonw_end(w);
+}
+
+static void write_sample(cc_jsonw_t *w, const char *key, const audit_time_sample_t *s)
+{
+    cc_jsonw_kobject(w, key);
+    cc_jsonw_kint(w, "sample", s->sample);
+    cc_jsonw_kint(w, "random", s->random);
+    cc_jsonw_kint(w, "visits", s->visits);
+    cc_jsonw_end(w);
 }
 
 static const char *transition_audit_name(audit_time_transition_with_t w)
@@ -611,158 +629,231 @@ static const char *transition_audit_name(audit_time_transition_with_t w)
     }
 }
 
-json_t *audit_time_explain(const audit_time_input_t *in, const audit_time_result_t *r)
+void audit_time_write_rules(cc_jsonw_t *w, const audit_time_input_t *in, const audit_time_result_t *r)
 {
-    json_t *rules = json_array();
     char text[256];
+    cc_jsonw_array(w);
 
     if (in->n_groups > 0) {
-        json_t *groups = json_array();
-        for (size_t i = 0; i < in->n_groups; i++)
-            json_array_append_new(
-                groups, json_pack("{s:I, s:s, s:I}", "headcount", (json_int_t)in->groups[i].headcount,
-                                  "justification", in->groups[i].justification, "counted_as",
-                                  (json_int_t)ceil_scaled_sqrt(in->groups[i].headcount, 1, 1)));
-        add_rule(rules, "identical_activity_groups_counted_as_ceil_sqrt_n", "27006-1:2024 C.3.4",
-                 json_pack("{s:I, s:o}", "personnel", (json_int_t)r->personnel, "identical_activity_groups",
-                           groups),
-                 json_pack("{s:I, s:s}", "effective_personnel", (json_int_t)r->effective_personnel, "note",
-                           "the maximum reduction; used for the ISMS table only"));
+        rule_begin(w, "identical_activity_groups_counted_as_ceil_sqrt_n", "27006-1:2024 C.3.4");
+        cc_jsonw_kint(w, "personnel", r->personnel);
+        cc_jsonw_karray(w, "identical_activity_groups");
+        for (size_t i = 0; i < in->n_groups; i++) {
+            cc_jsonw_object(w);
+            cc_jsonw_kint(w, "headcount", in->groups[i].headcount);
+            cc_jsonw_kstring(w, "justification", in->groups[i].justification);
+            cc_jsonw_kint(w, "counted_as", ceil_scaled_sqrt(in->groups[i].headcount, 1, 1));
+            cc_jsonw_end(w);
+        }
+        cc_jsonw_end(w);
+        rule_result(w);
+        cc_jsonw_kint(w, "effective_personnel", r->effective_personnel);
+        cc_jsonw_kstring(w, "note", "the maximum reduction; used for the ISMS table only");
+        rule_end(w);
     }
 
     for (size_t i = 0; i < r->n_lookups; i++) {
         const audit_time_lookup_t *l = &r->lookups[i];
-        json_t *input =
-            json_pack("{s:s, s:I}", "standard", l->standard, "personnel", (json_int_t)l->personnel);
+        rule_begin(w, "table_lookup", l->source);
+        cc_jsonw_kstring(w, "standard", l->standard);
+        cc_jsonw_kint(w, "personnel", l->personnel);
         if (l->column != NULL)
-            json_object_set_new(input, "complexity", json_string(l->column));
+            cc_jsonw_kstring(w, "complexity", l->column);
+        rule_result(w);
         snprintf(text, sizeof(text), "%ld-%ld", l->band_min, l->band_max);
-        json_t *result =
-            json_pack("{s:s, s:f, s:b}", "band", text, "days", l->days, "extrapolated", l->extrapolated);
+        cc_jsonw_kstring(w, "band", text);
+        cc_jsonw_kreal(w, "days", l->days);
+        cc_jsonw_kbool(w, "extrapolated", l->extrapolated);
         if (l->extrapolated) {
             snprintf(text, sizeof(text),
                      "beyond the table's last band (8501-10700) the progression continues: every further %ld "
                      "persons add the last band's increment of %g day(s)",
                      l->extrapolation_band_width, l->extrapolation_step_days);
-            json_object_set_new(result, "extrapolation", json_string(text));
+            cc_jsonw_kstring(w, "extrapolation", text);
         }
-        add_rule(rules, "table_lookup", l->source, input, result);
+        rule_end(w);
     }
 
     if (r->n_lookups > 1) {
-        json_t *parts = json_array();
+        rule_begin(w, "integrated_audit_sum_of_standards", "IAF MD 11");
+        cc_jsonw_karray(w, "days");
         for (size_t i = 0; i < r->n_lookups; i++)
-            json_array_append_new(parts, json_real(r->lookups[i].days));
-        add_rule(rules, "integrated_audit_sum_of_standards", "IAF MD 11", json_pack("{s:o}", "days", parts),
-                 json_pack("{s:f}", "days", r->table_days));
+            cc_jsonw_real(w, r->lookups[i].days);
+        cc_jsonw_end(w);
+        rule_result(w);
+        cc_jsonw_kreal(w, "days", r->table_days);
+        rule_end(w);
     }
 
     if (in->n_adjustments > 0) {
-        json_t *adj = json_array();
-        for (size_t i = 0; i < in->n_adjustments; i++)
-            json_array_append_new(adj, json_pack("{s:f, s:s}", "percent", in->adjustments[i].percent,
-                                                 "reason", in->adjustments[i].reason));
-        add_rule(rules, "adjustment_factors_reductions_capped_at_30_percent", "IAF MD 5",
-                 json_pack("{s:f, s:o, s:f}", "days", r->table_days, "adjustments", adj, "cap_percent",
-                           AUDIT_TIME_ADJUSTMENT_CAP_PERCENT),
-                 json_pack("{s:f, s:f, s:f, s:f}", "reductions_percent", r4(r->reductions_percent),
-                           "increases_percent", r4(r->increases_percent), "net_percent",
-                           r4(r->net_adjustment_percent), "days", r4(r->adjusted_days)));
+        rule_begin(w, "adjustment_factors_reductions_capped_at_30_percent", "IAF MD 5");
+        cc_jsonw_kreal(w, "days", r->table_days);
+        cc_jsonw_karray(w, "adjustments");
+        for (size_t i = 0; i < in->n_adjustments; i++) {
+            cc_jsonw_object(w);
+            cc_jsonw_kreal(w, "percent", in->adjustments[i].percent);
+            cc_jsonw_kstring(w, "reason", in->adjustments[i].reason);
+            cc_jsonw_end(w);
+        }
+        cc_jsonw_end(w);
+        cc_jsonw_kreal(w, "cap_percent", AUDIT_TIME_ADJUSTMENT_CAP_PERCENT);
+        rule_result(w);
+        cc_jsonw_kreal(w, "reductions_percent", r4(r->reductions_percent));
+        cc_jsonw_kreal(w, "increases_percent", r4(r->increases_percent));
+        cc_jsonw_kreal(w, "net_percent", r4(r->net_adjustment_percent));
+        cc_jsonw_kreal(w, "days", r4(r->adjusted_days));
+        rule_end(w);
     }
 
     if (r->n_lookups > 1) {
-        add_rule(rules, "integrated_audit_reduction_capped_at_20_percent", "IAF MD 11",
-                 json_pack("{s:f, s:f, s:f}", "days", r4(r->adjusted_days), "percent",
-                           r->integration_reduction_percent, "cap_percent",
-                           AUDIT_TIME_INTEGRATION_CAP_PERCENT),
-                 json_pack("{s:f}", "days", r4(r->unrounded_days)));
+        rule_begin(w, "integrated_audit_reduction_capped_at_20_percent", "IAF MD 11");
+        cc_jsonw_kreal(w, "days", r4(r->adjusted_days));
+        cc_jsonw_kreal(w, "percent", r->integration_reduction_percent);
+        cc_jsonw_kreal(w, "cap_percent", AUDIT_TIME_INTEGRATION_CAP_PERCENT);
+        rule_result(w);
+        cc_jsonw_kreal(w, "days", r4(r->unrounded_days));
+        rule_end(w);
     }
 
-    add_rule(rules, "nearest_half_day_ties_up", "IAF MD 5", json_pack("{s:f}", "days", r4(r->unrounded_days)),
-             json_pack("{s:f, s:f}", "days", r->initial_days, "hours",
-                       r->initial_days * AUDIT_TIME_HOURS_PER_DAY));
+    rule_begin(w, "nearest_half_day_ties_up", "IAF MD 5");
+    cc_jsonw_kreal(w, "days", r4(r->unrounded_days));
+    rule_result(w);
+    cc_jsonw_kreal(w, "days", r->initial_days);
+    cc_jsonw_kreal(w, "hours", r->initial_days * AUDIT_TIME_HOURS_PER_DAY);
+    rule_end(w);
 
     snprintf(text, sizeof(text),
              "stage 1 = %g %% of the initial time rounded to the half day, at least 0.5; stage 2 the rest",
              r->stage1_fraction * 100.0);
-    add_rule(rules, "stage_split", "ISO/IEC 17021-1 9.3; certcycle policy",
-             json_pack("{s:f, s:f, s:s}", "initial_days", r->initial_days, "stage1_fraction",
-                       r->stage1_fraction, "policy", text),
-             json_pack("{s:f, s:f}", "stage1_days", r->stage1_days, "stage2_days", r->stage2_days));
+    rule_begin(w, "stage_split", "ISO/IEC 17021-1 9.3; certcycle policy");
+    cc_jsonw_kreal(w, "initial_days", r->initial_days);
+    cc_jsonw_kreal(w, "stage1_fraction", r->stage1_fraction);
+    cc_jsonw_kstring(w, "policy", text);
+    rule_result(w);
+    cc_jsonw_kreal(w, "stage1_days", r->stage1_days);
+    cc_jsonw_kreal(w, "stage2_days", r->stage2_days);
+    rule_end(w);
 
     const char *fraction_source = r->fractions_from_settings ? "tenant setting (ISMS)" : "IAF MD 5";
-    add_rule(
-        rules, "surveillance_fraction_of_initial", fraction_source,
-        json_pack("{s:f, s:f}", "initial_days", r->initial_days, "fraction", r4(r->surveillance_fraction)),
-        json_pack("{s:f}", "days", r->surveillance_days));
-    add_rule(
-        rules, "recertification_fraction_of_initial", fraction_source,
-        json_pack("{s:f, s:f}", "initial_days", r->initial_days, "fraction", r4(r->recertification_fraction)),
-        json_pack("{s:f}", "days", r->recertification_days));
+    rule_begin(w, "surveillance_fraction_of_initial", fraction_source);
+    cc_jsonw_kreal(w, "initial_days", r->initial_days);
+    cc_jsonw_kreal(w, "fraction", r4(r->surveillance_fraction));
+    rule_result(w);
+    cc_jsonw_kreal(w, "days", r->surveillance_days);
+    rule_end(w);
+    rule_begin(w, "recertification_fraction_of_initial", fraction_source);
+    cc_jsonw_kreal(w, "initial_days", r->initial_days);
+    cc_jsonw_kreal(w, "fraction", r4(r->recertification_fraction));
+    rule_result(w);
+    cc_jsonw_kreal(w, "days", r->recertification_days);
+    rule_end(w);
 
-    add_rule(rules, "onsite_at_least_80_percent", "IAF MD 5",
-             json_pack("{s:f, s:f, s:f, s:i}", "initial_days", r->initial_days, "surveillance_days",
-                       r->surveillance_days, "recertification_days", r->recertification_days, "hours_per_day",
-                       AUDIT_TIME_HOURS_PER_DAY),
-             json_pack("{s:f, s:f, s:f}", "initial_min_onsite_days", r->onsite_min_initial_days,
-                       "surveillance_min_onsite_days", r->onsite_min_surveillance_days,
-                       "recertification_min_onsite_days", r->onsite_min_recertification_days));
+    rule_begin(w, "onsite_at_least_80_percent", "IAF MD 5");
+    cc_jsonw_kreal(w, "initial_days", r->initial_days);
+    cc_jsonw_kreal(w, "surveillance_days", r->surveillance_days);
+    cc_jsonw_kreal(w, "recertification_days", r->recertification_days);
+    cc_jsonw_kint(w, "hours_per_day", AUDIT_TIME_HOURS_PER_DAY);
+    rule_result(w);
+    cc_jsonw_kreal(w, "initial_min_onsite_days", r->onsite_min_initial_days);
+    cc_jsonw_kreal(w, "surveillance_min_onsite_days", r->onsite_min_surveillance_days);
+    cc_jsonw_kreal(w, "recertification_min_onsite_days", r->onsite_min_recertification_days);
+    rule_end(w);
 
-    if (r->transition)
-        add_rule(rules, "iso27001_2022_transition", "IAF MD 26",
-                 json_pack("{s:s}", "with", transition_audit_name(r->transition_with)),
-                 json_pack("{s:f, s:f}", "added_days", r->transition_days, "audit_days",
-                           r->transition_audit_days));
+    if (r->transition) {
+        rule_begin(w, "iso27001_2022_transition", "IAF MD 26");
+        cc_jsonw_kstring(w, "with", transition_audit_name(r->transition_with));
+        rule_result(w);
+        cc_jsonw_kreal(w, "added_days", r->transition_days);
+        cc_jsonw_kreal(w, "audit_days", r->transition_audit_days);
+        rule_end(w);
+    }
 
-    add_rule(rules, r->sampling_allowed ? "multi_site_sampling" : "multi_site_no_sampling", "IAF MD 1",
-             json_pack("{s:I, s:I, s:b}", "sites", (json_int_t)r->sites, "other_sites",
-                       (json_int_t)r->other_sites, "sampling_allowed", r->sampling_allowed),
-             json_pack("{s:o, s:o, s:o, s:s}", "initial", sample_json(&r->initial_sample), "surveillance",
-                       sample_json(&r->surveillance_sample), "recertification",
-                       sample_json(&r->recertification_sample), "formula",
-                       r->sampling_allowed
-                           ? "initial ceil(sqrt(x)), surveillance ceil(0.6 sqrt(x)), recertification "
-                             "ceil(0.8 sqrt(x)); random ceil(25 %) of the sample; central function always"
-                           : "all sites at initial and recertification, ceil(30 %) per surveillance year; "
-                             "central function always"));
+    rule_begin(w, r->sampling_allowed ? "multi_site_sampling" : "multi_site_no_sampling", "IAF MD 1");
+    cc_jsonw_kint(w, "sites", r->sites);
+    cc_jsonw_kint(w, "other_sites", r->other_sites);
+    cc_jsonw_kbool(w, "sampling_allowed", r->sampling_allowed);
+    rule_result(w);
+    write_sample(w, "initial", &r->initial_sample);
+    write_sample(w, "surveillance", &r->surveillance_sample);
+    write_sample(w, "recertification", &r->recertification_sample);
+    cc_jsonw_kstring(w, "formula",
+                     r->sampling_allowed
+                         ? "initial ceil(sqrt(x)), surveillance ceil(0.6 sqrt(x)), recertification "
+                           "ceil(0.8 sqrt(x)); random ceil(25 %) of the sample; central function always"
+                         : "all sites at initial and recertification, ceil(30 %) per surveillance year; "
+                           "central function always");
+    rule_end(w);
 
     for (size_t i = 0; i < in->n_site_reductions; i++) {
-        const audit_time_site_reduction_t *s = &in->site_reductions[i];
+        const audit_time_site_reduction_t *sr = &in->site_reductions[i];
         double factor =
             (1.0 + r->net_adjustment_percent / 100.0) * (1.0 - r->integration_reduction_percent / 100.0);
-        add_rule(rules, "site_reduction_at_most_50_percent_in_total", "IAF MD 1",
-                 json_pack("{s:s, s:f, s:f}", "site", s->name ? s->name : "", "percent", s->percent,
-                           "cap_percent", AUDIT_TIME_SITE_CAP_PERCENT),
-                 json_pack("{s:f}", "total_reduction_percent",
-                           r4((1.0 - factor * (1.0 - s->percent / 100.0)) * 100.0)));
+        rule_begin(w, "site_reduction_at_most_50_percent_in_total", "IAF MD 1");
+        cc_jsonw_kstring(w, "site", sr->name ? sr->name : "");
+        cc_jsonw_kreal(w, "percent", sr->percent);
+        cc_jsonw_kreal(w, "cap_percent", AUDIT_TIME_SITE_CAP_PERCENT);
+        rule_result(w);
+        cc_jsonw_kreal(w, "total_reduction_percent",
+                       r4((1.0 - factor * (1.0 - sr->percent / 100.0)) * 100.0));
+        rule_end(w);
     }
-    return rules;
+    cc_jsonw_end(w);
 }
 
-json_t *audit_time_to_json(const audit_time_input_t *in, const audit_time_result_t *r)
+char *audit_time_to_json_text(const audit_time_input_t *in, const audit_time_result_t *r, size_t *len)
 {
-    json_t *standards_used = json_array();
+    cc_jsonw_t w;
+    cc_jsonw_init(&w);
+    cc_jsonw_object(&w);
+    cc_jsonw_kstring(&w, "standard", r->standard);
+    cc_jsonw_karray(&w, "standards");
     for (size_t i = 0; i < r->n_lookups; i++)
-        json_array_append_new(standards_used, json_string(r->lookups[i].standard));
+        cc_jsonw_string(&w, r->lookups[i].standard);
+    cc_jsonw_end(&w);
+    cc_jsonw_kint(&w, "personnel", r->personnel);
+    cc_jsonw_kint(&w, "effective_personnel", r->effective_personnel);
+    cc_jsonw_kbool(&w, "extrapolated", r->extrapolated);
 
-    json_t *transition = json_null();
-    if (r->transition)
-        transition = json_pack("{s:s, s:f, s:f}", "with", transition_audit_name(r->transition_with), "days",
-                               r->transition_days, "audit_days", r->transition_audit_days);
+    cc_jsonw_kobject(&w, "initial");
+    cc_jsonw_kreal(&w, "days", r->initial_days);
+    cc_jsonw_kreal(&w, "hours", r->initial_days * AUDIT_TIME_HOURS_PER_DAY);
+    cc_jsonw_kreal(&w, "stage1_days", r->stage1_days);
+    cc_jsonw_kreal(&w, "stage2_days", r->stage2_days);
+    cc_jsonw_kreal(&w, "onsite_min_days", r->onsite_min_initial_days);
+    cc_jsonw_end(&w);
+    cc_jsonw_kobject(&w, "surveillance");
+    cc_jsonw_kreal(&w, "days", r->surveillance_days);
+    cc_jsonw_kreal(&w, "fraction", r4(r->surveillance_fraction));
+    cc_jsonw_kreal(&w, "onsite_min_days", r->onsite_min_surveillance_days);
+    cc_jsonw_end(&w);
+    cc_jsonw_kobject(&w, "recertification");
+    cc_jsonw_kreal(&w, "days", r->recertification_days);
+    cc_jsonw_kreal(&w, "fraction", r4(r->recertification_fraction));
+    cc_jsonw_kreal(&w, "onsite_min_days", r->onsite_min_recertification_days);
+    cc_jsonw_end(&w);
 
-    return json_pack(
-        "{s:s, s:o, s:I, s:I, s:b, s:{s:f, s:f, s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:o, "
-        "s:{s:I, s:I, s:b, s:o, s:o, s:o}, s:o}",
-        "standard", r->standard, "standards", standards_used, "personnel", (json_int_t)r->personnel,
-        "effective_personnel", (json_int_t)r->effective_personnel, "extrapolated", r->extrapolated, "initial",
-        "days", r->initial_days, "hours", r->initial_days * AUDIT_TIME_HOURS_PER_DAY, "stage1_days",
-        r->stage1_days, "stage2_days", r->stage2_days, "onsite_min_days", r->onsite_min_initial_days,
-        "surveillance", "days", r->surveillance_days, "fraction", r4(r->surveillance_fraction),
-        "onsite_min_days", r->onsite_min_surveillance_days, "recertification", "days",
-        r->recertification_days, "fraction", r4(r->recertification_fraction), "onsite_min_days",
-        r->onsite_min_recertification_days, "transition", transition, "multi_site", "sites",
-        (json_int_t)r->sites, "other_sites", (json_int_t)r->other_sites, "sampling_allowed",
-        r->sampling_allowed, "initial", sample_json(&r->initial_sample), "surveillance",
-        sample_json(&r->surveillance_sample), "recertification", sample_json(&r->recertification_sample),
-        "rules", audit_time_explain(in, r));
+    cc_jsonw_key(&w, "transition");
+    if (r->transition) {
+        cc_jsonw_object(&w);
+        cc_jsonw_kstring(&w, "with", transition_audit_name(r->transition_with));
+        cc_jsonw_kreal(&w, "days", r->transition_days);
+        cc_jsonw_kreal(&w, "audit_days", r->transition_audit_days);
+        cc_jsonw_end(&w);
+    } else {
+        cc_jsonw_null(&w);
+    }
+
+    cc_jsonw_kobject(&w, "multi_site");
+    cc_jsonw_kint(&w, "sites", r->sites);
+    cc_jsonw_kint(&w, "other_sites", r->other_sites);
+    cc_jsonw_kbool(&w, "sampling_allowed", r->sampling_allowed);
+    write_sample(&w, "initial", &r->initial_sample);
+    write_sample(&w, "surveillance", &r->surveillance_sample);
+    write_sample(&w, "recertification", &r->recertification_sample);
+    cc_jsonw_end(&w);
+
+    cc_jsonw_key(&w, "rules");
+    audit_time_write_rules(&w, in, r);
+    cc_jsonw_end(&w);
+    return cc_jsonw_finish(&w, len);
 }

@@ -3,8 +3,8 @@
  *
  * No I/O, no allocation in audit_time_compute(): the caller fills an
  * audit_time_input_t (borrowed strings and arrays), gets an audit_time_result_t
- * with every number, and may then build the JSON explanation (a new jansson
- * reference) listing every rule applied with its source.
+ * with every number, and may then write the JSON explanation (straight to text with
+ * cc_jsonw) listing every rule applied with its source.
  *
  * Decisions where DOMAIN.md is silent (each is also stated in the explanation):
  * - Beyond 10700 persons every table continues its last step: each further band of
@@ -28,7 +28,7 @@
 #ifndef AUDIT_TIME_H
 #define AUDIT_TIME_H
 
-#include <jansson.h>
+#include "cc_jsonw.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -194,18 +194,18 @@ int audit_time_compute(const audit_time_input_t *in, const audit_time_settings_t
                        audit_time_result_t *out, audit_time_error_t *err);
 
 /*
- * The rules applied, in order, as a new JSON array (the caller owns the reference):
- * each {rule, source, input, result}. in and r are those of a successful
- * audit_time_compute().
+ * Writes the rules applied, in order, as a JSON array: each {rule, source, input,
+ * result}. in and r are those of a successful audit_time_compute().
  */
-json_t *audit_time_explain(const audit_time_input_t *in, const audit_time_result_t *r);
+void audit_time_write_rules(cc_jsonw_t *w, const audit_time_input_t *in, const audit_time_result_t *r);
 
 /*
- * The whole response body: the figures (initial with stage split, surveillance,
- * recertification, on-site minima, transition, multi-site samples) and "rules" from
- * audit_time_explain(). A new reference the caller owns.
+ * The whole response body as JSON text (the caller frees; its length in *len unless
+ * NULL): the figures (initial with stage split, surveillance, recertification, on-site
+ * minima, transition, multi-site samples) and "rules". Written straight to text: it is
+ * the hot path of POST /v1/audit-time, where a jansson tree cost more than the rules.
  */
-json_t *audit_time_to_json(const audit_time_input_t *in, const audit_time_result_t *r);
+char *audit_time_to_json_text(const audit_time_input_t *in, const audit_time_result_t *r, size_t *len);
 
 /* The stable problem `code` for an error ("adjustment_cap_exceeded", ...); static. */
 const char *audit_time_error_code(int err);

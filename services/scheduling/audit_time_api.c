@@ -231,7 +231,10 @@ static void respond_calculation(cc_request_t *r, calculation_t *calc,
         cc_respond_problem(r, problem);
         return;
     }
-    cc_respond_json(r, 200, audit_time_to_json(&calc->input, &result));
+    size_t len;
+    char *text = audit_time_to_json_text(&calc->input, &result, &len);
+    cc_respond_text(r, 200, "application/json", text, len);
+    free(text);
 }
 
 void audit_time_handle(cc_request_t *r)

@@ -406,9 +406,7 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
 
     char expiry[CIVIL_DATE_BUFSIZE];
     civil_date_format(windows.expiry, expiry);
-    json_t *calculation = audit_time_to_json(&in, &time_result);
-    char *calculation_text = json_dumps(calculation, JSON_COMPACT | JSON_REAL_PRECISION(15));
-    json_decref(calculation);
+    char *calculation_text = audit_time_to_json_text(&in, &time_result, NULL);
     char *standards_text = json_dumps(standards, JSON_COMPACT);
     char *site_ids_text = json_dumps(site_ids != NULL ? site_ids : json_array(), JSON_COMPACT);
     json_t *codes = json_object_get(w->body, "sector_codes");
