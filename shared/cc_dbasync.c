@@ -48,6 +48,7 @@ typedef struct conn {
     _Atomic conn_state_t state; /* read by /metrics on other threads */
     h2o_linklist_t inflight;    /* pending_t, in the order their results will arrive */
     int ninflight;
+    bool reading;        /* read_results() is running: a nested call leaves the work to it */
     PGconn *reconnected; /* handed from the worker to the loop */
     h2o_timeout_entry_t retry_entry;
 } conn_t;
@@ -180,9 +181,12 @@ static void broken(conn_t *c, const char *why)
 
 static void read_results(conn_t *c)
 {
+    if (c->reading)
+        return;
+    c->reading = true;
     while (c->state == CONN_BUSY) {
         if (PQisBusy(c->pg))
-            return;
+            break; /* the rest of the result is still on its way */
         pending_t *p = head(c);
         PGresult *res = PQgetResult(c->pg);
         if (res == NULL) {
@@ -212,6 +216,7 @@ static void read_results(conn_t *c)
         }
         PQclear(res);
     }
+    c->reading = false;
 }
 
 static void on_readable(h2o_socket_t *sock, const char *err)
@@ -228,10 +233,15 @@ static void on_writable(h2o_socket_t *sock, const char *err)
 {
     conn_t *c = sock->data;
     int rc = err == NULL ? PQflush(c->pg) : -1;
-    if (rc == -1)
+    if (rc == -1) {
         broken(c, err != NULL ? err : PQerrorMessage(c->pg));
-    else if (rc == 1 && !h2o_socket_is_writing(sock))
+        return;
+    }
+    if (rc == 1 && !h2o_socket_is_writing(sock))
         h2o_socket_notify_write(sock, on_writable);
+    /* A flush that would block makes libpq read what the server sent meanwhile (so neither side waits on
+     * the other); those results sit in libpq's buffer and the socket will not say readable for them. */
+    read_results(c);
 }
 
 static void send_query(conn_t *c, pending_t *p)

@@ -29,10 +29,10 @@ void cc_jsonw_init(cc_jsonw_t *w);
 /* The document (NUL-terminated; the caller frees) and its length; w is spent. */
 char *cc_jsonw_finish(cc_jsonw_t *w, size_t *len);
 
-void cc_jsonw_object(cc_jsonw_t *w); /* { */
-void cc_jsonw_array(cc_jsonw_t *w);  /* [ */
-void cc_jsonw_end(cc_jsonw_t *w);    /* } or ], whichever is open */
-void cc_jsonw_key(cc_jsonw_t *w, const char *key);
+void cc_jsonw_object(cc_jsonw_t *w);               /* { */
+void cc_jsonw_array(cc_jsonw_t *w);                /* [ */
+void cc_jsonw_end(cc_jsonw_t *w);                  /* } or ], whichever is open */
+void cc_jsonw_key(cc_jsonw_t *w, const char *key); /* written as is: keys need no escaping */
 
 void cc_jsonw_string(cc_jsonw_t *w, const char *s); /* NULL writes null */
 void cc_jsonw_real(cc_jsonw_t *w, double v);
