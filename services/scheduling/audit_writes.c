@@ -99,8 +99,8 @@ static void audit_write_done(cc_job_t *job)
 /* Reads the audit back, appends the event, answers 200 with its ETag, stores the answer, commits. */
 static int finish(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w)
 {
-    const char *key[] = {w->actor.tenant_id, w->audit_id, NULL};
-    PGresult *res = cc_db_exec(db, &sql_audit_get, 3, key);
+    const char *key[] = {w->actor.tenant_id, w->audit_id};
+    PGresult *res = cc_db_exec(db, &sql_audit_get, 2, key);
     if (!cc_db_is_ok(res) || PQntuples(res) != 1) {
         cc_job_answer(job, 503, cc_db_problem(res, "audit read"));
         PQclear(res);

@@ -151,8 +151,10 @@ void audits_get_handle(cc_request_t *r)
     const char *id = cc_path_uuid_or_respond(r, "id");
     if (id == NULL)
         return;
-    const char *params[] = {r->claims.tid, id, client_scope(r)};
-    cc_db_query(r, r->claims.tid, &sql_audit_get, 3, params, on_get, NULL);
+    const char *client = client_scope(r);
+    const char *params[] = {r->claims.tid, id, client};
+    cc_db_query(r, r->claims.tid, client != NULL ? &sql_audit_get_for_client : &sql_audit_get,
+                client != NULL ? 3 : 2, params, on_get, NULL);
 }
 
 /* ---- GET /v1/schedule/due ---- */

@@ -83,7 +83,7 @@ extern const cc_sql_t sql_unavailability_list, sql_unavailability_insert, sql_co
     sql_conflict_insert;
 extern const cc_sql_t sql_programmes_list, sql_programme_get, sql_client_for_programme, sql_client_site_ids,
     sql_programme_insert, sql_audit_insert;
-extern const cc_sql_t sql_audits_list, sql_audit_get, sql_schedule_due;
+extern const cc_sql_t sql_audits_list, sql_audit_get, sql_audit_get_for_client, sql_schedule_due;
 extern const cc_sql_t sql_audit_lock, sql_audit_update_plan, sql_audit_update_status, sql_audit_touch,
     sql_programme_stage1, sql_team_candidate, sql_live_conflict, sql_team_insert, sql_team_delete,
     sql_team_members, sql_team_size, sql_auditor_user_lock;

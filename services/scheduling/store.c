@@ -268,9 +268,15 @@ const cc_sql_t sql_audits_list = {
     "       AND t.audit_id = a.id AND t.auditor_id = $9::uuid)) "
     "ORDER BY a.id LIMIT $8::int"};
 
+/* One audit, for staff; for a client user, only its own organisation's. Two statements rather than one with
+ * "$3 IS NULL OR ...": that form makes PostgreSQL plan every execution anew (a custom plan folds the NULL),
+ * which cost more than the query itself. */
 const cc_sql_t sql_audit_get = {"scheduling_audit_get",
-                                "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.id = $2 "
-                                "  AND ($3::uuid IS NULL OR a.client_id = $3::uuid)"};
+                                "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.id = $2"};
+
+const cc_sql_t sql_audit_get_for_client = {"scheduling_audit_get_for_client",
+                                           "SELECT " AUDIT_COLUMNS
+                                           "WHERE a.tenant_id = $1 AND a.id = $2 AND a.client_id = $3"};
 
 /* An audit about to change, with its programme's standards and sector codes (AUDIT_LOCK_* in scheduling.h).
  */
@@ -469,6 +475,7 @@ const cc_sql_t *const scheduling_read_statements[] = {
     &sql_programme_get,
     &sql_audits_list,
     &sql_audit_get,
+    &sql_audit_get_for_client,
     &sql_schedule_due,
     &sql_auditor_calendar,
 };
