@@ -20,7 +20,10 @@
 #include "cc_server.h"
 
 #define MAX_WAITING 4096
-#define MAX_INFLIGHT 16 /* queries pipelined on one connection; more wait in the pool's queue */
+/* Queries pipelined on one connection; more wait in the pool's queue. Deeper pipelines gain little more
+ * throughput but make every query behind a slow one (or a descheduled backend) wait: 16 showed p99s of
+ * hundreds of ms in tests/bench/scheduling.sh where 8 kept them near 15 ms. */
+#define MAX_INFLIGHT 8
 #define RECONNECT_DELAY_MS 1000
 #define SET_TENANT_STATEMENT "cc_set_tenant"
 
