@@ -245,7 +245,7 @@ const cc_sql_t sql_audit_insert = {
 /* Columns 0-15 as before issue 3's booking; 16-22: how it is conducted, days, outcome, and its team; 23: the
  * day a Stage 1's conclusions were recorded. */
 #define AUDIT_COLUMNS                                                                                        \
-    "a.id, a.programme_id, a.client_id, c.legal_name, a.type, a.sequence, a.window_start::text, "            \
+    "a.id, a.programme_id, a.client_id, a.client_name, a.type, a.sequence, a.window_start::text, "           \
     "a.window_end::text, a.provisional, a.planned_days::text, a.status, a.start_date::text, "                \
     "a.end_date::text, a.version, " TS("a.created_at") ", " TS(                                              \
         "a.updated_at") ", "                                                                                 \
@@ -253,7 +253,7 @@ const cc_sql_t sql_audit_insert = {
                         "a.outcome::text, "                                                                  \
                         "a.cancel_reason, a.team::text, CASE WHEN a.type = 'stage1' THEN a.outcome ->> "     \
                         "'completed_on' END "                                                                \
-                        "FROM audits a JOIN clients c ON c.tenant_id = a.tenant_id AND c.id = a.client_id "
+                        "FROM audits a "
 
 /* Filters: programme, status, dates (its days once set, else its window) overlapping [from, to], a team
  * member ($9); $7: the caller's own organisation or NULL. */

@@ -445,6 +445,43 @@ START_TEST(test_rules_hold_after_scheduling)
 }
 END_TEST
 
+/* An audit shows its client's current legal name: a rename reaches every audit of the client. */
+START_TEST(test_client_rename_reaches_audits)
+{
+    cc_test_cb_t f;
+    cc_test_cb_login(&f);
+    char suffix[17];
+    cc_test_random_suffix(suffix);
+    char *body =
+        cc_test_asprintf("{\"legal_name\":\"Before %s Ltd\",\"personnel\":30,\"address\":{\"street\":"
+                         "\"3 Quay\",\"city\":\"Hull\",\"post_code\":\"HU1 1AA\",\"country\":\"GB\"}}",
+                         suffix);
+    cc_test_response_t *resp = cc_test_call(&f.sm, "POST", "/v1/clients", NULL, body);
+    cc_test_assert_json(resp, 201);
+    char *client = cc_strdup(cc_test_json_string(resp->json, "id"));
+    cc_test_response_free(resp);
+    json_t *programme = cc_test_new_programme(&f.sm, client, "[]");
+    const char *s1 = cc_test_audit_of(programme, "stage1");
+    char *path = cc_test_asprintf("/v1/clients/%s", client);
+    char *renamed = cc_test_asprintf("{\"legal_name\":\"After %s Ltd\"}", suffix);
+    resp = cc_test_call(&f.sm, "PATCH", path, NULL, renamed);
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    resp = cc_test_audit_call(&f.sm, "GET", s1, "", NULL);
+    cc_test_assert_json(resp, 200);
+    char *want = cc_test_asprintf("After %s Ltd", suffix);
+    ck_assert_str_eq(cc_test_json_string(resp->json, "client_name"), want);
+    cc_test_response_free(resp);
+    free(want);
+    free(renamed);
+    free(path);
+    free(body);
+    free(client);
+    json_decref(programme);
+    cc_test_cb_free(&f);
+}
+END_TEST
+
 /* ---- 20 parallel bookings of one auditor ---- */
 
 typedef struct booking {
@@ -683,6 +720,7 @@ static Suite *booking_suite(void)
     tcase_add_test(tc, test_booked_or_unavailable);
     tcase_add_test(tc, test_iso27001_2013_closed);
     tcase_add_test(tc, test_rules_hold_after_scheduling);
+    tcase_add_test(tc, test_client_rename_reaches_audits);
     tcase_add_test(tc, test_parallel_bookings_one_wins);
     tcase_add_test(tc, test_calendar_feed);
     suite_add_tcase(s, tc);
