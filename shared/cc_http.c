@@ -60,13 +60,16 @@ void cc_set_header(cc_request_t *r, const char *name, const char *value)
 
 static void log_request(cc_request_t *r, int status, double seconds)
 {
+    cc_log_level_t level = status >= 500 ? CC_LOG_ERROR : CC_LOG_INFO;
+    if (!cc_log_enabled(level)) /* the line is built only to be written: not on every request at warn */
+        return;
     json_t *fields = json_pack("{s:s, s:s%, s:s, s:i, s:f, s:s}", "request_id", r->request_id, "method",
                                r->req->method.base, r->req->method.len, "route",
                                r->route != NULL ? r->route->pattern : "unmatched", "status", status,
                                "duration_ms", seconds * 1000.0, "remote", r->remote_addr);
     if (r->has_claims)
         json_object_set_new(fields, "tenant", json_string(r->claims.tid));
-    cc_log_fields(status >= 500 ? CC_LOG_ERROR : CC_LOG_INFO, "request", fields);
+    cc_log_fields(level, "request", fields);
 }
 
 /* Every answer ends here. */

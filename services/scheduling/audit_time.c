@@ -587,6 +587,32 @@ static double r4(double v)
     return round(v * 1e4) / 1e4;
 }
 
+/* Writes the decimal digits of a non-negative v ending at end; returns where they start. */
+static char *digits_before(char *end, long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    return end;
+}
+
+/* "min-max" into buf (at least 48 bytes), without printf: this is the hot path of POST /v1/audit-time. */
+static const char *band_text(char *buf, long min, long max)
+{
+    char digits[24], *p;
+    size_t n = 0;
+    p = digits_before(digits + sizeof(digits), min);
+    memcpy(buf, p, (size_t)(digits + sizeof(digits) - p));
+    n = (size_t)(digits + sizeof(digits) - p);
+    buf[n++] = '-';
+    p = digits_before(digits + sizeof(digits), max);
+    memcpy(buf + n, p, (size_t)(digits + sizeof(digits) - p));
+    n += (size_t)(digits + sizeof(digits) - p);
+    buf[n] = '\0';
+    return buf;
+}
+
 /* A rule is {rule, source, input: {...}, result: {...}}: begin opens input, result switches, end closes. */
 static void rule_begin(cc_jsonw_t *w, const char *rule, const char *source)
 {
@@ -660,8 +686,7 @@ void audit_time_write_rules(cc_jsonw_t *w, const audit_time_input_t *in, const a
         if (l->column != NULL)
             cc_jsonw_kstring(w, "complexity", l->column);
         rule_result(w);
-        snprintf(text, sizeof(text), "%ld-%ld", l->band_min, l->band_max);
-        cc_jsonw_kstring(w, "band", text);
+        cc_jsonw_kstring(w, "band", band_text(text, l->band_min, l->band_max));
         cc_jsonw_kreal(w, "days", l->days);
         cc_jsonw_kbool(w, "extrapolated", l->extrapolated);
         if (l->extrapolated) {
