@@ -135,8 +135,8 @@ void users_get_handle(cc_request_t *r)
 /* ---- writes ---- */
 
 typedef struct user_write {
-    char tenant_id[37], actor_id[37], actor_role[24], user_id[37];
-    char remote_addr[64], request_id[65];
+    cc_actor_t actor;
+    char user_id[37];
     json_t *body;
     long long if_match; /* -1: none */
     cc_idempotency_t idem;
@@ -145,11 +145,7 @@ typedef struct user_write {
 static user_write_t *user_write_new(cc_request_t *r, json_t *body)
 {
     user_write_t *w = cc_calloc(1, sizeof(*w));
-    memcpy(w->tenant_id, r->claims.tid, sizeof(w->tenant_id));
-    memcpy(w->actor_id, r->claims.sub, sizeof(w->actor_id));
-    memcpy(w->actor_role, r->claims.role, sizeof(w->actor_role));
-    memcpy(w->remote_addr, r->remote_addr, sizeof(w->remote_addr));
-    memcpy(w->request_id, r->request_id, sizeof(w->request_id));
+    cc_actor_from_request(r, &w->actor);
     w->body = body;
     w->if_match = -1;
     return w;
@@ -191,8 +187,8 @@ static int finish_write(cc_job_t *job, cc_dbconn_t *db, user_write_t *w, json_t 
                         const char *action, json_t *detail)
 {
     const char *user_id = json_string_value(json_object_get(user, "id"));
-    cc_event_t ev = {w->actor_id, w->actor_role,  action,        "user",
-                     user_id,     w->remote_addr, w->request_id, detail};
+    cc_event_t ev = {w->actor.user_id,     w->actor.role,       action, "user", user_id,
+                     w->actor.remote_addr, w->actor.request_id, detail};
     int appended = cc_event_append(db, &ev);
     json_decref(detail);
     if (appended != 0) {
@@ -206,7 +202,8 @@ static int finish_write(cc_job_t *job, cc_dbconn_t *db, user_write_t *w, json_t 
         cc_job_header(job, "location", location);
     }
     cc_job_answer_versioned(job, status, user);
-    if (cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 || cc_db_commit(db) != 0) {
+    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
+        cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
     }
@@ -218,20 +215,17 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
     user_write_t *w = job->data;
     char *hash = NULL;
     int rc = CC_JOB_DONE;
-    if (cc_db_begin(db, w->tenant_id) != 0) {
+    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         goto out;
     }
     /* A replayed key answers before any argon2 is spent. */
-    if (cc_idempotency_claim(job, db, &w->idem, w->tenant_id, w->actor_id) != 0)
+    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
         goto out;
     hash = passwords_hash(cc_json_str(w->body, "password"));
-    const char *params[] = {w->tenant_id,
-                            cc_json_str(w->body, "email"),
-                            cc_json_str(w->body, "name"),
-                            cc_json_str(w->body, "role"),
-                            cc_json_str(w->body, "client_id"),
-                            hash};
+    const char *params[] = {
+        w->actor.tenant_id,           cc_json_str(w->body, "email"),     cc_json_str(w->body, "name"),
+        cc_json_str(w->body, "role"), cc_json_str(w->body, "client_id"), hash};
     PGresult *res = cc_db_exec(db, &sql_user_insert, 6, params);
     if (!cc_db_is_ok(res)) {
         rc = fail_statement(job, res, "user insert");
@@ -293,11 +287,11 @@ static int patch_run(cc_job_t *job, cc_dbconn_t *db)
     char *hash = password != NULL ? passwords_hash(password) : NULL; /* before locking the row */
     int rc = CC_JOB_DONE;
     PGresult *current = NULL;
-    if (cc_db_begin(db, w->tenant_id) != 0) {
+    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         goto out;
     }
-    const char *key[] = {w->tenant_id, w->user_id};
+    const char *key[] = {w->actor.tenant_id, w->user_id};
     current = cc_db_exec(db, &sql_user_lock, 2, key);
     if (!cc_db_is_ok(current)) {
         rc = fail_statement(job, current, "user lock");
@@ -323,15 +317,18 @@ static int patch_run(cc_job_t *job, cc_dbconn_t *db)
     }
     json_decref(problem);
     json_t *disabled = json_object_get(body, "disabled");
-    bool self = strcmp(w->user_id, w->actor_id) == 0;
+    bool self = strcmp(w->user_id, w->actor.user_id) == 0;
     if (self && (json_is_true(disabled) || strcmp(role, "admin") != 0)) {
         cc_job_fail(job, 409, "self_lockout", "an administrator cannot disable or demote their own account");
         goto out;
     }
-    const char *params[] = {
-        w->tenant_id, w->user_id, cc_json_str(body, "name"),
-        role,         client_id,  disabled == NULL ? NULL : (json_is_true(disabled) ? "true" : "false"),
-        hash};
+    const char *params[] = {w->actor.tenant_id,
+                            w->user_id,
+                            cc_json_str(body, "name"),
+                            role,
+                            client_id,
+                            disabled == NULL ? NULL : (json_is_true(disabled) ? "true" : "false"),
+                            hash};
     PGresult *res = cc_db_exec(db, &sql_user_update, 7, params);
     if (!cc_db_is_ok(res)) {
         rc = fail_statement(job, res, "user update");

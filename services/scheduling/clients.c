@@ -180,8 +180,8 @@ void clients_get_handle(cc_request_t *r)
 /* ---- writes ---- */
 
 typedef struct client_write {
-    char tenant_id[37], actor_id[37], actor_role[24], client_id[37];
-    char remote_addr[64], request_id[65];
+    cc_actor_t actor;
+    char client_id[37];
     json_t *body;
     long long if_match;
     cc_idempotency_t idem;
@@ -190,11 +190,7 @@ typedef struct client_write {
 static client_write_t *client_write_new(cc_request_t *r, json_t *body)
 {
     client_write_t *w = cc_calloc(1, sizeof(*w));
-    memcpy(w->tenant_id, r->claims.tid, sizeof(w->tenant_id));
-    memcpy(w->actor_id, r->claims.sub, sizeof(w->actor_id));
-    memcpy(w->actor_role, r->claims.role, sizeof(w->actor_role));
-    memcpy(w->remote_addr, r->remote_addr, sizeof(w->remote_addr));
-    memcpy(w->request_id, r->request_id, sizeof(w->request_id));
+    cc_actor_from_request(r, &w->actor);
     w->body = body;
     w->if_match = -1;
     return w;
@@ -216,7 +212,8 @@ static int finish(cc_job_t *job, cc_dbconn_t *db, client_write_t *w, json_t *cli
     const char *id = json_string_value(json_object_get(client, "id"));
     json_t *detail =
         json_pack("{s:s}", "legal_name", json_string_value(json_object_get(client, "legal_name")));
-    cc_event_t ev = {w->actor_id, w->actor_role, action, "client", id, w->remote_addr, w->request_id, detail};
+    cc_event_t ev = {w->actor.user_id,     w->actor.role,       action, "client", id,
+                     w->actor.remote_addr, w->actor.request_id, detail};
     int appended = cc_event_append(db, &ev);
     json_decref(detail);
     if (appended != 0) {
@@ -230,7 +227,8 @@ static int finish(cc_job_t *job, cc_dbconn_t *db, client_write_t *w, json_t *cli
         cc_job_header(job, "location", location);
     }
     cc_job_answer_versioned(job, status, client);
-    if (cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 || cc_db_commit(db) != 0) {
+    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
+        cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
     }
@@ -249,15 +247,15 @@ static int fail_statement(cc_job_t *job, PGresult *res, const char *context)
 static int create_run(cc_job_t *job, cc_dbconn_t *db)
 {
     client_write_t *w = job->data;
-    if (cc_db_begin(db, w->tenant_id) != 0) {
+    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    if (cc_idempotency_claim(job, db, &w->idem, w->tenant_id, w->actor_id) != 0)
+    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
         return CC_JOB_DONE;
     const char *params[CLIENT_NPARAMS + 1];
     char personnel[16];
-    params[0] = w->tenant_id;
+    params[0] = w->actor.tenant_id;
     client_params(w->body, params + 1, personnel);
     PGresult *res = cc_db_exec(db, &sql_client_insert, CLIENT_NPARAMS + 1, params);
     if (!cc_db_is_ok(res)) {
@@ -273,11 +271,11 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
 static int patch_run(cc_job_t *job, cc_dbconn_t *db)
 {
     client_write_t *w = job->data;
-    if (cc_db_begin(db, w->tenant_id) != 0) {
+    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    const char *key[] = {w->tenant_id, w->client_id};
+    const char *key[] = {w->actor.tenant_id, w->client_id};
     PGresult *res = cc_db_exec(db, &sql_client_lock, 2, key);
     if (!cc_db_is_ok(res)) {
         int rc = fail_statement(job, res, "client lock");
@@ -314,7 +312,7 @@ static int patch_run(cc_job_t *job, cc_dbconn_t *db)
     json_decref(problem);
     const char *params[CLIENT_NPARAMS + 2];
     char personnel[16];
-    params[0] = w->tenant_id;
+    params[0] = w->actor.tenant_id;
     params[1] = w->client_id;
     client_params(merged, params + 2, personnel);
     res = cc_db_exec(db, &sql_client_update, CLIENT_NPARAMS + 2, params);

@@ -114,8 +114,8 @@ void sites_get_handle(cc_request_t *r)
 /* ---- POST /v1/clients/{id}/sites ---- */
 
 typedef struct site_write {
-    char tenant_id[37], actor_id[37], actor_role[24], client_id[37];
-    char remote_addr[64], request_id[65];
+    cc_actor_t actor;
+    char client_id[37];
     json_t *body;
     cc_idempotency_t idem;
 } site_write_t;
@@ -123,14 +123,14 @@ typedef struct site_write {
 static int create_run(cc_job_t *job, cc_dbconn_t *db)
 {
     site_write_t *w = job->data;
-    if (cc_db_begin(db, w->tenant_id) != 0) {
+    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    if (cc_idempotency_claim(job, db, &w->idem, w->tenant_id, w->actor_id) != 0)
+    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
         return CC_JOB_DONE;
     /* Lock the organisation, then count: the central rule is checked on settled data. */
-    const char *key[] = {w->tenant_id, w->client_id};
+    const char *key[] = {w->actor.tenant_id, w->client_id};
     PGresult *res = cc_db_exec(db, &sql_client_lock_for_sites, 2, key);
     bool found = cc_db_is_ok(res) && PQntuples(res) == 1;
     if (found) {
@@ -165,7 +165,7 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
     char personnel[16];
     snprintf(personnel, sizeof(personnel), "%lld",
              (long long)json_integer_value(json_object_get(w->body, "personnel")));
-    const char *params[] = {w->tenant_id,
+    const char *params[] = {w->actor.tenant_id,
                             w->client_id,
                             cc_json_str(w->body, "name"),
                             cc_json_str(address, "street"),
@@ -192,15 +192,15 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
     const char *site_id = json_string_value(json_object_get(site, "id"));
     json_t *detail = json_pack("{s:s, s:s, s:b}", "client_id", w->client_id, "name",
                                json_string_value(json_object_get(site, "name")), "central", central);
-    cc_event_t ev = {w->actor_id, w->actor_role,  "site.created", "site",
-                     site_id,     w->remote_addr, w->request_id,  detail};
+    cc_event_t ev = {w->actor.user_id, w->actor.role,        "site.created",      "site",
+                     site_id,          w->actor.remote_addr, w->actor.request_id, detail};
     int appended = cc_event_append(db, &ev);
     json_decref(detail);
     char location[128];
     snprintf(location, sizeof(location), "/v1/clients/%s/sites/%s", w->client_id, site_id);
     cc_job_header(job, "location", location);
     cc_job_answer_versioned(job, 201, site);
-    if (appended != 0 || cc_idempotency_store(job, db, &w->idem, w->tenant_id, w->actor_id) != 0 ||
+    if (appended != 0 || cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
         cc_db_commit(db) != 0) {
         cc_job_clear_headers(job);
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
@@ -235,12 +235,8 @@ void sites_create_handle(cc_request_t *r)
     }
     json_decref(problem);
     site_write_t *w = cc_calloc(1, sizeof(*w));
-    memcpy(w->tenant_id, r->claims.tid, sizeof(w->tenant_id));
-    memcpy(w->actor_id, r->claims.sub, sizeof(w->actor_id));
-    memcpy(w->actor_role, r->claims.role, sizeof(w->actor_role));
+    cc_actor_from_request(r, &w->actor);
     memcpy(w->client_id, id, 37);
-    memcpy(w->remote_addr, r->remote_addr, sizeof(w->remote_addr));
-    memcpy(w->request_id, r->request_id, sizeof(w->request_id));
     w->body = body;
     w->idem = idem;
     cc_job_submit(r, create_run, site_write_done, w);
