@@ -71,6 +71,39 @@ verdict() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? (a >=
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0) ? a / b : 0}'; }
 
+# stop_background: every pid in BG_PIDS (wrk runs, login loops, samplers) and their children.
+stop_background() {
+    local p
+    for p in "${BG_PIDS[@]}"; do
+        [ -n "$p" ] || continue
+        pkill -TERM -P "$p" 2>/dev/null # the curl/sleep child of a loop or sampler
+        kill -TERM "$p" 2>/dev/null
+    done
+    for p in "${BG_PIDS[@]}"; do stop_pid "$p" "background job"; done
+}
+
+# stop_cluster: a fast shutdown of PG_PID, then an immediate one after 30 s.
+stop_cluster() {
+    local i
+    if [ -n "$PG_PID" ] && kill -0 "$PG_PID" 2>/dev/null; then
+        kill -INT "$PG_PID" 2>/dev/null # fast shutdown
+        for ((i = 0; i < 300; i++)); do
+            kill -0 "$PG_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$PG_PID" 2>/dev/null && kill -QUIT "$PG_PID" 2>/dev/null # immediate
+    fi
+}
+
+# finish_tmp RC: keeps $TMP when asked (BENCH_KEEP=1) or after a failure, else removes it.
+finish_tmp() {
+    if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$1" -ne 0 ]; then
+        log "logs kept in $TMP"
+    else
+        rm -rf "$TMP"
+    fi
+}
+
 # start_cluster: PostgreSQL as the postgres OS user under $TMP, trust on loopback, default durability.
 start_cluster() {
 

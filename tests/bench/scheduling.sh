@@ -71,36 +71,19 @@ SC_PID=""
 H2O_PID=""
 BG_PIDS=() # running wrk, curl, samplers (removed once reaped: no recycled pid is signalled)
 
-# shellcheck disable=SC2317  # only the trap's cleanup calls it
 
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
-    local rc=$? p i
+    local rc=$?
     trap - EXIT INT TERM
     set +e
-    for p in "${BG_PIDS[@]}"; do
-        [ -n "$p" ] || continue
-        pkill -TERM -P "$p" 2>/dev/null # the sleep child of a sampler
-        kill -TERM "$p" 2>/dev/null
-    done
-    for p in "${BG_PIDS[@]}"; do stop_pid "$p" "background job"; done
+    stop_background
     stop_pid "$H2O_PID" h2o
     stop_pid "$SC_PID" certcycle-scheduling
     stop_pid "$ID_PID" certcycle-identity
-    if [ -n "$PG_PID" ] && kill -0 "$PG_PID" 2>/dev/null; then
-        kill -INT "$PG_PID" 2>/dev/null # fast shutdown
-        for ((i = 0; i < 300; i++)); do
-            kill -0 "$PG_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$PG_PID" 2>/dev/null && kill -QUIT "$PG_PID" 2>/dev/null # immediate
-    fi
+    stop_cluster
     wait 2>/dev/null
-    if [ "${BENCH_KEEP:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
-        log "logs kept in $TMP"
-    else
-        rm -rf "$TMP"
-    fi
+    finish_tmp "$rc"
     exit "$rc"
 }
 trap cleanup EXIT
