@@ -150,9 +150,7 @@ void cc_jsonw_string(cc_jsonw_t *w, const char *s)
     put_char(w, '"');
 }
 
-/* Writes the decimal digits of v (no sign) ending at end; returns where they start. No printf: this is the
- * hot path of every number. */
-static char *digits_before(char *end, unsigned long long v)
+char *cc_jsonw_digits(char *end, unsigned long long v)
 {
     do {
         *--end = (char)('0' + v % 10);
@@ -184,7 +182,7 @@ static bool put_short_real(cc_jsonw_t *w, double v)
         fraction /= 10;
     }
     *--p = '.';
-    p = digits_before(p, magnitude / 10000);
+    p = cc_jsonw_digits(p, magnitude / 10000);
     if (units < 0)
         *--p = '-';
     put(w, p, (size_t)(end - p));
@@ -221,7 +219,7 @@ void cc_jsonw_int(cc_jsonw_t *w, long long v)
 {
     separate(w);
     char text[24], *end = text + sizeof(text);
-    char *p = digits_before(end, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+    char *p = cc_jsonw_digits(end, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
     if (v < 0)
         *--p = '-';
     put(w, p, (size_t)(end - p));

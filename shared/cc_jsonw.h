@@ -40,6 +40,10 @@ void cc_jsonw_int(cc_jsonw_t *w, long long v);
 void cc_jsonw_bool(cc_jsonw_t *w, bool v);
 void cc_jsonw_null(cc_jsonw_t *w);
 
+/* Writes the decimal digits of v ending just before end; returns where they start. No printf: numbers are
+ * the hot path of an answer. */
+char *cc_jsonw_digits(char *end, unsigned long long v);
+
 /* A key and its value in one call. */
 void cc_jsonw_kstring(cc_jsonw_t *w, const char *key, const char *s);
 void cc_jsonw_kreal(cc_jsonw_t *w, const char *key, double v);

@@ -587,26 +587,16 @@ static double r4(double v)
     return round(v * 1e4) / 1e4;
 }
 
-/* Writes the decimal digits of a non-negative v ending at end; returns where they start. */
-static char *digits_before(char *end, long v)
-{
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    return end;
-}
-
 /* "min-max" into buf (at least 48 bytes), without printf: this is the hot path of POST /v1/audit-time. */
 static const char *band_text(char *buf, long min, long max)
 {
     char digits[24], *p;
     size_t n = 0;
-    p = digits_before(digits + sizeof(digits), min);
+    p = cc_jsonw_digits(digits + sizeof(digits), (unsigned long long)min);
     memcpy(buf, p, (size_t)(digits + sizeof(digits) - p));
     n = (size_t)(digits + sizeof(digits) - p);
     buf[n++] = '-';
-    p = digits_before(digits + sizeof(digits), max);
+    p = cc_jsonw_digits(digits + sizeof(digits), (unsigned long long)max);
     memcpy(buf + n, p, (size_t)(digits + sizeof(digits) - p));
     n += (size_t)(digits + sizeof(digits) - p);
     buf[n] = '\0';
