@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "audit_time.h"
+#include "audit_time_json.h"
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
 #include "cc_events.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "scheduling/audit_time.c"
+#include "scheduling/audit_time_json.c"
 
 /* The writer's text read back with jansson, so the tests inspect values, not formatting. */
 static json_t *parsed(char *text)
@@ -851,6 +852,23 @@ END_TEST
 
 /* ------------------------------------------------------------------ JSON */
 
+/* The two figures the explanation takes from the calculation rather than computing itself. */
+START_TEST(explanation_helpers)
+{
+    static const long counted[][2] = {{0, 0}, {1, 1},    {2, 2},    {4, 2},
+                                      {5, 3}, {100, 10}, {101, 11}, {10000, 100}};
+    for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+        ck_assert_int_eq(audit_time_counted_as(counted[i][0]), counted[i][1]);
+    audit_time_result_t r;
+    memset(&r, 0, sizeof(r));
+    r.net_adjustment_percent = -20;
+    r.integration_reduction_percent = 10;
+    /* 1 - 0.8 * 0.9 * (1 - 0.25) = 0.46 */
+    ck_assert(fabs(audit_time_site_total_reduction(&r, 25) - 46.0) < 1e-9);
+    ck_assert(fabs(audit_time_site_total_reduction(&r, 0) - 28.0) < 1e-9);
+}
+END_TEST
+
 static json_t *find_rule(json_t *rules, const char *name)
 {
     size_t i;
@@ -1024,6 +1042,7 @@ int main(void)
     tcase_add_test(figures, multi_site_without_sampling);
     tcase_add_test(figures, input_validation);
     tcase_add_test(figures, explanation_shape);
+    tcase_add_test(figures, explanation_helpers);
     suite_add_tcase(s, figures);
     return cc_test_run(s);
 }
