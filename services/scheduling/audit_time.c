@@ -68,14 +68,17 @@ static const band_t ems_limited_bands[] = {
 typedef enum { FAMILY_ISMS, FAMILY_QMS, FAMILY_EMS, FAMILY_OHS } family_t;
 
 typedef struct {
-    const char *code;
+    const char *code;           /* the reference, as the answer names it ("ISO/IEC 27001:2022") */
+    const char *catalogue_code; /* GET /v1/standards' `code` ("ISO27001:2022"), accepted as well */
     family_t family;
 } standard_t;
 
 static const standard_t standards[] = {
-    {AUDIT_TIME_ISO27001_2022, FAMILY_ISMS}, {AUDIT_TIME_ISO27001_2013, FAMILY_ISMS},
-    {AUDIT_TIME_ISO9001_2015, FAMILY_QMS},   {AUDIT_TIME_ISO14001_2015, FAMILY_EMS},
-    {AUDIT_TIME_ISO45001_2018, FAMILY_OHS},
+    {AUDIT_TIME_ISO27001_2022, "ISO27001:2022", FAMILY_ISMS},
+    {AUDIT_TIME_ISO27001_2013, "ISO27001:2013", FAMILY_ISMS},
+    {AUDIT_TIME_ISO9001_2015, "ISO9001:2015", FAMILY_QMS},
+    {AUDIT_TIME_ISO14001_2015, "ISO14001:2015", FAMILY_EMS},
+    {AUDIT_TIME_ISO45001_2018, "ISO45001:2018", FAMILY_OHS},
 };
 
 typedef enum {
@@ -93,7 +96,7 @@ static const standard_t *find_standard(const char *code)
     if (code == NULL)
         return NULL;
     for (size_t i = 0; i < NBANDS(standards); i++)
-        if (strcmp(standards[i].code, code) == 0)
+        if (strcmp(standards[i].code, code) == 0 || strcmp(standards[i].catalogue_code, code) == 0)
             return &standards[i];
     return NULL;
 }
@@ -270,7 +273,7 @@ static int check_standards(const audit_time_input_t *in, calc_t *c, audit_time_e
         return refuse(err, AUDIT_TIME_ERR_UNKNOWN_STANDARD, "standard",
                       "unknown standard \"%.100s\"; expected one of: " AUDIT_TIME_ISO27001_2022
                       ", " AUDIT_TIME_ISO27001_2013 ", " AUDIT_TIME_ISO9001_2015 ", " AUDIT_TIME_ISO14001_2015
-                      ", " AUDIT_TIME_ISO45001_2018,
+                      ", " AUDIT_TIME_ISO45001_2018 " (or their catalogue codes, e.g. ISO27001:2022)",
                       in->standard);
     if (in->n_integrated_standards > 0 && in->integrated_standards == NULL)
         return refuse(err, AUDIT_TIME_ERR_INVALID, "integrated_standards", "integrated_standards is missing");

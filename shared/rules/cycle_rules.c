@@ -245,7 +245,8 @@ bool programme_is_iso27001_2013(const char *standard)
 {
     size_t n;
 
-    if (standard == NULL || !has_prefix_nocase(standard, PROGRAMME_ISO27001_2013, &n))
+    if (standard == NULL || (!has_prefix_nocase(standard, PROGRAMME_ISO27001_2013, &n) &&
+                             !has_prefix_nocase(standard, PROGRAMME_ISO27001_2013_CODE, &n)))
         return false;
     return standard[n] == '\0' || standard[n] == '/' || standard[n] == ' ';
 }

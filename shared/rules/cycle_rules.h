@@ -56,6 +56,7 @@
 #define PROGRAMME_RESTORE_MONTHS 6            /* restoration within 6 months after expiry */
 #define PROGRAMME_MAX_SURVEILLANCES 4         /* windows a cycle may need (an early recertification) */
 #define PROGRAMME_ISO27001_2013 "ISO/IEC 27001:2013"
+#define PROGRAMME_ISO27001_2013_CODE "ISO27001:2013" /* its code in the catalogue (GET /v1/standards) */
 /* The last day an initial or recertification audit on ISO/IEC 27001:2013 may take place. */
 #define PROGRAMME_ISO27001_2013_LAST_YEAR 2024
 #define PROGRAMME_ISO27001_2013_LAST_MONTH 4
@@ -199,15 +200,15 @@ programme_audit_type_t programme_audit_type_from_name(const char *name);
 /* ---- the ISO/IEC 27001:2013 transition ---- */
 
 /*
- * True when standard names the 2013 edition of ISO/IEC 27001 ("ISO/IEC 27001:2013",
- * ASCII case-insensitive, optionally followed by an amendment after '/' or a space).
+ * True when standard names the 2013 edition of ISO/IEC 27001 by reference
+ * ("ISO/IEC 27001:2013") or catalogue code ("ISO27001:2013"), ASCII case-insensitive,
+ * optionally followed by an amendment after '/' or a space.
  */
 bool programme_is_iso27001_2013(const char *standard);
 
 /*
  * True when an audit is refused by the ISO/IEC 27001:2013 transition: standard is the
- * 2013 edition ("ISO/IEC 27001:2013", ASCII case-insensitive, optionally followed by an
- * amendment after '/' or a space), type is Stage 1, Stage 2 or recertification, and
+ * 2013 edition (programme_is_iso27001_2013()), type is Stage 1, Stage 2 or recertification, and
  * audit_date is after 2024-04-30. Surveillance, pre-assessment and special audits are
  * not refused by this rule.
  */

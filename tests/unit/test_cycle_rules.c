@@ -628,6 +628,9 @@ START_TEST(test_iso27001_2013)
         {"ISO/IEC 27001:2013 (amended)", PROGRAMME_AUDIT_STAGE2, {2024, 5, 1}, true},
         {"ISO/IEC 27001:20130", PROGRAMME_AUDIT_STAGE2, {2024, 5, 1}, false},
         {"ISO/IEC 27001:2022", PROGRAMME_AUDIT_STAGE2, {2025, 1, 1}, false},
+        {"ISO27001:2013", PROGRAMME_AUDIT_STAGE1, {2024, 5, 1}, true},
+        {"ISO27001:2013", PROGRAMME_AUDIT_STAGE1, {2024, 4, 30}, false},
+        {"ISO27001:2022", PROGRAMME_AUDIT_STAGE2, {2025, 1, 1}, false},
         {"ISO/IEC 27001", PROGRAMME_AUDIT_STAGE2, {2025, 1, 1}, false},
         {"ISO 9001:2015", PROGRAMME_AUDIT_STAGE2, {2025, 1, 1}, false},
         {"", PROGRAMME_AUDIT_STAGE2, {2025, 1, 1}, false},
@@ -645,6 +648,10 @@ START_TEST(test_iso27001_2013_edition)
 {
     ck_assert(programme_is_iso27001_2013("ISO/IEC 27001:2013"));
     ck_assert(programme_is_iso27001_2013("iso/iec 27001:2013/Amd 1:2015"));
+    ck_assert(programme_is_iso27001_2013("ISO27001:2013")); /* the catalogue code */
+    ck_assert(programme_is_iso27001_2013("iso27001:2013"));
+    ck_assert(!programme_is_iso27001_2013("ISO27001:2022"));
+    ck_assert(!programme_is_iso27001_2013("ISO27001:20131"));
     ck_assert(!programme_is_iso27001_2013("ISO/IEC 27001:2022"));
     ck_assert(!programme_is_iso27001_2013("ISO/IEC 27001:20131"));
     ck_assert(!programme_is_iso27001_2013(NULL));
@@ -662,6 +669,7 @@ START_TEST(test_certificate_expiry_cap)
         {"ISO/IEC 27001:2013", {2025, 10, 31}, {2025, 10, 31}},
         {"ISO/IEC 27001:2013", {2025, 11, 1}, {2025, 10, 31}},
         {"ISO/IEC 27001:2013", {2027, 3, 9}, {2025, 10, 31}},
+        {"ISO27001:2013", {2027, 3, 9}, {2025, 10, 31}},
         {"ISO/IEC 27001:2022", {2027, 3, 9}, {2027, 3, 9}},
         {"ISO 9001:2015", {2028, 1, 1}, {2028, 1, 1}},
         {NULL, {2028, 1, 1}, {2028, 1, 1}},
