@@ -8,6 +8,7 @@
 
 #include "cc_crypto.h"
 #include "cc_problem.h"
+#include "civil_date.h"
 
 size_t cc_utf8_length(const char *s, size_t len)
 {
@@ -20,20 +21,9 @@ size_t cc_utf8_length(const char *s, size_t len)
 
 bool cc_is_date(const char *s, size_t len)
 {
-    static const int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    if (year < 1900 || month < 1 || month > 12 || day < 1)
-        return false;
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    int max_day = days_in_month[month - 1] + (month == 2 && leap);
-    return day <= max_day;
+    /* The calendar is libccrules'; a request's dates start in 1900. */
+    civil_date_t d;
+    return civil_date_parse_n(s, len, &d) == 0 && d.year >= 1900;
 }
 
 bool cc_is_email(const char *s, size_t len)

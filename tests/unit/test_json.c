@@ -180,6 +180,11 @@ START_TEST(dates)
     ck_assert(!cc_is_date("2025-04-31", 10));
     ck_assert(!cc_is_date("2025-1-01", 9));
     ck_assert(!cc_is_date("2025/01/01", 10));
+    ck_assert(!cc_is_date("1899-12-31", 10)); /* a request's dates start in 1900 */
+    ck_assert(cc_is_date("1900-01-01", 10));
+    ck_assert(cc_is_date("9999-12-31", 10));
+    ck_assert(!cc_is_date("2025-01-01x", 11));
+    ck_assert(!cc_is_date("2025-01-0a", 10));
 }
 END_TEST
 
