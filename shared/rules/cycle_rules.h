@@ -39,8 +39,6 @@
  *   2028 would leave 2027 needing its own surveillance.
  * - For the next cycle, the anchor is the recertification (or restoration) decision
  *   date: "no more than 12 months after the certification decision" read literally.
- * - An undated audit counts for a calendar year only when its whole window lies in it;
- *   a dated audit counts for the years of its start and end dates.
  */
 #ifndef CYCLE_RULES_H
 #define CYCLE_RULES_H
