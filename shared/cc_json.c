@@ -8,6 +8,7 @@
 
 #include "cc_crypto.h"
 #include "cc_problem.h"
+#include "civil_date.h"
 
 size_t cc_utf8_length(const char *s, size_t len)
 {
@@ -20,20 +21,9 @@ size_t cc_utf8_length(const char *s, size_t len)
 
 bool cc_is_date(const char *s, size_t len)
 {
-    static const int days_in_month[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    if (year < 1900 || month < 1 || month > 12 || day < 1)
-        return false;
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    int max_day = days_in_month[month - 1] + (month == 2 && leap);
-    return day <= max_day;
+    /* The calendar is libccrules'; a request's dates start in 1900. */
+    civil_date_t d;
+    return civil_date_parse_n(s, len, &d) == 0 && d.year >= 1900;
 }
 
 bool cc_is_email(const char *s, size_t len)
@@ -127,17 +117,31 @@ static int check_string(const cc_field_t *f, const json_t *v, json_t *problem)
         cc_problem_add_error(problem, f->name, "empty", "must not be blank");
         return 1;
     }
-    if ((long long)chars < f->min) {
-        snprintf(msg, sizeof(msg), "must be at least %lld characters", f->min);
+    if ((double)chars < f->min) {
+        snprintf(msg, sizeof(msg), "must be at least %.15g characters", f->min);
         cc_problem_add_error(problem, f->name, f->min == 1 ? "empty" : "too_short", msg);
         return 1;
     }
-    if (f->max > 0 && (long long)chars > f->max) {
-        snprintf(msg, sizeof(msg), "must be at most %lld characters", f->max);
+    if (f->max > 0 && (double)chars > f->max) {
+        snprintf(msg, sizeof(msg), "must be at most %.15g characters", f->max);
         cc_problem_add_error(problem, f->name, "too_long", msg);
         return 1;
     }
     return 0;
+}
+
+/* An int or number within [min, max] (max 0: no upper bound); 1 after adding the error. */
+static int check_range(const cc_field_t *f, double value, json_t *problem)
+{
+    char msg[96];
+    if (value >= f->min && (f->max == 0 || value <= f->max))
+        return 0;
+    if (f->max == 0)
+        snprintf(msg, sizeof(msg), "must be at least %.15g", f->min);
+    else
+        snprintf(msg, sizeof(msg), "must be between %.15g and %.15g", f->min, f->max);
+    cc_problem_add_error(problem, f->name, "out_of_range", msg);
+    return 1;
 }
 
 static int check_value(const cc_field_t *f, const json_t *v, json_t *problem)
@@ -165,21 +169,11 @@ static int check_value(const cc_field_t *f, const json_t *v, json_t *problem)
     case CC_FIELD_INT:
         if (!json_is_integer(v))
             break;
-        if (json_integer_value(v) < f->min || (f->max != 0 && json_integer_value(v) > f->max)) {
-            snprintf(msg, sizeof(msg), "must be between %lld and %lld", f->min, f->max);
-            cc_problem_add_error(problem, f->name, "out_of_range", msg);
-            return 1;
-        }
-        return 0;
+        return check_range(f, (double)json_integer_value(v), problem);
     case CC_FIELD_NUMBER:
         if (!json_is_number(v))
             break;
-        if (json_number_value(v) < (double)f->min || (f->max != 0 && json_number_value(v) > (double)f->max)) {
-            snprintf(msg, sizeof(msg), "must be between %lld and %lld", f->min, f->max);
-            cc_problem_add_error(problem, f->name, "out_of_range", msg);
-            return 1;
-        }
-        return 0;
+        return check_range(f, json_number_value(v), problem);
     case CC_FIELD_OBJECT:
         if (!json_is_object(v))
             break;

@@ -31,8 +31,10 @@ typedef struct cc_field {
     const char *name;
     cc_field_type_t type;
     unsigned flags;
-    long long min;             /* string: min length in characters; int: min value */
-    long long max;             /* string: max length in characters (0 = none); int: max value (0 = none) */
+    /* Bounds, inclusive. double so a number's can be a fraction (planned days: at least 0.5);
+     * integers up to 2^53 are exact, so int values and string lengths are unaffected. */
+    double min; /* string: min length in characters; int, number: min value */
+    double max; /* string: max length in characters (0 = none); int, number: max value (0 = none) */
     const char *const *values; /* CC_FIELD_ENUM: NULL-terminated list */
 } cc_field_t;
 

@@ -3,6 +3,7 @@
  */
 #include "cc_mem.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,4 +49,10 @@ char *cc_strndup(const char *s, size_t len)
 char *cc_strdup(const char *s)
 {
     return cc_strndup(s, strlen(s));
+}
+
+void cc_mem_init(void)
+{
+    /* jansson checks for NULL, but we never hand it one: exhaustion aborts here instead. */
+    json_set_alloc_funcs(cc_malloc, free);
 }

@@ -7,6 +7,14 @@
 
 #include <stddef.h>
 
+/*
+ * Routes the allocations of the libraries that accept allocators (jansson) through
+ * cc_malloc() and free(), so they abort on exhaustion like ours. Call once at process
+ * start, before any thread or JSON value exists: cc_service_main(), the CLI and every
+ * test main (cc_test_run()) do. Idempotent.
+ */
+void cc_mem_init(void);
+
 /* malloc that aborts on failure. */
 void *cc_malloc(size_t size);
 /* calloc that aborts on failure. */

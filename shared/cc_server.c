@@ -356,6 +356,7 @@ int cc_service_main(const cc_service_t *service)
 {
     static cc_server_t server;
     cc_server_t *s = &server;
+    cc_mem_init();
     s->service = service;
     if (cc_config_load(&s->config, service->default_port) != 0)
         return 2;

@@ -9,6 +9,7 @@
 #include "cc_crypto.h"
 #include "cc_events.h"
 #include "cc_log.h"
+#include "cc_mem.h"
 #include "cc_password.h"
 #include "cc_roles.h"
 #include "cli.h"
@@ -126,6 +127,7 @@ out:
 
 int main(int argc, char **argv)
 {
+    cc_mem_init();
     cc_log_init("cli", cc_log_level_parse(cc_env("CC_LOG_LEVEL", "warn")));
     if (argc < 2) {
         usage();

@@ -128,9 +128,8 @@ void audits_patch_handle(cc_request_t *r)
     json_t *days = json_object_get(body, "planned_days");
     if (json_object_size(body) == 0)
         cc_problem_add_error(problem, "", "empty", "the body names no field to change");
-    if (days != NULL && json_number_value(days) < 0.5)
-        cc_problem_add_error(problem, "planned_days", "out_of_range", "must be at least 0.5");
-    else if (days != NULL && fmod(json_number_value(days) * 2, 1.0) != 0)
+    /* The table holds the bounds (0.5..999); the half-day step is checked here. */
+    if (days != NULL && fmod(json_number_value(days) * 2, 1.0) != 0)
         cc_problem_add_error(problem, "planned_days", "half_days", "must be a whole number of half days");
     if (cc_problem_error_count(problem) != 0) {
         json_decref(body);

@@ -3,8 +3,8 @@
  *
  * No I/O, no allocation in audit_time_compute(): the caller fills an
  * audit_time_input_t (borrowed strings and arrays), gets an audit_time_result_t
- * with every number, and may then write the JSON explanation (straight to text with
- * cc_jsonw) listing every rule applied with its source.
+ * with every number, and may then write the JSON explanation listing every rule
+ * applied with its source (audit_time_json.h: rendering is kept apart).
  *
  * Decisions where DOMAIN.md is silent (each is also stated in the explanation):
  * - Beyond 10700 persons every table continues its last step: each further band of
@@ -28,7 +28,6 @@
 #ifndef AUDIT_TIME_H
 #define AUDIT_TIME_H
 
-#include "cc_jsonw.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -193,20 +192,6 @@ typedef struct {
 int audit_time_compute(const audit_time_input_t *in, const audit_time_settings_t *settings,
                        audit_time_result_t *out, audit_time_error_t *err);
 
-/*
- * Writes the rules applied, in order, as a JSON array: each {rule, source, input,
- * result}. in and r are those of a successful audit_time_compute().
- */
-void audit_time_write_rules(cc_jsonw_t *w, const audit_time_input_t *in, const audit_time_result_t *r);
-
-/*
- * The whole response body as JSON text (the caller frees; its length in *len unless
- * NULL): the figures (initial with stage split, surveillance, recertification, on-site
- * minima, transition, multi-site samples) and "rules". Written straight to text: it is
- * the hot path of POST /v1/audit-time, where a jansson tree cost more than the rules.
- */
-char *audit_time_to_json_text(const audit_time_input_t *in, const audit_time_result_t *r, size_t *len);
-
 /* The stable problem `code` for an error ("adjustment_cap_exceeded", ...); static. */
 const char *audit_time_error_code(int err);
 
@@ -215,5 +200,15 @@ int audit_time_error_status(int err);
 
 /* Half-day rounding used throughout: nearest half day, ties up (2.25 -> 2.5). */
 double audit_time_round_half_day(double days);
+
+/* How many persons a group of identical low-risk work counts as: ⌈√headcount⌉, exactly (0 for headcount <=
+ * 0). */
+long audit_time_counted_as(long headcount);
+
+/*
+ * The total reduction, in percent, at a site with its own reduction site_percent under
+ * r's adjustments and integration: 1 - (1 + net) * (1 - integration) * (1 - site).
+ */
+double audit_time_site_total_reduction(const audit_time_result_t *r, double site_percent);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit_time.h"
+#include "audit_time_json.h"
 #include "cc_dbasync.h"
 #include "cc_log.h"
 #include "cc_problem.h"

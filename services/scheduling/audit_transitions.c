@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit_writes.h"
 #include "cc_mem.h"
@@ -187,11 +186,8 @@ static int complete_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, con
                          "only a Stage 1 records readiness and areas of concern");
         return CC_JOB_DONE;
     }
-    char today[11];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+    char today[CIVIL_DATE_BUFSIZE];
+    civil_date_format(civil_date_today_utc(), today);
     json_t *outcome = json_deep_copy(w->body);
     json_object_set_new(outcome, "completed_on", json_string(today));
     char *text = json_dumps(outcome, JSON_COMPACT);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
@@ -160,7 +159,7 @@ void audits_get_handle(cc_request_t *r)
 /* ---- GET /v1/schedule/due ---- */
 
 typedef struct due {
-    char today[11];
+    char today[CIVIL_DATE_BUFSIZE];
     int within_days;
 } due_t;
 
@@ -198,10 +197,7 @@ void schedule_due_handle(cc_request_t *r)
         within = (int)v;
     }
     due_t *due = h2o_mem_alloc_pool(&r->req->pool, sizeof(*due));
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(due->today, sizeof(due->today), "%Y-%m-%d", &tm);
+    civil_date_format(civil_date_today_utc(), due->today);
     due->within_days = within;
     snprintf(days_text, sizeof(days_text), "%d", within);
     snprintf(max_text, sizeof(max_text), "%d", DUE_MAX);

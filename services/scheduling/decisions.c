@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit_writes.h"
 #include "cc_events.h"
@@ -47,14 +46,6 @@ typedef struct decision_write {
 
 /* What a step returns: go on, or stop (answered; CC_JOB_RETRY when the transaction should run again). */
 #define STEP_OK AUDIT_CHANGE_APPLIED
-
-static civil_date_t today_utc(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return civil_date_make(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 /* The last non-cancelled audit of `type` must be completed and over by the decision date. */
 static int check_audit_done(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, const char *type,
@@ -318,7 +309,7 @@ void programme_decision_handle(cc_request_t *r)
         return;
     civil_date_t day;
     if (civil_date_parse(cc_json_str(body, "decided_on"), &day) != 0 ||
-        civil_date_compare(day, today_utc()) > 0) {
+        civil_date_compare(day, civil_date_today_utc()) > 0) {
         json_decref(body);
         json_t *problem =
             cc_problem_new(422, "decision_in_future", "a decision is recorded once it is taken");

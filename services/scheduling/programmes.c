@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-#include "audit_time.h"
+#include "audit_time_json.h"
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
 #include "cc_events.h"
@@ -36,14 +35,6 @@ static const cc_field_t create_fields[] = {
     {"sector_codes", CC_FIELD_ARRAY, 0, 0, 0, NULL},
     {"pre_assessment", CC_FIELD_BOOL, 0, 0, 0, NULL},
 };
-
-static civil_date_t today_utc(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return civil_date_make(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 /* ---- reading a programme: the row with its audits (as JSON), and its live warnings ---- */
 
@@ -153,7 +144,7 @@ typedef struct page {
 static void on_list(cc_request_t *r, PGresult *res, void *data)
 {
     page_t *page = data;
-    civil_date_t today = today_utc();
+    civil_date_t today = civil_date_today_utc();
     json_t *items = json_array();
     for (int i = 0; i < PQntuples(res) && i < page->limit; i++)
         json_array_append_new(items, programme_from_row(res, i, today));
@@ -187,7 +178,7 @@ static void on_get(cc_request_t *r, PGresult *res, void *data)
         cc_respond_error(r, 404, "not_found", "no such programme");
         return;
     }
-    cc_respond_versioned(r, 200, programme_from_row(res, 0, today_utc()));
+    cc_respond_versioned(r, 200, programme_from_row(res, 0, civil_date_today_utc()));
 }
 
 void programmes_get_handle(cc_request_t *r)
@@ -319,7 +310,7 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
 {
     programme_write_t *w = job->data;
     const char *tenant = w->actor.tenant_id, *client_id = cc_json_str(w->body, "client_id");
-    civil_date_t today = today_utc();
+    civil_date_t today = civil_date_today_utc();
     if (cc_db_begin(db, tenant) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;

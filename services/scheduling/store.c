@@ -112,30 +112,40 @@ const cc_sql_t sql_site_insert = {
         "a.created_at") ", " TS("a.updated_at") " FROM auditors a JOIN users u ON u.tenant_id = "            \
                                                 "a.tenant_id AND u.id = a.user_id "
 
-/* $3: holding a competence for this catalogue reference; $4: active or not. */
+/* $3: holding a competence for this standard (its reference or its code); $4: active or not. */
 const cc_sql_t sql_auditors_list = {
     "scheduling_auditors_list",
     "SELECT " AUDITOR_COLUMNS "WHERE a.tenant_id = $1 AND ($2::uuid IS NULL OR a.id > $2::uuid) "
     "  AND ($3::text IS NULL OR a.competences @> jsonb_build_array(jsonb_build_object('standard', "
-    "$3::text))) "
+    "COALESCE((SELECT reference FROM standards WHERE code = $3::text), $3::text)))) "
     "  AND ($4::boolean IS NULL OR a.active = $4::boolean) ORDER BY a.id LIMIT $5::int"};
 
 const cc_sql_t sql_auditor_get = {"scheduling_auditor_get",
                                   "SELECT " AUDITOR_COLUMNS "WHERE a.tenant_id = $1 AND a.id = $2"};
 
+/*
+ * Competences name a standard by its reference or its code: stored by reference. $1 is a
+ * jsonb array of competences; the result keeps their order ('[]' for none).
+ */
+#define COMPETENCES_BY_REFERENCE(arg)                                                                        \
+    "COALESCE((SELECT jsonb_agg(e.c || jsonb_build_object('standard', COALESCE(s.reference, "                \
+    "e.c->>'standard')) ORDER BY e.n) FROM jsonb_array_elements(" arg ") WITH ORDINALITY e(c, n) "           \
+    "LEFT JOIN standards s ON s.code = e.c->>'standard'), '[]'::jsonb)"
+
 const cc_sql_t sql_auditor_insert = {
     "scheduling_auditor_insert",
-    "INSERT INTO auditors (tenant_id, user_id, competences, active) VALUES ($1, $2, $3::jsonb, $4::boolean) "
-    "RETURNING id"};
+    "INSERT INTO auditors (tenant_id, user_id, competences, active) "
+    "VALUES ($1, $2, " COMPETENCES_BY_REFERENCE("$3::jsonb") ", $4::boolean) RETURNING id"};
 
 const cc_sql_t sql_auditor_lock = {
     "scheduling_auditor_lock", "SELECT version FROM auditors WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
 
 const cc_sql_t sql_auditor_update = {
     "scheduling_auditor_update",
-    "UPDATE auditors SET competences = COALESCE($3::jsonb, competences), active = COALESCE($4::boolean, "
-    "active), "
-    "  version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2"};
+    "UPDATE auditors SET competences = CASE WHEN $3::jsonb IS NULL THEN competences "
+    "  ELSE " COMPETENCES_BY_REFERENCE(
+        "$3::jsonb") " END, active = COALESCE($4::boolean, active), "
+                     "  version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2"};
 
 const cc_sql_t sql_auditor_user = {"scheduling_auditor_user",
                                    "SELECT user_id FROM auditors WHERE tenant_id = $1 AND id = $2"};
@@ -143,8 +153,10 @@ const cc_sql_t sql_auditor_user = {"scheduling_auditor_user",
 const cc_sql_t sql_user_role = {"scheduling_user_role",
                                 "SELECT role FROM users WHERE tenant_id = $1 AND id = $2"};
 
-const cc_sql_t sql_standard_references = {"scheduling_standard_references",
-                                          "SELECT reference FROM standards"};
+/* Every name a request may give a standard: its reference ("ISO/IEC 27001:2022") and its code
+ * ("ISO27001:2022"). */
+const cc_sql_t sql_standard_references = {
+    "scheduling_standard_references", "SELECT reference FROM standards UNION ALL SELECT code FROM standards"};
 
 #define UNAVAILABILITY_COLUMNS(t)                                                                            \
     t "id, " t "auditor_id, lower(" t "period)::text, (upper(" t "period) - 1)::text, " t                    \
@@ -225,11 +237,13 @@ const cc_sql_t sql_client_for_programme = {
 const cc_sql_t sql_client_site_ids = {"scheduling_client_site_ids",
                                       "SELECT id FROM sites WHERE tenant_id = $1 AND client_id = $2"};
 
+/* $3: the standards, each by reference or code; stored by reference, in the given order. */
 const cc_sql_t sql_programme_insert = {
     "scheduling_programme_insert",
     "INSERT INTO programmes (tenant_id, client_id, standards, scope, site_ids, sector_codes, pre_assessment, "
     "  expiry_date, audit_time) "
-    "SELECT $1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4, "
+    "SELECT $1, $2, ARRAY(SELECT COALESCE(s.reference, e.v) FROM jsonb_array_elements_text($3::jsonb) "
+    "  WITH ORDINALITY e(v, n) LEFT JOIN standards s ON s.code = e.v ORDER BY e.n), $4, "
     "  ARRAY(SELECT jsonb_array_elements_text($5::jsonb))::uuid[], ARRAY(SELECT "
     "jsonb_array_elements_text($6::jsonb)), "
     "  $7::boolean, $8::date, $9::jsonb RETURNING id"};

@@ -404,8 +404,8 @@ START_TEST(test_create_get)
          "\"role\":\"lead\"}]}",
          "competences[0].standard", "unknown_standard"},
         {"{\"user_id\":\"%s\",\"competences\":[{\"standard\":\"" ISO9001 "\",\"sector_codes\":[],"
-         "\"role\":\"auditor\"},{\"standard\":\"ISO27001:2022\",\"sector_codes\":[],\"role\":\"lead\"}]}",
-         "competences[1].standard", "unknown_standard"}, /* the catalogue key, not the reference */
+         "\"role\":\"auditor\"},{\"standard\":\"ISO 27001:2022\",\"sector_codes\":[],\"role\":\"lead\"}]}",
+         "competences[1].standard", "unknown_standard"}, /* neither the reference nor the code */
         {"{\"user_id\":\"%s\",\"competences\":[{\"standard\":\"" ISO27001 "\",\"sector_codes\":[],"
          "\"role\":\"boss\"}]}",
          "competences[0].role", NULL},

@@ -74,6 +74,10 @@ START_TEST(test_plan_fields_and_rules)
         {"{\"planned_days\":2.3}", 400, "validation_failed", "planned_days"},
         {"{\"planned_days\":0,\"days_justification\":\"none at all\"}", 400, "validation_failed",
          "planned_days"},
+        /* the field table's bounds: 0.5 to 999 days */
+        {"{\"planned_days\":0.25,\"days_justification\":\"a quarter\"}", 400, "validation_failed",
+         "planned_days"},
+        {"{\"planned_days\":999.5}", 400, "validation_failed", "planned_days"},
         {"{\"colour\":\"red\"}", 400, "validation_failed", "colour"},
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {

@@ -156,6 +156,7 @@ static Suite *eventlog_suite(void)
 
 int main(void)
 {
+    cc_mem_init(); /* jansson through cc_mem, as in every binary */
     SRunner *sr = srunner_create(eventlog_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -8,9 +8,12 @@
 #include <check.h>
 #include <stdlib.h>
 
-/* Runs s (and frees it); returns EXIT_SUCCESS when every test passed. */
+#include "cc_mem.h"
+
+/* Routes jansson through cc_mem, runs s (and frees it); returns EXIT_SUCCESS when every test passed. */
 static inline int cc_test_run(Suite *s)
 {
+    cc_mem_init();
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "scheduling/audit_time.c"
+#include "scheduling/audit_time_json.c"
 
 /* The writer's text read back with jansson, so the tests inspect values, not formatting. */
 static json_t *parsed(char *text)
@@ -851,6 +852,57 @@ END_TEST
 
 /* ------------------------------------------------------------------ JSON */
 
+/* A standard named by its catalogue code computes as by its reference, and the answer names the reference. */
+START_TEST(standards_by_code)
+{
+    static const char *const pairs[][2] = {
+        {"ISO27001:2022", AUDIT_TIME_ISO27001_2022}, {"ISO27001:2013", AUDIT_TIME_ISO27001_2013},
+        {"ISO9001:2015", AUDIT_TIME_ISO9001_2015},   {"ISO14001:2015", AUDIT_TIME_ISO14001_2015},
+        {"ISO45001:2018", AUDIT_TIME_ISO45001_2018},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        audit_time_input_t by_code = input_for(pairs[i][0], 700, "medium");
+        audit_time_input_t by_reference = input_for(pairs[i][1], 700, "medium");
+        audit_time_result_t a = compute_ok(&by_code, NULL), b = compute_ok(&by_reference, NULL);
+        ck_assert_str_eq(a.standard, pairs[i][1]);
+        ck_assert_str_eq(a.lookups[0].standard, pairs[i][1]);
+        ck_assert(a.initial_days == b.initial_days && a.stage1_days == b.stage1_days);
+    }
+    /* integrated standards too, and the same standard twice (code and reference) is refused */
+    const char *integrated[] = {"ISO9001:2015"};
+    audit_time_input_t in = input_for("ISO27001:2022", 50, NULL);
+    in.integrated_standards = integrated;
+    in.n_integrated_standards = 1;
+    audit_time_result_t r = compute_ok(&in, NULL);
+    ck_assert_str_eq(r.lookups[1].standard, AUDIT_TIME_ISO9001_2015);
+    const char *same[] = {AUDIT_TIME_ISO27001_2022};
+    in.integrated_standards = same;
+    expect_error(&in, NULL, AUDIT_TIME_ERR_INVALID, "integrated_standards[0]");
+    /* codes are exact: no case folding, no near misses */
+    in = input_for("iso27001:2022", 50, NULL);
+    expect_error(&in, NULL, AUDIT_TIME_ERR_UNKNOWN_STANDARD, "standard");
+    in = input_for("ISO27001", 50, NULL);
+    expect_error(&in, NULL, AUDIT_TIME_ERR_UNKNOWN_STANDARD, "standard");
+}
+END_TEST
+
+/* The two figures the explanation takes from the calculation rather than computing itself. */
+START_TEST(explanation_helpers)
+{
+    static const long counted[][2] = {{0, 0}, {1, 1},    {2, 2},    {4, 2},
+                                      {5, 3}, {100, 10}, {101, 11}, {10000, 100}};
+    for (size_t i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+        ck_assert_int_eq(audit_time_counted_as(counted[i][0]), counted[i][1]);
+    audit_time_result_t r;
+    memset(&r, 0, sizeof(r));
+    r.net_adjustment_percent = -20;
+    r.integration_reduction_percent = 10;
+    /* 1 - 0.8 * 0.9 * (1 - 0.25) = 0.46 */
+    ck_assert(fabs(audit_time_site_total_reduction(&r, 25) - 46.0) < 1e-9);
+    ck_assert(fabs(audit_time_site_total_reduction(&r, 0) - 28.0) < 1e-9);
+}
+END_TEST
+
 static json_t *find_rule(json_t *rules, const char *name)
 {
     size_t i;
@@ -1024,6 +1076,8 @@ int main(void)
     tcase_add_test(figures, multi_site_without_sampling);
     tcase_add_test(figures, input_validation);
     tcase_add_test(figures, explanation_shape);
+    tcase_add_test(figures, standards_by_code);
+    tcase_add_test(figures, explanation_helpers);
     suite_add_tcase(s, figures);
     return cc_test_run(s);
 }

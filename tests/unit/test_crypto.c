@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "cc_crypto.h"
+#include "cc_mem.h"
 
 START_TEST(test_random_bytes_differ)
 {
@@ -341,6 +342,7 @@ static Suite *crypto_suite(void)
 
 int main(void)
 {
+    cc_mem_init(); /* jansson through cc_mem, as in every binary */
     SRunner *sr = srunner_create(crypto_suite());
     int failed;
 

@@ -113,6 +113,62 @@ START_TEST(lengths_count_characters_not_bytes)
 }
 END_TEST
 
+/* Validates text against table; returns the first error as "field:code:message", or "" when valid. */
+static const char *first_error_of(const cc_field_t *table, size_t n, const char *text)
+{
+    static char out[192];
+    json_t *body = json_loads(text, 0, NULL);
+    json_t *problem = cc_problem_new(400, "validation_failed", NULL);
+    cc_json_validate(body, table, n, problem);
+    json_t *e = json_array_get(json_object_get(problem, "errors"), 0);
+    out[0] = '\0';
+    if (e != NULL)
+        snprintf(out, sizeof(out), "%s:%s:%s", json_string_value(json_object_get(e, "field")),
+                 json_string_value(json_object_get(e, "code")),
+                 json_string_value(json_object_get(e, "message")));
+    json_decref(problem);
+    json_decref(body);
+    return out;
+}
+
+/* A real's bounds can be fractions (planned days: 0.5 to 999); int and length bounds are unchanged. */
+START_TEST(bounds_can_be_fractions)
+{
+    static const cc_field_t table[] = {
+        {"days", CC_FIELD_NUMBER, 0, 0.5, 999, NULL}, {"share", CC_FIELD_NUMBER, 0, -0.25, 0.75, NULL},
+        {"count", CC_FIELD_INT, 0, 1, 10, NULL},      {"floor", CC_FIELD_INT, 0, 2, 0, NULL},
+        {"big", CC_FIELD_INT, 0, 1, 10000000, NULL},  {"name", CC_FIELD_STRING, 0, 2, 3, NULL},
+    };
+    const size_t n = sizeof(table) / sizeof(table[0]);
+
+    ck_assert_str_eq(first_error_of(table, n, "{\"days\":0.5}"), "");
+    ck_assert_str_eq(first_error_of(table, n, "{\"days\":999}"), "");
+    ck_assert_str_eq(first_error_of(table, n, "{\"days\":1}"), "");
+    ck_assert_str_eq(first_error_of(table, n, "{\"days\":0.49}"),
+                     "days:out_of_range:must be between 0.5 and 999");
+    ck_assert_str_eq(first_error_of(table, n, "{\"days\":0}"),
+                     "days:out_of_range:must be between 0.5 and 999");
+    ck_assert_str_eq(first_error_of(table, n, "{\"days\":999.5}"),
+                     "days:out_of_range:must be between 0.5 and 999");
+    ck_assert_str_eq(first_error_of(table, n, "{\"share\":-0.25}"), "");
+    ck_assert_str_eq(first_error_of(table, n, "{\"share\":0.76}"),
+                     "share:out_of_range:must be between -0.25 and 0.75");
+    ck_assert_str_eq(first_error_of(table, n, "{\"count\":0}"),
+                     "count:out_of_range:must be between 1 and 10");
+    ck_assert_str_eq(first_error_of(table, n, "{\"count\":10}"), "");
+    ck_assert_str_eq(first_error_of(table, n, "{\"count\":2.5}"), "count:wrong_type:must be an integer");
+    ck_assert_str_eq(first_error_of(table, n, "{\"floor\":1}"), "floor:out_of_range:must be at least 2");
+    ck_assert_str_eq(first_error_of(table, n, "{\"floor\":9007199254740991}"), "");
+    ck_assert_str_eq(first_error_of(table, n, "{\"big\":10000001}"),
+                     "big:out_of_range:must be between 1 and 10000000");
+    ck_assert_str_eq(first_error_of(table, n, "{\"name\":\"a\"}"),
+                     "name:too_short:must be at least 2 characters");
+    ck_assert_str_eq(first_error_of(table, n, "{\"name\":\"abcd\"}"),
+                     "name:too_long:must be at most 3 characters");
+    ck_assert_str_eq(first_error_of(table, n, "{\"name\":\"abc\"}"), "");
+}
+END_TEST
+
 START_TEST(dates)
 {
     ck_assert(cc_is_date("2024-02-29", 10));
@@ -124,6 +180,11 @@ START_TEST(dates)
     ck_assert(!cc_is_date("2025-04-31", 10));
     ck_assert(!cc_is_date("2025-1-01", 9));
     ck_assert(!cc_is_date("2025/01/01", 10));
+    ck_assert(!cc_is_date("1899-12-31", 10)); /* a request's dates start in 1900 */
+    ck_assert(cc_is_date("1900-01-01", 10));
+    ck_assert(cc_is_date("9999-12-31", 10));
+    ck_assert(!cc_is_date("2025-01-01x", 11));
+    ck_assert(!cc_is_date("2025-01-0a", 10));
 }
 END_TEST
 
@@ -147,6 +208,7 @@ int main(void)
     tcase_add_test(tc, all_errors_are_reported_at_once);
     tcase_add_test(tc, nested_objects_name_their_path);
     tcase_add_test(tc, lengths_count_characters_not_bytes);
+    tcase_add_test(tc, bounds_can_be_fractions);
     tcase_add_test(tc, dates);
     tcase_add_test(tc, emails);
     suite_add_tcase(s, tc);

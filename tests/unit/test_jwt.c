@@ -25,6 +25,7 @@
 
 #include "cc_crypto.h"
 #include "cc_jwt.h"
+#include "cc_mem.h"
 
 #define NOW ((int64_t)1700000000)
 #define TTL 900
@@ -1386,6 +1387,7 @@ static Suite *jwt_suite(void)
 
 int main(void)
 {
+    cc_mem_init(); /* jansson through cc_mem, as in every binary */
     SRunner *sr = srunner_create(jwt_suite());
     int failed;
 

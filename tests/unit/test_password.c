@@ -9,6 +9,7 @@
 #include <argon2.h>
 
 #include "cc_password.h"
+#include "cc_mem.h"
 
 /* argon2id with 64 MiB is slow, slower still under sanitizers. */
 #define SLOW_TIMEOUT 120
@@ -147,6 +148,7 @@ static Suite *password_suite(void)
 
 int main(void)
 {
+    cc_mem_init(); /* jansson through cc_mem, as in every binary */
     SRunner *sr = srunner_create(password_suite());
     int failed;
 

@@ -5,7 +5,6 @@
 #include "cc_test_main.h"
 #include <check.h>
 
-#include "scheduling/programme_rules.c"
 #include "scheduling/programme_settings.c"
 
 START_TEST(absent_means_defaults)

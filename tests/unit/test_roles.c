@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cc_roles.h"
+#include "cc_mem.h"
 
 START_TEST(test_parse_known)
 {
@@ -83,6 +84,7 @@ static Suite *roles_suite(void)
 
 int main(void)
 {
+    cc_mem_init(); /* jansson through cc_mem, as in every binary */
     SRunner *sr = srunner_create(roles_suite());
     int failed;
 

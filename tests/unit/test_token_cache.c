@@ -10,6 +10,7 @@
 
 #include "cc_crypto.h"
 #include "cc_token_cache.h"
+#include "cc_mem.h"
 
 #define NOW ((int64_t)1700000000)
 
@@ -218,6 +219,7 @@ static Suite *token_cache_suite(void)
 
 int main(void)
 {
+    cc_mem_init(); /* jansson through cc_mem, as in every binary */
     SRunner *sr = srunner_create(token_cache_suite());
     int failed;
 
