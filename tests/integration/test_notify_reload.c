@@ -4,8 +4,11 @@
  * token state at start; when its connection is killed (pg_terminate_backend
  * as the superuser) it reconnects and reloads, picking up a change made
  * without any notification (triggers off); and notifications flow again on
- * the new connection. Needs DATABASE_URL, CC_APP_DATABASE_URL and
- * CC_TEST_PG_SUPERUSER_URL.
+ * the new connection; a deleted user's token is refused. And the services do
+ * the same: when their listeners' connections are killed, a user disabled
+ * without a notification meanwhile is refused by identity and scheduling once
+ * they have reloaded. Needs DATABASE_URL, CC_APP_DATABASE_URL,
+ * CC_TEST_PG_SUPERUSER_URL and CC_TEST_GATEWAY_URL.
  */
 #include <check.h>
 #include <stdatomic.h>
@@ -117,9 +120,69 @@ START_TEST(listener_reloads_after_its_connection_is_killed)
     ck_assert(passes);
 
     cc_test_db_run(super, "DELETE FROM users WHERE id = $1", 1, id);
+    for (int i = 0; i < WAIT_STEPS && passes; i++) {
+        usleep(50 * 1000);
+        passes = token_passes(t, user_id, tenant_id);
+    }
+    ck_assert(!passes);
     PQfinish(super);
     cc_notify_stop(n);
     cc_revocations_free(t);
+}
+END_TEST
+
+static int status_of(const char *access, const char *path)
+{
+    char *auth = cc_test_bearer(access);
+    const char *headers[] = {auth, NULL};
+    cc_test_response_t *resp = cc_test_http("GET", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, NULL);
+    int status = resp->status;
+    cc_test_response_free(resp);
+    free(auth);
+    return status;
+}
+
+START_TEST(services_reload_after_their_listeners_are_killed)
+{
+    const char *gw = cc_test_env("CC_TEST_GATEWAY_URL");
+    cc_test_tokens_t admin, user;
+    cc_test_login(gw, "northcert", "admin@northcert.example", CC_TEST_DEMO_PASSWORD, &admin);
+    char *email = cc_test_unique_email("notify", "northcert");
+    char *id = cc_test_create_user(gw, admin.access, email, "admin", NULL, "Notify-test-password-42");
+    cc_test_login(gw, "northcert", email, "Notify-test-password-42", &user);
+    ck_assert_int_eq(status_of(user.access, "/v1/users?limit=1"), 200);
+    ck_assert_int_eq(status_of(user.access, "/v1/clients?limit=1"), 200);
+
+    /* Disabled without a notification: the services keep accepting the token... */
+    PGconn *super = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
+    const char *params[] = {id};
+    cc_test_db_run(super, "SET session_replication_role = replica", 0, NULL);
+    cc_test_db_run(super, "UPDATE users SET disabled = true WHERE id = $1", 1, params);
+    cc_test_db_run(super, "RESET session_replication_role", 0, NULL);
+    usleep(300 * 1000);
+    ck_assert_int_eq(status_of(user.access, "/v1/users?limit=1"), 200);
+    ck_assert_int_eq(status_of(user.access, "/v1/clients?limit=1"), 200);
+
+    /* ...until their listeners lose their connections, reconnect and reload. */
+    char *killed = cc_test_db_value(super,
+                                    "SELECT count(pg_terminate_backend(pid))::text FROM pg_stat_activity "
+                                    "WHERE application_name = 'certcycle-notify' AND usename = 'cc_app'",
+                                    0, NULL);
+    ck_assert_int_ge(atoi(killed), 2); /* identity's and scheduling's */
+    free(killed);
+    int identity = 200, scheduling = 200;
+    for (int i = 0; i < WAIT_STEPS && (identity != 401 || scheduling != 401); i++) {
+        usleep(50 * 1000);
+        identity = status_of(user.access, "/v1/users?limit=1");
+        scheduling = status_of(user.access, "/v1/clients?limit=1");
+    }
+    ck_assert_int_eq(identity, 401);
+    ck_assert_int_eq(scheduling, 401);
+    PQfinish(super);
+    free(id);
+    free(email);
+    cc_test_tokens_free(&user);
+    cc_test_tokens_free(&admin);
 }
 END_TEST
 
@@ -129,6 +192,7 @@ int main(void)
     TCase *tc = tcase_create("integration");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, listener_reloads_after_its_connection_is_killed);
+    tcase_add_test(tc, services_reload_after_their_listeners_are_killed);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
