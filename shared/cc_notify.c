@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cc_log.h"
@@ -23,6 +24,7 @@ struct cc_notify {
     char *url;
     cc_notify_handler_t *handlers;
     size_t nhandlers;
+    int reload_seconds;
     pthread_t tid;
     atomic_bool stopping;
     atomic_uint reloads;
@@ -61,17 +63,23 @@ static int listen_on(PGconn *pg, const char *channel)
     return rc;
 }
 
-/* LISTENs on every channel, then runs every reload. Returns 0, or -1 when the connection must be replaced. */
-static int prepare(cc_notify_t *n, PGconn *pg)
+/* Runs every reload callback. Returns 0, or -1 when the connection must be replaced. */
+static int reload(cc_notify_t *n, PGconn *pg)
 {
-    for (size_t i = 0; i < n->nhandlers; i++)
-        if (listen_on(pg, n->handlers[i].channel) != 0)
-            return -1;
     for (size_t i = 0; i < n->nhandlers; i++)
         if (n->handlers[i].on_reload != NULL && n->handlers[i].on_reload(pg, n->handlers[i].arg) != 0)
             return -1;
     atomic_fetch_add(&n->reloads, 1);
     return 0;
+}
+
+/* LISTENs on every channel, then reloads. Returns 0, or -1 when the connection must be replaced. */
+static int prepare(cc_notify_t *n, PGconn *pg)
+{
+    for (size_t i = 0; i < n->nhandlers; i++)
+        if (listen_on(pg, n->handlers[i].channel) != 0)
+            return -1;
+    return reload(n, pg);
 }
 
 static void dispatch(cc_notify_t *n, PGconn *pg)
@@ -90,7 +98,13 @@ static void dispatch(cc_notify_t *n, PGconn *pg)
 static void listen_loop(cc_notify_t *n, PGconn *pg)
 {
     dispatch(n, pg); /* whatever arrived during the reloads */
+    time_t reloaded = time(NULL);
     while (!atomic_load(&n->stopping)) {
+        if (n->reload_seconds > 0 && time(NULL) - reloaded >= n->reload_seconds) {
+            if (reload(n, pg) != 0)
+                return;
+            reloaded = time(NULL);
+        }
         struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
         int ready = poll(&pfd, 1, POLL_MS);
         if (ready < 0)
@@ -131,9 +145,11 @@ static void *notify_main(void *arg)
     return NULL;
 }
 
-cc_notify_t *cc_notify_start(const char *url, const cc_notify_handler_t *handlers, size_t nhandlers)
+cc_notify_t *cc_notify_start(const char *url, const cc_notify_handler_t *handlers, size_t nhandlers,
+                             int reload_seconds)
 {
     cc_notify_t *n = cc_calloc(1, sizeof(*n));
+    n->reload_seconds = reload_seconds;
     n->url = cc_strdup(url);
     n->handlers = cc_calloc(nhandlers > 0 ? nhandlers : 1, sizeof(*handlers));
     memcpy(n->handlers, handlers, nhandlers * sizeof(*handlers));

@@ -3,8 +3,10 @@
  * connection that LISTENs on named channels and hands each notification to
  * the channel's callback. After every (re)connect, once listening, it calls
  * each handler's reload callback, so a process can reload whatever it keeps
- * in memory and miss nothing that changed while it was disconnected. A lost
- * connection is reopened with backoff (100 ms doubling to 5 s). Callbacks run
+ * in memory and miss nothing that changed while it was disconnected; and,
+ * as the fallback should a notification ever be lost, every reload_seconds
+ * while connected. A lost connection is reopened with backoff (100 ms
+ * doubling to 5 s). Callbacks run
  * on the listener thread: they must be quick and thread-safe towards the loops.
  */
 #ifndef CC_NOTIFY_H
@@ -30,10 +32,12 @@ typedef struct cc_notify_handler {
 
 /*
  * Starts a listener on url (libpq URL; application_name defaults to
- * "certcycle-notify") for the n handlers (the array is copied). Returns the
- * listener; it keeps trying to connect in the background.
+ * "certcycle-notify") for the n handlers (the array is copied), reloading
+ * every reload_seconds besides after each connect (0: only after a connect).
+ * Returns the listener; it keeps trying to connect in the background.
  */
-cc_notify_t *cc_notify_start(const char *url, const cc_notify_handler_t *handlers, size_t n);
+cc_notify_t *cc_notify_start(const char *url, const cc_notify_handler_t *handlers, size_t n,
+                             int reload_seconds);
 
 /* Stops the thread (within about 200 ms), closes the connection and frees the listener. Accepts NULL. */
 void cc_notify_stop(cc_notify_t *notify);

@@ -28,6 +28,7 @@
 
 #define MAX_ENTITY_SIZE (4 * 1024 * 1024) /* h2o's own cap; JSON bodies are capped lower, with a problem */
 #define TOKEN_CACHE_ENTRIES 4096
+#define NOTIFY_RELOAD_SECONDS 60 /* the fallback, should a notification ever be lost */
 
 static const cc_sql_t ready_sql = {"cc_ready", "SELECT 1"};
 
@@ -178,7 +179,8 @@ static void start_notify(cc_server_t *s)
         {"cc_users", on_users_notify, on_users_reload, s->revocations},
         {"cc_settings", on_settings_notify, on_settings_reload, NULL},
     };
-    s->notify = cc_notify_start(s->config.app_db_url, handlers, sizeof(handlers) / sizeof(handlers[0]));
+    s->notify = cc_notify_start(s->config.app_db_url, handlers, sizeof(handlers) / sizeof(handlers[0]),
+                                NOTIFY_RELOAD_SECONDS);
 }
 
 /* ---- request handling ---- */
