@@ -151,7 +151,8 @@ static bool is_json_content_type(const char *ct)
     size_t n = strcspn(ct, ";");
     while (n > 0 && ct[n - 1] == ' ')
         n--;
-    return (n == 16 && strncasecmp(ct, "application/json", 16) == 0);
+    return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
+           (n == 28 && strncasecmp(ct, "application/merge-patch+json", 28) == 0); /* RFC 7396 */
 }
 
 json_t *cc_read_json_or_respond(cc_request_t *r, const cc_field_t *fields, size_t nfields)

@@ -24,9 +24,11 @@
 #include "cc_mem.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
+#include "cc_tenant_epochs.h"
 
 #define MAX_ENTITY_SIZE (4 * 1024 * 1024) /* h2o's own cap; JSON bodies are capped lower, with a problem */
 #define TOKEN_CACHE_ENTRIES 4096
+#define NOTIFY_RELOAD_SECONDS 60 /* the fallback, should a notification ever be lost */
 
 static const cc_sql_t ready_sql = {"cc_ready", "SELECT 1"};
 
@@ -140,6 +142,47 @@ static void *keys_main(void *arg)
     return NULL;
 }
 
+/* ---- changes pushed by the database (migration 0012) ---- */
+
+static void on_users_notify(const char *channel, const char *payload, void *arg)
+{
+    if (cc_revocations_apply_json(arg, payload) != 0)
+        cc_log(CC_LOG_WARN, "ignored a malformed %s notification", channel);
+}
+
+static int on_users_reload(PGconn *pg, void *arg)
+{
+    return cc_revocations_load(arg, pg, time(NULL));
+}
+
+static void on_settings_notify(const char *channel, const char *payload, void *arg)
+{
+    json_t *j = json_loads(payload, 0, NULL);
+    const char *tenant_id = json_string_value(json_object_get(j, "tenant_id"));
+    if (tenant_id != NULL)
+        cc_tenant_epoch_bump(tenant_id);
+    else
+        cc_tenant_epoch_bump_all();
+    json_decref(j);
+}
+
+static int on_settings_reload(PGconn *pg, void *arg)
+{
+    cc_tenant_epoch_bump_all(); /* a change may have been missed while disconnected */
+    return 0;
+}
+
+static void start_notify(cc_server_t *s)
+{
+    s->revocations = cc_revocations_new();
+    const cc_notify_handler_t handlers[] = {
+        {"cc_users", on_users_notify, on_users_reload, s->revocations},
+        {"cc_settings", on_settings_notify, on_settings_reload, NULL},
+    };
+    s->notify = cc_notify_start(s->config.app_db_url, handlers, sizeof(handlers) / sizeof(handlers[0]),
+                                NOTIFY_RELOAD_SECONDS);
+}
+
 /* ---- request handling ---- */
 
 typedef struct guard {
@@ -244,6 +287,11 @@ static int authenticate_or_respond(cc_request_t *r)
             return -1;
         }
         cc_token_cache_put(r->thread->tokens, token, token_len, &r->claims);
+    }
+    /* The cache trusts the claims; the user may have been disabled or demoted since (may rewrite role). */
+    if (!cc_revocations_check(r->thread->server->revocations, &r->claims)) {
+        cc_respond_error(r, 401, "unauthorized", "the access token has been revoked");
+        return -1;
     }
     r->has_claims = true;
     if ((cc_role_parse(r->claims.role) & r->route->roles) == 0) {
@@ -399,6 +447,7 @@ int cc_service_main(const cc_service_t *service)
     s->workers = cc_workers_start(s->config.workers, s->config.app_db_url, s->config.worker_nice);
     pthread_t keys_thread;
     pthread_create(&keys_thread, NULL, keys_main, s);
+    start_notify(s);
 
     s->threads = cc_calloc((size_t)s->config.threads, sizeof(cc_thread_t));
     for (int i = 0; i < s->config.threads; i++)
@@ -418,5 +467,6 @@ int cc_service_main(const cc_service_t *service)
     for (int i = 0; i < s->config.threads; i++)
         pthread_join(s->threads[i].tid, NULL);
     pthread_join(keys_thread, NULL);
+    cc_notify_stop(s->notify);
     return 0;
 }

@@ -2,7 +2,8 @@
  * A service process: configuration, N event-loop threads each with its own
  * h2o context, listener (SO_REUSEPORT), async read pool and token cache; one
  * worker pool; the signing-key set, reloaded from the database in the
- * background; and the built-in /healthz, /readyz and /metrics.
+ * background; the users' token state and tenant-settings epochs, pushed by
+ * LISTEN/NOTIFY (cc_notify.h); and the built-in /healthz, /readyz and /metrics.
  */
 #ifndef CC_SERVER_H
 #define CC_SERVER_H
@@ -17,6 +18,8 @@
 #include "cc_http.h"
 #include "cc_jwt.h"
 #include "cc_metrics.h"
+#include "cc_notify.h"
+#include "cc_revocations.h"
 #include "cc_token_cache.h"
 #include "cc_workers.h"
 
@@ -59,6 +62,8 @@ struct cc_server {
     cc_keyset_t *keys; /* guarded by keys_mutex */
     atomic_uint keys_generation;
     atomic_bool stopping;
+    cc_revocations_t *revocations; /* users' token state, kept current by notify */
+    cc_notify_t *notify;           /* LISTENs on cc_users and cc_settings */
 };
 
 /* Runs the service until SIGTERM or SIGINT; returns the process exit code. */

@@ -14,13 +14,13 @@ SELECT has_table('signing_keys');
 SELECT has_table('login_throttle');
 SELECT has_table('event_log');
 
-SELECT columns_are('tenants', ARRAY['id', 'slug', 'name', 'settings', 'created_at']);
+SELECT columns_are('tenants', ARRAY['id', 'slug', 'name', 'settings', 'created_at', 'settings_version']);
 SELECT columns_are('clients', ARRAY['tenant_id', 'id', 'legal_name', 'created_at', 'trading_name', 'vat',
     'registration_number', 'duns', 'street', 'city', 'state', 'post_code', 'country', 'personnel', 'confidential',
     'registry_consent_given', 'registry_consent_date', 'registry_consent_reference', 'version', 'updated_at']);
 SELECT columns_are('users', ARRAY['tenant_id', 'id', 'email', 'name', 'role', 'client_id', 'password_hash',
     'disabled', 'failed_login_count', 'first_failed_login_at', 'locked_until', 'version', 'created_at',
-    'updated_at']);
+    'updated_at', 'tokens_not_before']);
 SELECT columns_are('refresh_tokens', ARRAY['tenant_id', 'id', 'user_id', 'family_id', 'token_hash',
     'created_at', 'expires_at', 'used_at', 'revoked_at']);
 SELECT columns_are('signing_keys', ARRAY['kid', 'alg', 'public_pem', 'private_enc', 'state', 'created_at',

@@ -28,6 +28,10 @@ void users_get_handle(cc_request_t *r);    /* GET /v1/users/{id} */
 void users_patch_handle(cc_request_t *r);  /* PATCH /v1/users/{id} */
 void jwks_handle(cc_request_t *r);         /* GET /.well-known/jwks.json */
 
+/* ---- tenant settings (settings.c) ---- */
+void settings_get_handle(cc_request_t *r);   /* GET /v1/settings */
+void settings_patch_handle(cc_request_t *r); /* PATCH /v1/settings */
+
 /* ---- SQL (store.c) ---- */
 extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_user_lock_for_login, sql_login_failed,
     sql_login_succeeded;
@@ -35,6 +39,7 @@ extern const cc_sql_t sql_throttle_check, sql_throttle_record;
 extern const cc_sql_t sql_refresh_insert, sql_refresh_rotate, sql_refresh_lookup, sql_refresh_revoke_family,
     sql_refresh_revoke_user, sql_refresh_family_lock, sql_refresh_family_revoked;
 extern const cc_sql_t sql_me, sql_users_list, sql_user_get, sql_user_insert, sql_user_lock, sql_user_update;
+extern const cc_sql_t sql_settings_get, sql_settings_lock, sql_settings_update;
 extern const cc_sql_t *const identity_read_statements[];
 extern const size_t identity_nread_statements;
 

@@ -14,6 +14,8 @@ const cc_route_t identity_routes[] = {
     {"POST", "/v1/users", users_create_handle, CC_ROLE_ADMIN},
     {"GET", "/v1/users/{id}", users_get_handle, CC_ROLE_ADMIN},
     {"PATCH", "/v1/users/{id}", users_patch_handle, CC_ROLE_ADMIN},
+    {"GET", "/v1/settings", settings_get_handle, CC_ROLE_ADMIN},
+    {"PATCH", "/v1/settings", settings_patch_handle, CC_ROLE_ADMIN},
     {"GET", "/.well-known/jwks.json", jwks_handle, 0},
 };
 

@@ -122,7 +122,21 @@ const cc_sql_t sql_user_update = {
     "  version = version + 1 "
     "WHERE tenant_id = $1 AND id = $2 RETURNING " USER_COLUMNS};
 
-const cc_sql_t *const identity_read_statements[] = {&sql_me, &sql_users_list, &sql_user_get};
+/* The tenant's settings document (cc_settings.h) and its version. */
+const cc_sql_t sql_settings_get = {"identity_settings_get",
+                                   "SELECT settings::text, settings_version FROM tenants WHERE id = $1"};
+
+const cc_sql_t sql_settings_lock = {
+    "identity_settings_lock",
+    "SELECT settings::text, settings_version FROM tenants WHERE id = $1 FOR UPDATE"};
+
+const cc_sql_t sql_settings_update = {"identity_settings_update",
+                                      "UPDATE tenants SET settings = $2::jsonb, settings_version = "
+                                      "settings_version + 1 "
+                                      "WHERE id = $1 RETURNING settings::text, settings_version"};
+
+const cc_sql_t *const identity_read_statements[] = {&sql_me, &sql_users_list, &sql_user_get,
+                                                    &sql_settings_get};
 const size_t identity_nread_statements =
     sizeof(identity_read_statements) / sizeof(identity_read_statements[0]);
 

@@ -13,6 +13,7 @@
 #include "cc_dbasync.h"
 #include "cc_log.h"
 #include "cc_problem.h"
+#include "cc_tenant_epochs.h"
 #include "scheduling.h"
 
 #define MAX_GROUPS 100
@@ -54,6 +55,7 @@ static const cc_field_t site_reduction_fields[] = {
 /* A validated request: the input borrows strings from body, which the request holds until it ends. */
 typedef struct calculation {
     audit_time_input_t input;
+    uint64_t settings_epoch; /* the tenant's settings epoch when the settings were asked for */
 } calculation_t;
 
 /* Validates the array `name` (at most max entries) of objects with fields; returns the number of errors. */
@@ -161,8 +163,9 @@ static void build_input(cc_request_t *r, const json_t *body, audit_time_input_t 
 
 /*
  * Tenants' audit-time settings change rarely and every calculation needs them:
- * each loop thread keeps them for SETTINGS_TTL_NS, so a calculation is pure
- * computation on the loop. A changed setting applies within that time.
+ * each loop thread keeps them, so a calculation is pure computation on the
+ * loop. A change moves the tenant's epoch (cc_tenant_epochs.h, pushed by
+ * NOTIFY), which drops the entry at once; SETTINGS_TTL_NS is the fallback.
  */
 #define SETTINGS_CACHE_SLOTS 64
 #define SETTINGS_TTL_NS (30ull * 1000000000ull)
@@ -171,6 +174,7 @@ typedef struct cached_settings {
     char tenant_id[37];
     audit_time_settings_t settings;
     uint64_t fetched_ns;
+    uint64_t epoch; /* the tenant's epoch before the fetch */
 } cached_settings_t;
 
 static __thread cached_settings_t settings_cache[SETTINGS_CACHE_SLOTS];
@@ -186,7 +190,8 @@ static cached_settings_t *settings_slot(const char *tenant_id)
 static const audit_time_settings_t *cached_settings(const char *tenant_id)
 {
     cached_settings_t *slot = settings_slot(tenant_id);
-    if (strcmp(slot->tenant_id, tenant_id) != 0 || cc_now_ns() - slot->fetched_ns > SETTINGS_TTL_NS)
+    if (strcmp(slot->tenant_id, tenant_id) != 0 || cc_now_ns() - slot->fetched_ns > SETTINGS_TTL_NS ||
+        slot->epoch != cc_tenant_epoch(tenant_id))
         return NULL;
     return &slot->settings;
 }
@@ -206,6 +211,7 @@ static void on_settings(cc_request_t *r, PGresult *res, void *data)
     memcpy(slot->tenant_id, r->claims.tid, sizeof(slot->tenant_id));
     slot->settings = settings;
     slot->fetched_ns = cc_now_ns();
+    slot->epoch = calc->settings_epoch;
     respond_calculation(r, calc, &settings);
 }
 
@@ -264,6 +270,8 @@ void audit_time_handle(cc_request_t *r)
         respond_calculation(r, calc, settings);
         return;
     }
+    calc->settings_epoch =
+        cc_tenant_epoch(r->claims.tid); /* read before the query: a change during it is not lost */
     const char *params[] = {r->claims.tid};
     cc_db_query(r, r->claims.tid, &sql_tenant_audit_time_settings, 1, params, on_settings, calc);
 }

@@ -1,0 +1,204 @@
+/*
+ * The per-tenant settings document (see cc_settings.h). The ranges are those
+ * the services accept when they read the settings: scheduling's audit-time
+ * fractions (audit_time.c), the impartiality period (its SQL: 0..50 years)
+ * and programme_settings_validate (programme_rules.c), so that nothing this
+ * API stores is later ignored as invalid.
+ */
+#include "cc_settings.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cc_problem.h"
+
+static const cc_setting_t settings[] = {
+    {"audit_time", "surveillance_fraction", false, 0, 1, true, 1.0 / 3.0},
+    {"audit_time", "recertification_fraction", false, 0, 1, true, 2.0 / 3.0},
+    {"audit_time", "stage1_fraction", false, 0, 0.5, true, 0.30},
+    {"impartiality", "conflict_years", true, 0, 50, false, 2},
+    {"programme", "surveillance1_start_months", true, 0, 11, false, 9},
+    {"programme", "surveillance2_start_months", true, 1, 36, false, 21},
+    {"programme", "surveillance2_end_months", true, 1, 36, false, 24},
+    {"programme", "recertification_window_months", true, 1, 36, false, 6},
+    {"programme", "recertification_lead_days", true, 0, 3650, false, 30},
+    {"programme", "provisional_decision_lag_days", true, 0, 3650, false, 30},
+    {"programme", "window_closing_days", true, 0, 3650, false, 30},
+    {"programme", "stage1_validity_months", true, 0, 36, false, 6},
+    {"programme", "finding_plan_days", true, 0, 3650, false, 30},
+    {"programme", "finding_closure_days", true, 0, 3650, false, 90},
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+const cc_setting_t *cc_settings_table(size_t *n)
+{
+    *n = NSETTINGS;
+    return settings;
+}
+
+static json_t *value_json(const cc_setting_t *s, double v)
+{
+    return s->is_integer ? json_integer((json_int_t)v) : json_real(v);
+}
+
+/* The group object of doc named group, created when missing. */
+static json_t *group_of(json_t *doc, const char *group)
+{
+    json_t *g = json_object_get(doc, group);
+    if (g == NULL) {
+        g = json_object();
+        json_object_set_new(doc, group, g);
+    }
+    return g;
+}
+
+json_t *cc_settings_defaults(void)
+{
+    json_t *doc = json_object();
+    for (size_t i = 0; i < NSETTINGS; i++)
+        json_object_set_new(group_of(doc, settings[i].group), settings[i].name,
+                            value_json(&settings[i], settings[i].default_value));
+    return doc;
+}
+
+/* 0 when v is a value of s's type and range; else the error code. */
+static const char *value_error(const cc_setting_t *s, const json_t *v)
+{
+    if (s->is_integer ? !json_is_integer(v) : !json_is_number(v))
+        return "invalid_type";
+    double d = json_number_value(v);
+    if (!isfinite(d) || d > s->max || d < s->min || (s->min_exclusive && d == s->min))
+        return "out_of_range";
+    return NULL;
+}
+
+json_t *cc_settings_effective(const json_t *stored)
+{
+    json_t *doc = json_object();
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        const cc_setting_t *s = &settings[i];
+        const json_t *v = json_object_get(json_object_get(stored, s->group), s->name);
+        double value = v != NULL && value_error(s, v) == NULL ? json_number_value(v) : s->default_value;
+        json_object_set_new(group_of(doc, s->group), s->name, value_json(s, value));
+    }
+    return doc;
+}
+
+static const cc_setting_t *find(const char *group, const char *name)
+{
+    for (size_t i = 0; i < NSETTINGS; i++)
+        if (strcmp(settings[i].group, group) == 0 && (name == NULL || strcmp(settings[i].name, name) == 0))
+            return &settings[i];
+    return NULL;
+}
+
+static void add_error(json_t *problem, const char *group, const char *name, const char *code,
+                      const char *message)
+{
+    char field[128];
+    snprintf(field, sizeof(field), "%s%s%s", group, name != NULL ? "." : "", name != NULL ? name : "");
+    cc_problem_add_error(problem, field, code, message);
+}
+
+static void add_value_error(json_t *problem, const cc_setting_t *s, const char *code)
+{
+    char message[160];
+    if (s->is_integer)
+        snprintf(message, sizeof(message), "must be an integer from %g to %g, or null for the default (%g)",
+                 s->min, s->max, s->default_value);
+    else
+        snprintf(message, sizeof(message),
+                 "must be a number greater than %g and at most %g, or null for the default (%.4g)", s->min,
+                 s->max, s->default_value);
+    add_error(problem, s->group, s->name, code, message);
+}
+
+static size_t check_group(const char *group, const json_t *members, json_t *problem)
+{
+    size_t errors = 0;
+    const char *name;
+    json_t *v;
+    json_object_foreach((json_t *)members, name, v)
+    {
+        const cc_setting_t *s = find(group, name);
+        if (s == NULL) {
+            add_error(problem, group, name, "unknown_field", "is not a setting");
+            errors++;
+        } else if (!json_is_null(v) && value_error(s, v) != NULL) {
+            add_value_error(problem, s, value_error(s, v));
+            errors++;
+        }
+    }
+    return errors;
+}
+
+size_t cc_settings_check_patch(const json_t *patch, json_t *problem)
+{
+    size_t errors = 0;
+    const char *group;
+    json_t *members;
+    json_object_foreach((json_t *)patch, group, members)
+    {
+        if (find(group, NULL) == NULL) {
+            add_error(problem, group, NULL, "unknown_field", "is not a group of settings");
+            errors++;
+        } else if (json_is_object(members)) {
+            errors += check_group(group, members, problem);
+        } else if (!json_is_null(members)) {
+            add_error(problem, group, NULL, "invalid_type", "must be an object, or null for every default");
+            errors++;
+        }
+    }
+    return errors;
+}
+
+static long long setting(const json_t *doc, const char *group, const char *name)
+{
+    return (long long)json_number_value(json_object_get(json_object_get(doc, group), name));
+}
+
+size_t cc_settings_check_document(const json_t *effective, json_t *problem)
+{
+    size_t errors = 0;
+    long long s1 = setting(effective, "programme", "surveillance1_start_months");
+    long long s2 = setting(effective, "programme", "surveillance2_start_months");
+    long long s2_end = setting(effective, "programme", "surveillance2_end_months");
+    long long window = setting(effective, "programme", "recertification_window_months");
+    long long lead = setting(effective, "programme", "recertification_lead_days");
+    if (s2 <= s1) {
+        add_error(problem, "programme", "surveillance2_start_months", "out_of_range",
+                  "must be greater than surveillance1_start_months");
+        errors++;
+    }
+    if (s2_end < s2) {
+        add_error(problem, "programme", "surveillance2_end_months", "out_of_range",
+                  "must be at least surveillance2_start_months");
+        errors++;
+    }
+    if (lead >= 28 * window) { /* the shortest month: the window must keep at least a day */
+        add_error(problem, "programme", "recertification_lead_days", "out_of_range",
+                  "must be less than 28 days per month of recertification_window_months");
+        errors++;
+    }
+    return errors;
+}
+
+json_t *cc_settings_merge(const json_t *target, const json_t *patch)
+{
+    if (!json_is_object(patch))
+        return json_deep_copy(patch);
+    json_t *out = json_is_object(target) ? json_deep_copy(target) : json_object();
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)patch, key, value)
+    {
+        if (json_is_null(value)) {
+            json_object_del(out, key);
+            continue;
+        }
+        json_object_set_new(out, key, cc_settings_merge(json_object_get(out, key), value));
+    }
+    return out;
+}

@@ -1,0 +1,153 @@
+/*
+ * Unit tests of shared/cc_settings.c: defaults, effective values (stored,
+ * invalid, absent), patch checks naming the field, the rules between
+ * settings, and RFC 7396 merge semantics (its appendix A cases that apply).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_problem.h"
+#include "cc_settings.h"
+#include "cc_test_main.h"
+
+static json_t *parse(const char *text)
+{
+    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+static json_t *get(const json_t *doc, const char *group, const char *name)
+{
+    return json_object_get(json_object_get(doc, group), name);
+}
+
+/* Checks patch text; returns the number of errors and the first error's field in field (may be ""). */
+static size_t check(const char *text, char field[128])
+{
+    json_t *patch = parse(text);
+    json_t *problem = cc_problem_new(400, "validation_failed", "x");
+    size_t n = cc_settings_check_patch(patch, problem);
+    const char *f =
+        json_string_value(json_object_get(json_array_get(json_object_get(problem, "errors"), 0), "field"));
+    strcpy(field, f != NULL ? f : "");
+    json_decref(problem);
+    json_decref(patch);
+    return n;
+}
+
+START_TEST(test_defaults)
+{
+    json_t *d = cc_settings_defaults();
+    ck_assert_int_eq(json_integer_value(get(d, "impartiality", "conflict_years")), 2);
+    ck_assert(json_real_value(get(d, "audit_time", "stage1_fraction")) == 0.30);
+    ck_assert_int_eq(json_integer_value(get(d, "programme", "surveillance2_end_months")), 24);
+    size_t n;
+    cc_settings_table(&n);
+    ck_assert_uint_eq(json_object_size(json_object_get(d, "programme")) +
+                          json_object_size(json_object_get(d, "audit_time")) +
+                          json_object_size(json_object_get(d, "impartiality")),
+                      n);
+    json_decref(d);
+}
+END_TEST
+
+START_TEST(test_effective)
+{
+    json_t *stored =
+        parse("{\"impartiality\":{\"conflict_years\":5},\"audit_time\":{\"stage1_fraction\":0.9},"
+              "\"programme\":{\"window_closing_days\":\"x\"},\"other\":1}");
+    json_t *e = cc_settings_effective(stored);
+    ck_assert_int_eq(json_integer_value(get(e, "impartiality", "conflict_years")), 5);
+    ck_assert(json_real_value(get(e, "audit_time", "stage1_fraction")) == 0.30); /* out of range: default */
+    ck_assert_int_eq(json_integer_value(get(e, "programme", "window_closing_days")), 30);
+    ck_assert_ptr_null(json_object_get(e, "other"));
+    json_decref(e);
+    json_decref(stored);
+    e = cc_settings_effective(NULL);
+    ck_assert_int_eq(json_integer_value(get(e, "programme", "finding_plan_days")), 30);
+    json_decref(e);
+}
+END_TEST
+
+START_TEST(test_check_patch)
+{
+    char field[128];
+    ck_assert_uint_eq(check("{\"impartiality\":{\"conflict_years\":3},\"programme\":null}", field), 0);
+    ck_assert_uint_eq(
+        check("{\"audit_time\":{\"stage1_fraction\":0.5,\"surveillance_fraction\":null}}", field), 0);
+    ck_assert_uint_eq(check("{\"impartiality\":{\"conflict_years\":3.5}}", field), 1);
+    ck_assert_str_eq(field, "impartiality.conflict_years");
+    ck_assert_uint_eq(check("{\"audit_time\":{\"recertification_fraction\":0}}", field), 1);
+    ck_assert_str_eq(field, "audit_time.recertification_fraction");
+    ck_assert_uint_eq(check("{\"audit_time\":{\"recertification_fraction\":1.01}}", field), 1);
+    ck_assert_uint_eq(check("{\"programme\":{\"surveillance1_start_months\":12}}", field), 1);
+    ck_assert_str_eq(field, "programme.surveillance1_start_months");
+    ck_assert_uint_eq(check("{\"programme\":{\"bogus\":1}}", field), 1);
+    ck_assert_str_eq(field, "programme.bogus");
+    ck_assert_uint_eq(check("{\"bogus\":{}}", field), 1);
+    ck_assert_str_eq(field, "bogus");
+    ck_assert_uint_eq(check("{\"programme\":[]}", field), 1);
+    ck_assert_str_eq(field, "programme");
+    ck_assert_uint_eq(check("{\"impartiality\":{\"conflict_years\":true,\"x\":1}}", field), 2);
+}
+END_TEST
+
+START_TEST(test_check_document)
+{
+    json_t *problem = cc_problem_new(400, "validation_failed", "x");
+    json_t *e = cc_settings_effective(NULL);
+    ck_assert_uint_eq(cc_settings_check_document(e, problem), 0);
+    json_decref(e);
+    json_t *stored =
+        parse("{\"programme\":{\"surveillance1_start_months\":10,\"surveillance2_start_months\":10,"
+              "\"surveillance2_end_months\":9,\"recertification_window_months\":1,"
+              "\"recertification_lead_days\":28}}");
+    e = cc_settings_effective(stored);
+    ck_assert_uint_eq(cc_settings_check_document(e, problem), 3);
+    json_decref(e);
+    json_decref(stored);
+    json_decref(problem);
+}
+END_TEST
+
+/* RFC 7396 appendix A: target, patch, result. */
+static void assert_merge(const char *target, const char *patch, const char *want)
+{
+    json_t *t = parse(target), *p = parse(patch), *w = parse(want);
+    json_t *got = cc_settings_merge(t, p);
+    ck_assert_msg(json_equal(got, w), "merge(%s, %s) != %s", target, patch, want);
+    json_decref(got);
+    json_decref(t);
+    json_decref(p);
+    json_decref(w);
+}
+
+START_TEST(test_merge)
+{
+    assert_merge("{\"a\":\"b\"}", "{\"a\":\"c\"}", "{\"a\":\"c\"}");
+    assert_merge("{\"a\":\"b\"}", "{\"b\":\"c\"}", "{\"a\":\"b\",\"b\":\"c\"}");
+    assert_merge("{\"a\":\"b\"}", "{\"a\":null}", "{}");
+    assert_merge("{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}", "{\"b\":\"c\"}");
+    assert_merge("{\"a\":[\"b\"]}", "{\"a\":\"c\"}", "{\"a\":\"c\"}");
+    assert_merge("{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}", "{\"a\":{\"b\":\"d\"}}");
+    assert_merge("{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}", "{\"a\":[1]}");
+    assert_merge("{\"e\":null}", "{\"a\":1}", "{\"e\":null,\"a\":1}");
+    assert_merge("[1,2]", "{\"a\":\"b\",\"c\":null}", "{\"a\":\"b\"}");
+    assert_merge("{}", "{\"a\":{\"bb\":{\"ccc\":null}}}", "{\"a\":{\"bb\":{}}}");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("settings_doc");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_effective);
+    tcase_add_test(tc, test_check_patch);
+    tcase_add_test(tc, test_check_document);
+    tcase_add_test(tc, test_merge);
+    suite_add_tcase(s, tc);
+    return cc_test_run(s);
+}
