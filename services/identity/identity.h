@@ -29,7 +29,7 @@ void users_patch_handle(cc_request_t *r);  /* PATCH /v1/users/{id} */
 void jwks_handle(cc_request_t *r);         /* GET /.well-known/jwks.json */
 
 /* ---- SQL (store.c) ---- */
-extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_user_lock_for_login, sql_login_failed,
+extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_login_failures_lock, sql_login_failed,
     sql_login_succeeded;
 extern const cc_sql_t sql_throttle_check, sql_throttle_record;
 extern const cc_sql_t sql_refresh_insert, sql_refresh_rotate, sql_refresh_lookup, sql_refresh_revoke_family,

@@ -1,0 +1,33 @@
+-- 0011_identity_hardening.sql: login failures counted per (tenant, e-mail address).
+--
+-- The lockout used to live on the users row, so only addresses with an account
+-- ever locked (429 account_locked told an attacker which addresses exist).
+-- login_failures counts failed logins per tenant and lower-cased address
+-- whether an account exists or not: five failures within fifteen minutes lock
+-- the address for fifteen minutes, alike for known and unknown ones. The row is
+-- also what serialises parallel guesses at one address (the login locks it).
+-- users.failed_login_count, first_failed_login_at and locked_until are no
+-- longer written.
+
+CREATE TABLE login_failures (
+    tenant_id    uuid        NOT NULL DEFAULT cc_current_tenant() REFERENCES tenants (id),
+    email        text        NOT NULL,
+    failures     integer     NOT NULL DEFAULT 0,
+    window_start timestamptz NOT NULL DEFAULT now(),
+    locked_until timestamptz,
+    CONSTRAINT login_failures_pkey PRIMARY KEY (tenant_id, email),
+    CONSTRAINT login_failures_email_check CHECK (email = lower(email) AND length(email) BETWEEN 1 AND 254),
+    CONSTRAINT login_failures_failures_check CHECK (failures >= 0)
+);
+COMMENT ON TABLE login_failures IS 'failed logins per tenant and lower-cased e-mail address, account or not';
+COMMENT ON COLUMN users.failed_login_count IS 'unused since 0011 (see login_failures)';
+COMMENT ON COLUMN users.first_failed_login_at IS 'unused since 0011 (see login_failures)';
+COMMENT ON COLUMN users.locked_until IS 'unused since 0011 (see login_failures)';
+
+ALTER TABLE login_failures ENABLE ROW LEVEL SECURITY;
+ALTER TABLE login_failures FORCE ROW LEVEL SECURITY;
+CREATE POLICY login_failures_isolation ON login_failures
+    USING (tenant_id = cc_current_tenant()) WITH CHECK (tenant_id = cc_current_tenant());
+
+REVOKE ALL ON login_failures FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO cc_app;
