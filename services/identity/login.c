@@ -133,7 +133,7 @@ static int record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *i
     if (acct->found && cc_event_append(db, &ev) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
     } else if (success) {
-        issue_token_pair(job, db, tenant_id, acct->id, acct->role, client_id, NULL); /* commits */
+        return issue_token_pair(job, db, tenant_id, acct->id, acct->role, client_id, NULL); /* commits */
     } else {
         if (cc_db_commit(db) != 0)
             cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");

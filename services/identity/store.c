@@ -76,12 +76,21 @@ const cc_sql_t sql_refresh_lookup = {"identity_refresh_lookup",
                                      "FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2::bytea"};
 
 /*
- * Rotation and revocation of one family take this lock first, each in a
- * statement of its own (so the statements after it see what the other
- * committed): a revocation cannot miss a token a concurrent rotation issues.
+ * The one lock order of every change to a family's tokens (refresh, logout,
+ * reuse), each lock in a statement of its own so the statements after it see
+ * what the other side committed: (1) this advisory lock of the family, found
+ * by an unlocked lookup; (2) for a rotation, the user's row FOR KEY SHARE
+ * (the lock the new token's foreign key takes anyway, taken before any token
+ * row, so a user update that locks the user and then revokes their tokens
+ * waits for the rotation or makes it see the change); (3) the token rows;
+ * (4) the event log's tenant lock. A revocation cannot miss a token a
+ * concurrent rotation issues, and no two of them can deadlock.
  */
 const cc_sql_t sql_refresh_family_lock = {"identity_refresh_family_lock",
                                           "SELECT pg_advisory_xact_lock(7403002, hashtext($1::text))"};
+
+const cc_sql_t sql_refresh_user_lock = {"identity_refresh_user_lock",
+                                        "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE"};
 
 const cc_sql_t sql_refresh_family_revoked = {
     "identity_refresh_family_revoked",
