@@ -1,4 +1,5 @@
--- 0011_identity_hardening.sql: login failures counted per (tenant, e-mail address).
+-- 0011_identity_hardening.sql: login failures per (tenant, e-mail address); search_path of
+-- trigger and SECURITY DEFINER functions.
 --
 -- The lockout used to live on the users row, so only addresses with an account
 -- ever locked (429 account_locked told an attacker which addresses exist).
@@ -31,3 +32,17 @@ CREATE POLICY login_failures_isolation ON login_failures
 
 REVOKE ALL ON login_failures FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO cc_app;
+
+-- search_path: every trigger function and every SECURITY DEFINER function names its own, so what the
+-- caller's search_path puts first (a schema or temporary table with a known name, or nothing at all)
+-- cannot change what it reads or writes. pg_temp, searched first unless named, comes last.
+-- db/tests/12_search_path.sql checks every such function from the catalog.
+ALTER FUNCTION cc_users_touch() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_event_log_refuse() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_tenant_id(text) SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_audits_calculated_default() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_audit_team_booked() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_audit_dates_booked() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_unavailability_booked() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_audits_client_name() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_clients_renamed() SET search_path = pg_catalog, public, pg_temp;
