@@ -1,5 +1,5 @@
 -- 0011_identity_hardening.sql: login failures per (tenant, e-mail address); search_path of
--- trigger and SECURITY DEFINER functions.
+-- trigger and SECURITY DEFINER functions; a primary key for auditor_bookings.
 --
 -- The lockout used to live on the users row, so only addresses with an account
 -- ever locked (429 account_locked told an attacker which addresses exist).
@@ -46,3 +46,10 @@ ALTER FUNCTION cc_audit_dates_booked() SET search_path = pg_catalog, public, pg_
 ALTER FUNCTION cc_unavailability_booked() SET search_path = pg_catalog, public, pg_temp;
 ALTER FUNCTION cc_audits_client_name() SET search_path = pg_catalog, public, pg_temp;
 ALTER FUNCTION cc_clients_renamed() SET search_path = pg_catalog, public, pg_temp;
+
+-- auditor_bookings had no primary key (logical replication and any distribution need one). A booking
+-- is an auditor taken for a period, and auditor_bookings_no_overlap already makes the periods of one
+-- auditor disjoint, so (tenant_id, auditor_id, period) is its natural key.
+-- db/tests/13_tenancy_shape.sql checks the tenancy shape of every table with a tenant_id.
+ALTER TABLE auditor_bookings
+    ADD CONSTRAINT auditor_bookings_pkey PRIMARY KEY (tenant_id, auditor_id, period);
