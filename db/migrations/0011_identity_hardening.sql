@@ -34,18 +34,17 @@ REVOKE ALL ON login_failures FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON login_failures TO cc_app;
 
 -- search_path: every trigger function and every SECURITY DEFINER function names its own, so what the
--- caller's search_path puts first (a schema or temporary table with a known name, or nothing at all)
--- cannot change what it reads or writes. pg_temp, searched first unless named, comes last.
+-- caller's search_path puts first (a schema with a known table name, or nothing at all) cannot change
+-- what it reads or writes. Those of 0001 (cc_users_touch, cc_event_log_refuse, cc_tenant_id) have had
+-- it from the start; these are the triggers of 0008 and 0010. (pg_temp is never searched for
+-- functions once pg_catalog is named, and cc_app may not create temporary tables.)
 -- db/tests/12_search_path.sql checks every such function from the catalog.
-ALTER FUNCTION cc_users_touch() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_event_log_refuse() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_tenant_id(text) SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_audits_calculated_default() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_audit_team_booked() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_audit_dates_booked() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_unavailability_booked() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_audits_client_name() SET search_path = pg_catalog, public, pg_temp;
-ALTER FUNCTION cc_clients_renamed() SET search_path = pg_catalog, public, pg_temp;
+ALTER FUNCTION cc_audits_calculated_default() SET search_path = pg_catalog, public;
+ALTER FUNCTION cc_audit_team_booked() SET search_path = pg_catalog, public;
+ALTER FUNCTION cc_audit_dates_booked() SET search_path = pg_catalog, public;
+ALTER FUNCTION cc_unavailability_booked() SET search_path = pg_catalog, public;
+ALTER FUNCTION cc_audits_client_name() SET search_path = pg_catalog, public;
+ALTER FUNCTION cc_clients_renamed() SET search_path = pg_catalog, public;
 
 -- auditor_bookings had no primary key (logical replication and any distribution need one). A booking
 -- is an auditor taken for a period, and auditor_bookings_no_overlap already makes the periods of one
