@@ -59,6 +59,12 @@ static void make_dummy_hash(void)
     dummy_hash = cc_password_hash("certcycle burn: no account has this password");
 }
 
+const char *cc_password_burn_hash(void)
+{
+    pthread_once(&dummy_once, make_dummy_hash);
+    return dummy_hash;
+}
+
 void cc_password_burn(const char *password)
 {
     const char *pw = password != NULL ? password : "";

@@ -25,4 +25,11 @@ int cc_password_verify(const char *encoded, const char *password);
  */
 void cc_password_burn(const char *password);
 
+/*
+ * The encoded hash cc_password_burn verifies against (made on first use, with
+ * the parameters of cc_password_hash; never freed), or NULL when argon2 could
+ * not make it (burn then hashes instead). Borrowed; for tests.
+ */
+const char *cc_password_burn_hash(void);
+
 #endif

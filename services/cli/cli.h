@@ -7,6 +7,8 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stdbool.h>
+
 #include "cc_db.h"
 
 typedef struct cli_args {
@@ -19,6 +21,22 @@ const char *cli_opt(const cli_args_t *args, const char *name);
 
 /* Like cli_opt, but prints an error naming --name and returns NULL when it is missing. */
 const char *cli_required(const cli_args_t *args, const char *name);
+
+/*
+ * True, after saying why, when the command line carries the password flag
+ * --flag (the old way, refused: see cli_password).
+ */
+bool cli_password_flag_refused(const cli_args_t *args, const char *flag);
+
+/*
+ * The password a command needs, from CC_PASSWORD or else one line of standard
+ * input (no echo on a terminal). Returns the password (caller frees with
+ * cli_password_free), or NULL after printing why there is none.
+ */
+char *cli_password(void);
+
+/* Wipes and frees a password from cli_password; accepts NULL. */
+void cli_password_free(char *password);
 
 /* Connects to DATABASE_URL; prints the error and returns -1 on failure. */
 int cli_connect(cc_dbconn_t *db);

@@ -25,12 +25,13 @@ static void usage(void)
 {
     fputs("usage: certcycle <command>\n"
           "  migrate                                   apply db/migrations (CC_MIGRATIONS_DIR)\n"
-          "  tenant create --slug S --name N --admin-email E --admin-password P\n"
-          "  user create --tenant S --email E --name N --role R [--client-id UUID] --password P\n"
+          "  tenant create --slug S --name N --admin-email E\n"
+          "  user create --tenant S --email E --name N --role R [--client-id UUID]\n"
+          "      (the password: one line on standard input, or CC_PASSWORD; never on the command line)\n"
           "  seed-demo                                 the demo CBs northcert and southcert\n"
           "  keys rotate | keys list | keys delete --kid K   (rotate needs CC_MASTER_KEY)\n"
           "  eventlog verify --tenant S                exit 1 and the first broken link if tampered\n"
-          "environment: DATABASE_URL (owner role), CC_MASTER_KEY\n",
+          "environment: DATABASE_URL (owner role), CC_MASTER_KEY, CC_PASSWORD\n",
           stderr);
 }
 

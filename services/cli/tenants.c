@@ -1,5 +1,6 @@
 /*
- * certcycle tenant create and certcycle user create.
+ * certcycle tenant create and certcycle user create. The password comes from
+ * CC_PASSWORD or standard input (cli_password), never the command line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,16 +11,24 @@ int cli_tenant(const cli_args_t *args)
 {
     if (args->argc < 2 || strcmp(args->argv[1], "create") != 0) {
         fprintf(stderr,
-                "usage: certcycle tenant create --slug S --name N --admin-email E --admin-password P\n");
+                "usage: certcycle tenant create --slug S --name N --admin-email E  (admin password on stdin "
+                "or in CC_PASSWORD)\n");
         return 2;
     }
+    if (cli_password_flag_refused(args, "admin-password"))
+        return 2;
     const char *slug = cli_required(args, "slug"), *name = cli_required(args, "name");
-    const char *email = cli_required(args, "admin-email"), *password = cli_required(args, "admin-password");
-    if (slug == NULL || name == NULL || email == NULL || password == NULL)
+    const char *email = cli_required(args, "admin-email");
+    if (slug == NULL || name == NULL || email == NULL)
+        return 2;
+    char *password = cli_password();
+    if (password == NULL)
         return 2;
     cc_dbconn_t db;
-    if (cli_connect(&db) != 0)
+    if (cli_connect(&db) != 0) {
+        cli_password_free(password);
         return 1;
+    }
     char tenant_id[37];
     int rc = 1;
     if (cli_tenant_id(&db, slug, tenant_id) == 0)
@@ -30,6 +39,7 @@ int cli_tenant(const cli_args_t *args)
         rc = 0;
     }
     cc_dbconn_close(&db);
+    cli_password_free(password);
     return rc;
 }
 
@@ -37,18 +47,25 @@ int cli_user(const cli_args_t *args)
 {
     if (args->argc < 2 || strcmp(args->argv[1], "create") != 0) {
         fprintf(stderr,
-                "usage: certcycle user create --tenant S --email E --name N --role R [--client-id UUID] "
-                "--password P\n");
+                "usage: certcycle user create --tenant S --email E --name N --role R [--client-id UUID]  "
+                "(password on stdin or in CC_PASSWORD)\n");
         return 2;
     }
+    if (cli_password_flag_refused(args, "password"))
+        return 2;
     const char *slug = cli_required(args, "tenant"), *email = cli_required(args, "email");
     const char *name = cli_required(args, "name"), *role = cli_required(args, "role");
-    const char *password = cli_required(args, "password"), *client_id = cli_opt(args, "client-id");
-    if (slug == NULL || email == NULL || name == NULL || role == NULL || password == NULL)
+    const char *client_id = cli_opt(args, "client-id");
+    if (slug == NULL || email == NULL || name == NULL || role == NULL)
+        return 2;
+    char *password = cli_password();
+    if (password == NULL)
         return 2;
     cc_dbconn_t db;
-    if (cli_connect(&db) != 0)
+    if (cli_connect(&db) != 0) {
+        cli_password_free(password);
         return 1;
+    }
     char tenant_id[37];
     int rc = 1;
     if (cli_tenant_id(&db, slug, tenant_id) != 0) {
@@ -62,5 +79,6 @@ int cli_user(const cli_args_t *args)
         rc = created == 0 ? 0 : 1;
     }
     cc_dbconn_close(&db);
+    cli_password_free(password);
     return rc;
 }

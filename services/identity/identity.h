@@ -33,11 +33,11 @@ void settings_get_handle(cc_request_t *r);   /* GET /v1/settings */
 void settings_patch_handle(cc_request_t *r); /* PATCH /v1/settings */
 
 /* ---- SQL (store.c) ---- */
-extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_user_lock_for_login, sql_login_failed,
+extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_login_failures_lock, sql_login_failed,
     sql_login_succeeded;
 extern const cc_sql_t sql_throttle_check, sql_throttle_record;
 extern const cc_sql_t sql_refresh_insert, sql_refresh_rotate, sql_refresh_lookup, sql_refresh_revoke_family,
-    sql_refresh_revoke_user, sql_refresh_family_lock, sql_refresh_family_revoked;
+    sql_refresh_revoke_user, sql_refresh_family_lock, sql_refresh_user_lock, sql_refresh_family_revoked;
 extern const cc_sql_t sql_me, sql_users_list, sql_user_get, sql_user_insert, sql_user_lock, sql_user_update;
 extern const cc_sql_t sql_settings_get, sql_settings_lock, sql_settings_update;
 extern const cc_sql_t *const identity_read_statements[];
@@ -51,7 +51,9 @@ json_t *user_from_row(const PGresult *res, int row);
 /*
  * Issues a token pair for a user inside the open transaction of db: inserts a
  * refresh token in family_id (NULL: a new family) and signs an access token.
- * On success sets the job's 200 answer and returns 0; else sets a 503 and returns -1.
+ * On success sets the job's 200 answer and returns CC_JOB_DONE; on a failure
+ * answers it and returns CC_JOB_RETRY when the transaction should run again
+ * (deadlock, serialization failure), else CC_JOB_DONE.
  */
 int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
                      const char *role, const char *client_id, const char *family_id);

@@ -1,8 +1,9 @@
 /*
  * POST /v1/auth/login. Wrong e-mail, wrong password and a disabled account
  * fail alike (same body, an argon2 verification each, so similar timing).
- * Five failures in fifteen minutes lock the account for fifteen minutes
- * (429 with Retry-After); an address with too many failures is throttled.
+ * Five failures at one (tenant, e-mail address) in fifteen minutes lock that
+ * address for fifteen minutes (429 with Retry-After), whether it has an
+ * account or not; a client address with too many failures is throttled.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,29 +57,61 @@ static void record_address_failure(cc_dbconn_t *db, const login_input_t *in)
     PQclear(cc_db_exec(db, &sql_throttle_record, 1, params));
 }
 
+/* The account a login names, when there is one. */
+typedef struct login_account {
+    bool found, disabled;
+    char id[37], role[24], client_id[37];
+    char *password_hash; /* owned */
+} login_account_t;
+
+/* Reads the account of (tenant, e-mail) into *acct; returns 0, or -1 after answering 503. */
+static int find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
+                        login_account_t *acct)
+{
+    const char *params[] = {tenant_id, in->email};
+    if (cc_db_begin(db, tenant_id) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+        return -1;
+    }
+    PGresult *user = cc_db_exec(db, &sql_user_for_login, 2, params);
+    cc_db_rollback(db);
+    if (!cc_db_is_ok(user)) {
+        cc_job_answer(job, 503, cc_db_problem(user, "login user"));
+        PQclear(user);
+        return -1;
+    }
+    if (PQntuples(user) == 1) {
+        acct->found = true;
+        acct->password_hash = cc_strdup(PQgetvalue(user, 0, 1));
+        acct->disabled = PQgetvalue(user, 0, 4)[0] == 't';
+        snprintf(acct->id, sizeof(acct->id), "%s", PQgetvalue(user, 0, 0));
+        snprintf(acct->role, sizeof(acct->role), "%s", PQgetvalue(user, 0, 2));
+        snprintf(acct->client_id, sizeof(acct->client_id), "%s",
+                 PQgetisnull(user, 0, 3) ? "" : PQgetvalue(user, 0, 3));
+    }
+    PQclear(user);
+    return 0;
+}
+
 /*
- * Records the outcome of a verified attempt and answers it. The user's row is
- * locked and the lock re-checked first, so parallel guesses are counted one
- * after another: once the fifth failure locks the account, every attempt
- * still in flight answers 429 too, whatever its password, and none clears the
- * lock. A disabled account counts its failures like any other.
+ * Records the outcome of a verified attempt at (tenant, e-mail) and answers
+ * it, whether an account exists or not: an unknown address counts, locks and
+ * answers exactly like a known one. The address's failure row is locked and
+ * the lock re-checked first, so parallel guesses are counted one after
+ * another: once the fifth failure locks the address, every attempt still in
+ * flight answers 429 too, whatever its password, and none clears the lock.
  */
 static int record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
-                          const char *user_id, const char *role, const char *client_id, bool success)
+                          const login_account_t *acct, bool success)
 {
-    const char *params[] = {tenant_id, user_id};
+    const char *params[] = {tenant_id, in->email};
     if (cc_db_begin(db, tenant_id) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         return CC_JOB_DONE;
     }
-    PGresult *res = cc_db_exec(db, &sql_user_lock_for_login, 2, params);
-    if (!cc_db_is_ok(res) || PQntuples(res) != 1) {
-        int retry = cc_db_is_retryable(cc_db_sqlstate(res));
-        if (!retry)
-            cc_job_answer(job, 503, cc_db_problem(res, "login lock"));
-        PQclear(res);
-        return retry ? CC_JOB_RETRY : CC_JOB_DONE;
-    }
+    PGresult *res = cc_db_exec(db, &sql_login_failures_lock, 2, params);
+    if (!cc_db_is_ok(res) || PQntuples(res) != 1)
+        return cc_job_fail_db(job, res, "login lock");
     int locked_seconds = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     if (locked_seconds > 0) {
@@ -90,24 +123,18 @@ static int record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *i
         return CC_JOB_DONE;
     }
     res = cc_db_exec(db, success ? &sql_login_succeeded : &sql_login_failed, 2, params);
-    bool ok = cc_db_is_ok(res);
-    if (!ok && cc_db_is_retryable(cc_db_sqlstate(res))) {
-        PQclear(res);
-        return CC_JOB_RETRY;
-    }
-    if (!ok)
-        cc_job_answer(job, 503, cc_db_problem(res, "login outcome"));
+    if (!cc_db_is_ok(res))
+        return cc_job_fail_db(job, res, "login outcome");
     PQclear(res);
-    cc_event_t ev = {user_id,        role,    success ? "auth.login" : "auth.login_failed",
-                     "user",         user_id, in->remote_addr,
+    const char *client_id = acct->client_id[0] != '\0' ? acct->client_id : NULL;
+    cc_event_t ev = {acct->id,       acct->role, success ? "auth.login" : "auth.login_failed",
+                     "user",         acct->id,   in->remote_addr,
                      in->request_id, NULL};
-    if (ok && cc_event_append(db, &ev) != 0) {
-        ok = false;
+    if (acct->found && cc_event_append(db, &ev) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    if (ok && success) {
-        issue_token_pair(job, db, tenant_id, user_id, role, client_id, NULL); /* commits */
-    } else if (ok) {
+    } else if (success) {
+        return issue_token_pair(job, db, tenant_id, acct->id, acct->role, client_id, NULL); /* commits */
+    } else {
         if (cc_db_commit(db) != 0)
             cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
         else
@@ -117,6 +144,29 @@ static int record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *i
     return CC_JOB_DONE;
 }
 
+/* Returns the tenant's id into tenant_id ("" when there is no such tenant); 0, or -1 after answering 503. */
+static int find_tenant(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, char tenant_id[37])
+{
+    const char *slug_param[] = {in->tenant_slug};
+    PGresult *tenant = cc_db_exec(db, &sql_tenant_id, 1, slug_param);
+    if (!cc_db_is_ok(tenant)) {
+        cc_job_answer(job, 503, cc_db_problem(tenant, "login tenant"));
+        PQclear(tenant);
+        return -1;
+    }
+    tenant_id[0] = '\0';
+    if (PQntuples(tenant) == 1 && !PQgetisnull(tenant, 0, 0))
+        snprintf(tenant_id, 37, "%s", PQgetvalue(tenant, 0, 0));
+    PQclear(tenant);
+    return 0;
+}
+
+/*
+ * argon2 runs on every path past the address throttle (known or unknown
+ * address, wrong or right password, locked or not), so neither the answer nor
+ * its timing tells whether an account exists. An unknown tenant has nowhere
+ * to count failures: it answers 401 and counts towards the address throttle.
+ */
 static int login_run(cc_job_t *job, cc_dbconn_t *db)
 {
     login_input_t *in = job->data;
@@ -126,58 +176,24 @@ static int login_run(cc_job_t *job, cc_dbconn_t *db)
         too_many(job, "too_many_requests", "too many failed logins from this address; try again later", wait);
         return CC_JOB_DONE;
     }
-
-    const char *slug_param[] = {in->tenant_slug};
-    PGresult *tenant = cc_db_exec(db, &sql_tenant_id, 1, slug_param);
-    if (!cc_db_is_ok(tenant)) {
-        cc_job_answer(job, 503, cc_db_problem(tenant, "login tenant"));
-        PQclear(tenant);
+    char tenant_id[37];
+    login_account_t acct = {0};
+    if (find_tenant(job, db, in, tenant_id) != 0 ||
+        (tenant_id[0] != '\0' && find_account(job, db, in, tenant_id, &acct) != 0))
         return CC_JOB_DONE;
-    }
-    char tenant_id[37] = "";
-    if (PQntuples(tenant) == 1 && !PQgetisnull(tenant, 0, 0))
-        snprintf(tenant_id, sizeof(tenant_id), "%s", PQgetvalue(tenant, 0, 0));
-    PQclear(tenant);
 
-    PGresult *user = NULL;
-    if (tenant_id[0] != '\0') {
-        const char *params[] = {tenant_id, in->email};
-        if (cc_db_begin(db, tenant_id) != 0) {
-            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-            return CC_JOB_DONE;
-        }
-        user = cc_db_exec(db, &sql_user_for_login, 2, params);
-        cc_db_rollback(db);
-        if (!cc_db_is_ok(user)) {
-            cc_job_answer(job, 503, cc_db_problem(user, "login user"));
-            PQclear(user);
-            return CC_JOB_DONE;
-        }
-    }
-    bool found = user != NULL && PQntuples(user) == 1;
-    if (found && atoi(PQgetvalue(user, 0, 5)) > 0) {
-        too_many(job, "account_locked", "the account is locked after repeated failed logins; try again later",
-                 atoi(PQgetvalue(user, 0, 5)));
-        PQclear(user);
-        return CC_JOB_DONE;
-    }
-
-    if (!found) {
+    bool verified = false;
+    if (acct.found)
+        verified = passwords_verify(acct.password_hash, in->password) == 0;
+    else
         passwords_burn(in->password);
+    free(acct.password_hash);
+    if (tenant_id[0] == '\0') {
         record_address_failure(db, in);
         invalid_credentials(job);
-        PQclear(user);
         return CC_JOB_DONE;
     }
-    bool verified = passwords_verify(PQgetvalue(user, 0, 1), in->password) == 0;
-    bool disabled = PQgetvalue(user, 0, 4)[0] == 't';
-    char user_id[37], role[24], client_id[37];
-    snprintf(user_id, sizeof(user_id), "%s", PQgetvalue(user, 0, 0));
-    snprintf(role, sizeof(role), "%s", PQgetvalue(user, 0, 2));
-    snprintf(client_id, sizeof(client_id), "%s", PQgetisnull(user, 0, 3) ? "" : PQgetvalue(user, 0, 3));
-    PQclear(user);
-    return record_outcome(job, db, in, tenant_id, user_id, role, client_id[0] != '\0' ? client_id : NULL,
-                          verified && !disabled);
+    return record_outcome(job, db, in, tenant_id, &acct, verified && !acct.disabled);
 }
 
 static void login_done(cc_job_t *job)

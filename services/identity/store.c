@@ -14,32 +14,34 @@
 
 const cc_sql_t sql_tenant_id = {"identity_tenant_id", "SELECT cc_tenant_id($1)"};
 
-const cc_sql_t sql_user_for_login = {
-    "identity_user_for_login",
-    "SELECT id, password_hash, role, client_id, disabled, "
-    "       GREATEST(0, ceil(extract(epoch FROM locked_until - now())))::int AS locked_seconds "
-    "FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)"};
+const cc_sql_t sql_user_for_login = {"identity_user_for_login",
+                                     "SELECT id, password_hash, role, client_id, disabled "
+                                     "FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)"};
 
-/* Five failures within fifteen minutes lock the account for fifteen minutes. */
-#define FRESH_WINDOW                                                                                         \
-    "(first_failed_login_at IS NULL OR first_failed_login_at <= now() - interval '15 minutes')"
+/*
+ * Creates or locks the (tenant, address) failure row, account or not, and
+ * returns the seconds it stays locked (0: not locked). The row lock makes
+ * parallel attempts at one address count one after another.
+ */
+const cc_sql_t sql_login_failures_lock = {
+    "identity_login_failures_lock",
+    "INSERT INTO login_failures AS f (tenant_id, email) VALUES ($1, lower($2)) "
+    "ON CONFLICT (tenant_id, email) DO UPDATE SET email = f.email "
+    "RETURNING GREATEST(0, ceil(extract(epoch FROM f.locked_until - now())))::int"};
+
+/* Five failures within fifteen minutes lock the address for fifteen minutes. */
+#define FRESH_WINDOW "(failures = 0 OR window_start <= now() - interval '15 minutes')"
 const cc_sql_t sql_login_failed = {
     "identity_login_failed",
-    "UPDATE users SET "
-    "  failed_login_count = CASE WHEN " FRESH_WINDOW " THEN 1 ELSE failed_login_count + 1 END, "
-    "  first_failed_login_at = CASE WHEN " FRESH_WINDOW " THEN now() ELSE first_failed_login_at END, "
-    "  locked_until = CASE WHEN (CASE WHEN " FRESH_WINDOW " THEN 1 ELSE failed_login_count + 1 END) >= 5 "
-    "                      THEN now() + interval '15 minutes' ELSE locked_until END "
-    "WHERE tenant_id = $1 AND id = $2 RETURNING failed_login_count, locked_until IS NOT NULL"};
-
-const cc_sql_t sql_user_lock_for_login = {
-    "identity_user_lock_for_login", "SELECT GREATEST(0, ceil(extract(epoch FROM locked_until - now())))::int "
-                                    "FROM users WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+    "UPDATE login_failures SET "
+    "  failures = CASE WHEN " FRESH_WINDOW " THEN 1 ELSE failures + 1 END, "
+    "  window_start = CASE WHEN " FRESH_WINDOW " THEN now() ELSE window_start END, "
+    "  locked_until = CASE WHEN (CASE WHEN " FRESH_WINDOW " THEN 1 ELSE failures + 1 END) >= 5 "
+    "                      THEN now() + interval '15 minutes' END "
+    "WHERE tenant_id = $1 AND email = lower($2)"};
 
 const cc_sql_t sql_login_succeeded = {
-    "identity_login_succeeded",
-    "UPDATE users SET failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL "
-    "WHERE tenant_id = $1 AND id = $2"};
+    "identity_login_succeeded", "DELETE FROM login_failures WHERE tenant_id = $1 AND email = lower($2)"};
 
 const cc_sql_t sql_throttle_check = {
     "identity_throttle_check",
@@ -74,12 +76,21 @@ const cc_sql_t sql_refresh_lookup = {"identity_refresh_lookup",
                                      "FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2::bytea"};
 
 /*
- * Rotation and revocation of one family take this lock first, each in a
- * statement of its own (so the statements after it see what the other
- * committed): a revocation cannot miss a token a concurrent rotation issues.
+ * The one lock order of every change to a family's tokens (refresh, logout,
+ * reuse), each lock in a statement of its own so the statements after it see
+ * what the other side committed: (1) this advisory lock of the family, found
+ * by an unlocked lookup; (2) for a rotation, the user's row FOR KEY SHARE
+ * (the lock the new token's foreign key takes anyway, taken before any token
+ * row, so a user update that locks the user and then revokes their tokens
+ * waits for the rotation or makes it see the change); (3) the token rows;
+ * (4) the event log's tenant lock. A revocation cannot miss a token a
+ * concurrent rotation issues, and no two of them can deadlock.
  */
 const cc_sql_t sql_refresh_family_lock = {"identity_refresh_family_lock",
                                           "SELECT pg_advisory_xact_lock(7403002, hashtext($1::text))"};
+
+const cc_sql_t sql_refresh_user_lock = {"identity_refresh_user_lock",
+                                        "SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE"};
 
 const cc_sql_t sql_refresh_family_revoked = {
     "identity_refresh_family_revoked",

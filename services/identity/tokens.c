@@ -19,18 +19,19 @@ int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, cons
     cc_server_t *server = job->thread->server;
     const cc_config_t *cfg = &server->config;
     char *refresh = NULL, *access = NULL, ttl[16], hash[68];
-    int rc = -1;
-    if (cc_tenant_token_new(tenant_id, &refresh, hash) != 0)
+    int rc = CC_JOB_DONE;
+    if (cc_tenant_token_new(tenant_id, &refresh, hash) != 0) {
+        cc_job_fail(job, 503, "service_unavailable", "tokens cannot be issued right now");
         goto out;
+    }
     snprintf(ttl, sizeof(ttl), "%d", cfg->refresh_ttl);
     const char *params[] = {tenant_id, user_id, family_id, hash, ttl};
     PGresult *res = cc_db_exec(db, &sql_refresh_insert, 5, params);
-    int ok = cc_db_is_ok(res);
-    if (!ok)
-        cc_job_answer(job, 503, cc_db_problem(res, "refresh token insert"));
-    PQclear(res);
-    if (!ok)
+    if (!cc_db_is_ok(res)) {
+        rc = cc_job_fail_db(job, res, "refresh token insert");
         goto out;
+    }
+    PQclear(res);
 
     cc_claims_t claims;
     memset(&claims, 0, sizeof(claims));
@@ -54,7 +55,6 @@ int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, cons
                   json_pack("{s:s, s:s, s:i, s:s}", "access_token", access, "token_type", "Bearer",
                             "expires_in", cfg->access_ttl, "refresh_token", refresh));
     cc_job_header(job, "cache-control", "no-store");
-    rc = 0;
 out:
     free(refresh);
     free(access);

@@ -76,11 +76,12 @@ START_TEST(test_verify_detects_edited_row)
     cc_test_random_suffix(suffix);
     snprintf(slug, sizeof(slug), "evlog-%s", suffix);
     snprintf(email, sizeof(email), "admin@%s.example", slug);
-    snprintf(args, sizeof(args),
-             "tenant create --slug %s --name 'Event Log Test CB' --admin-email %s --admin-password %s", slug,
-             email, CC_TEST_DEMO_PASSWORD);
+    snprintf(args, sizeof(args), "tenant create --slug %s --name 'Event Log Test CB' --admin-email %s", slug,
+             email);
     char *out = NULL;
+    setenv("CC_PASSWORD", CC_TEST_DEMO_PASSWORD, 1); /* never on the command line */
     int rc = run_cli(args, &out);
+    unsetenv("CC_PASSWORD");
     ck_assert_msg(rc == 0, "certcycle tenant create exited %d: %s", rc, out);
     free(out);
     cc_test_tokens_t tokens, north;

@@ -120,12 +120,40 @@ START_TEST(test_argon2i_hash_not_accepted)
 }
 END_TEST
 
+/* The argon2 parameters of an encoded hash: "$argon2id$v=19$m=...,t=...,p=...$" (through the 4th '$'). */
+static size_t params_len(const char *encoded)
+{
+    const char *p = encoded;
+    for (int dollars = 0; *p != '\0'; p++)
+        if (*p == '$' && ++dollars == 4)
+            return (size_t)(p - encoded) + 1;
+    return 0;
+}
+
 START_TEST(test_burn)
 {
-    /* Nothing to observe but that it runs, repeatedly and with any input; timing is not asserted. */
+    /*
+     * The burn makes an unknown account cost what a wrong password costs: one
+     * verification against a hash with the very parameters (variant, memory,
+     * passes, lanes) and salt and hash lengths of a real one. (Timing is not
+     * asserted; the work is.) No password a caller sends matches it.
+     */
+    char *real = cc_password_hash("a real user's password");
+    const char *burn = cc_password_burn_hash();
+    ck_assert_ptr_nonnull(burn);
+    ck_assert_uint_gt(params_len(real), 0);
+    ck_assert_uint_eq(params_len(burn), params_len(real));
+    ck_assert_msg(strncmp(burn, real, params_len(real)) == 0, "burn hash %s, real hash %s", burn, real);
+    ck_assert_uint_eq(strlen(burn), strlen(real));
+    ck_assert_ptr_eq(cc_password_burn_hash(), burn); /* made once */
+    ck_assert_int_eq(cc_password_verify(burn, "a real user's password"), -1);
+    ck_assert_int_eq(cc_password_verify(burn, ""), -1);
+
+    /* Any input, NULL included, runs to the end. */
     cc_password_burn("some password");
     cc_password_burn("");
     cc_password_burn(NULL);
+    free(real);
 }
 END_TEST
 
