@@ -346,7 +346,7 @@ void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, in
     }
 }
 
-/* Reconnection: the blocking connect runs on the worker pool, the hand-over on the loop. */
+/* Reconnection: the blocking connect runs on the connecting pool, the hand-over on the loop. */
 static int reconnect_run(cc_job_t *job, cc_dbconn_t *unused)
 {
     conn_t *c = job->data;
@@ -372,7 +372,7 @@ static void on_retry(h2o_timeout_entry_t *entry)
 {
     conn_t *c = H2O_STRUCT_FROM_MEMBER(conn_t, retry_entry, entry);
     c->state = CONN_CONNECTING;
-    cc_job_submit_background(c->pool->thread, reconnect_run, reconnect_done, c);
+    cc_job_submit_connect(c->pool->thread, reconnect_run, reconnect_done, c);
 }
 
 static void schedule_reconnect(conn_t *c)

@@ -3,7 +3,7 @@
  * connections in pipeline mode. A query is sent as set_config(tenant) +
  * the prepared statement + Sync, one round trip, one implicit transaction, so
  * row-level security sees the tenant. Broken connections are reopened on the
- * worker pool (connecting blocks) and handed back; h2o never closes a libpq
+ * connecting pool (connecting blocks) and handed back; h2o never closes a libpq
  * socket (it is exported first).
  */
 #ifndef CC_DBASYNC_H

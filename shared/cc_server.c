@@ -54,7 +54,7 @@ static void on_metrics(cc_request_t *r)
     for (int i = 0; i < s->config.threads; i++)
         cc_dbpool_usage(s->threads[i].db, &idle, &busy, &down, &waiting);
     cc_workers_usage(s->workers, &jobs_queued, &jobs_busy, &workers);
-    char extra[1024];
+    char extra[1536];
     snprintf(extra, sizeof(extra),
              "# HELP cc_db_pool_connections Async read connections by state.\n"
              "# TYPE cc_db_pool_connections gauge\n"
@@ -70,6 +70,17 @@ static void on_metrics(cc_request_t *r)
              "cc_workers{state=\"busy\"} %d\n"
              "cc_workers{state=\"queued\"} %d\n",
              idle, busy, down, waiting, workers, jobs_busy, jobs_queued);
+    if (s->hashers != NULL) {
+        cc_workers_usage(s->hashers, &jobs_queued, &jobs_busy, &workers);
+        size_t used = strlen(extra);
+        snprintf(extra + used, sizeof(extra) - used,
+                 "# HELP cc_hash_workers Password-hashing threads and jobs.\n"
+                 "# TYPE cc_hash_workers gauge\n"
+                 "cc_hash_workers{state=\"total\"} %d\n"
+                 "cc_hash_workers{state=\"busy\"} %d\n"
+                 "cc_hash_workers{state=\"queued\"} %d\n",
+                 workers, jobs_busy, jobs_queued);
+    }
     char *text = cc_metrics_render(s->metrics, s->routes, s->nroutes, extra);
     cc_respond_text(r, 200, "text/plain; version=0.0.4", text, strlen(text));
     free(text);
@@ -396,6 +407,10 @@ int cc_service_main(const cc_service_t *service)
     signal(SIGPIPE, SIG_IGN);
 
     s->workers = cc_workers_start(s->config.workers, s->config.app_db_url, s->config.worker_nice);
+    if (service->hashes_passwords)
+        s->hashers = cc_workers_start_pool(CC_POOL_HASHING, s->config.hash_workers, s->config.app_db_url,
+                                           s->config.worker_nice, s->config.hash_queue);
+    s->connectors = cc_workers_start_pool(CC_POOL_CONNECTING, 1, NULL, 0, 0);
     pthread_t keys_thread;
     pthread_create(&keys_thread, NULL, keys_main, s);
 

@@ -29,7 +29,8 @@ typedef struct cc_service {
     size_t nroutes;
     const cc_sql_t *const *read_statements; /* prepared on every async connection */
     size_t nread_statements;
-    bool signs_tokens; /* loads private keys (needs CC_MASTER_KEY) */
+    bool signs_tokens;     /* loads private keys (needs CC_MASTER_KEY) */
+    bool hashes_passwords; /* starts the hashing pool (CC_HASH_WORKERS) for cc_job_submit_hashing */
 } cc_service_t;
 
 typedef struct cc_thread {
@@ -53,7 +54,9 @@ struct cc_server {
     cc_route_t *routes; /* the service's routes + built-ins */
     size_t nroutes;
     cc_thread_t *threads;
-    cc_workers_t *workers;
+    cc_workers_t *workers;    /* transactions */
+    cc_workers_t *hashers;    /* password hashing; NULL unless the service hashes passwords */
+    cc_workers_t *connectors; /* read-pool reconnections */
     cc_metrics_t *metrics;
     pthread_mutex_t keys_mutex;
     cc_keyset_t *keys; /* guarded by keys_mutex */
