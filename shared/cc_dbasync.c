@@ -162,6 +162,26 @@ static void finish_head(conn_t *c)
     dispatch(c->pool);
 }
 
+static bool any_connection_up(const cc_dbpool_t *pool)
+{
+    for (int i = 0; i < pool->size; i++)
+        if (pool->conns[i].state == CONN_IDLE || pool->conns[i].state == CONN_BUSY)
+            return true;
+    return false;
+}
+
+/* With no connection left, nothing would ever take the waiting queries: answer each 503 now (with
+ * Retry-After, like every 503) rather than leave the client to its own timeout. */
+static void fail_waiting(cc_dbpool_t *pool)
+{
+    while (!h2o_linklist_is_empty(&pool->waiting)) {
+        pending_t *p = H2O_STRUCT_FROM_MEMBER(pending_t, link, pool->waiting.next);
+        h2o_linklist_unlink(&p->link);
+        pool->nwaiting--;
+        complete(p); /* no answer, no error result: 503 */
+    }
+}
+
 /* The connection is gone: take it out of service first, so nothing is handed to it, then answer its queries.
  */
 static void broken(conn_t *c, const char *why)
@@ -179,7 +199,10 @@ static void broken(conn_t *c, const char *why)
         complete(p); /* answers 503: no answer, no error result */
     }
     c->ninflight = 0;
-    dispatch(c->pool);
+    if (any_connection_up(c->pool))
+        dispatch(c->pool);
+    else
+        fail_waiting(c->pool);
 }
 
 static void read_results(conn_t *c)

@@ -151,7 +151,6 @@ static void enqueue(cc_pool_t kind, cc_job_t *job)
     if (full) {
         /* straight to completion, so that the job's own done frees its data and answers */
         cc_job_fail(job, 503, "service_unavailable", "the service is overloaded; try again");
-        cc_job_header(job, "retry-after", "1");
         h2o_multithread_send_message(&job->thread->job_receiver, &job->super);
     }
 }
