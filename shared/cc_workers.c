@@ -51,10 +51,15 @@ static void run_job(cc_job_t *job, cc_dbconn_t *db)
             cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
             return;
         }
+        cc_db_take_retry(); /* forget what an earlier job left */
         int rc = job->run(job, db);
         cc_db_rollback(db); /* a job that did not commit leaves nothing behind */
+        /* a serialization failure or deadlock is retried whatever the job made of it */
+        if (cc_db_take_retry())
+            rc = CC_JOB_RETRY;
         if (rc != CC_JOB_RETRY)
             return;
+        cc_job_clear_headers(job);
         if (attempt + 1 == MAX_RETRIES) {
             cc_job_fail(job, 503, "service_unavailable", "the request conflicted with others; try again");
             return;
@@ -213,9 +218,10 @@ void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource)
 
 int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context)
 {
-    const char *state = cc_db_sqlstate(res);
-    int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
-    cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, context));
+    int rc =
+        cc_db_is_retryable(cc_db_sqlstate(res)) ? CC_JOB_RETRY : CC_JOB_DONE; /* the state lives in res */
+    json_t *problem = cc_db_problem(res, context);
+    cc_job_answer(job, cc_problem_status(problem), problem);
     PQclear(res);
     return rc;
 }

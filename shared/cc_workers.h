@@ -100,7 +100,7 @@ void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource);
 void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail);
 
 /*
- * Answers a failed statement by its SQLSTATE (cc_db_status_for_sqlstate, cc_db_problem) and clears res.
+ * Answers a failed statement by its SQLSTATE (cc_db_problem) and clears res.
  * Returns CC_JOB_RETRY for a serialization failure or deadlock (the job runs again), else CC_JOB_DONE.
  */
 int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context);
