@@ -47,7 +47,20 @@ PGconn *cc_db_connect(const char *url)
 {
     const char *keywords[] = {"connect_timeout", "dbname", NULL};
     const char *values[] = {"5", url, NULL};
-    return PQconnectdbParams(keywords, values, 1); /* settings in url override the default timeout */
+    PGconn *pg = PQconnectdbParams(keywords, values, 1); /* settings in url override the default timeout */
+    if (PQstatus(pg) != CONNECTION_OK)
+        return pg;
+    /* One clock: SQL's current_date and every rendered timestamp are UTC, as in C, whatever the server's
+     * time zone. A SET (not options= in the URL) so that a URL's own options cannot undo it. */
+    PGresult *res = PQexec(pg, "SET TIME ZONE 'UTC'");
+    bool ok = cc_db_is_ok(res);
+    PQclear(res);
+    if (!ok) {
+        cc_log(CC_LOG_ERROR, "could not set the session time zone: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL; /* PQstatus(NULL) is CONNECTION_BAD; PQfinish(NULL) does nothing */
+    }
+    return pg;
 }
 
 int cc_dbconn_ensure(cc_dbconn_t *c)

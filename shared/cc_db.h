@@ -25,8 +25,10 @@ typedef struct cc_dbconn {
 
 /*
  * Opens a connection with a bounded wait (connect_timeout 5 s unless url sets
- * one): a host that drops packets must not hold a thread for minutes.
- * Blocking. The caller checks PQstatus and PQfinish()es.
+ * one): a host that drops packets must not hold a thread for minutes. The
+ * session's time zone is set to UTC (current_date is C's "today"). Blocking.
+ * The caller checks PQstatus and PQfinish()es; NULL (PQstatus says
+ * CONNECTION_BAD) when the time zone could not be set.
  */
 PGconn *cc_db_connect(const char *url);
 
