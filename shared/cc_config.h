@@ -31,8 +31,9 @@ typedef struct cc_config {
     int login_address_limit;      /* failed logins per address per 15 minutes */
     cc_proxies_t trusted_proxies; /* peers whose X-Forwarded-For is believed */
     cc_log_level_t log_level;
-    int hash_workers; /* password-hashing pool threads; default one per core but one */
-    int hash_queue;   /* hashing jobs that may wait; beyond, 503 with Retry-After */
+    int hash_workers;     /* password-hashing pool threads; default one per core but one */
+    int hash_queue;       /* hashing jobs that may wait; beyond, 503 with Retry-After */
+    int shutdown_timeout; /* seconds SIGTERM waits for in-flight requests before exiting anyway */
 } cc_config_t;
 
 /*

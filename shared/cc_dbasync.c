@@ -430,6 +430,17 @@ cc_dbpool_t *cc_dbpool_new(cc_thread_t *thread, const char *url, int size, const
     return pool;
 }
 
+void cc_dbpool_close(cc_dbpool_t *pool)
+{
+    for (int i = 0; i < pool->size; i++) {
+        conn_t *c = &pool->conns[i];
+        if (h2o_timeout_is_linked(&c->retry_entry))
+            h2o_timeout_unlink(&c->retry_entry);
+        detach(c);
+        c->state = CONN_DOWN;
+    }
+}
+
 void cc_dbpool_usage(const cc_dbpool_t *pool, int *idle, int *busy, int *down, int *queued)
 {
     for (int i = 0; i < pool->size; i++) {

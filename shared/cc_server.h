@@ -61,10 +61,17 @@ struct cc_server {
     pthread_mutex_t keys_mutex;
     cc_keyset_t *keys; /* guarded by keys_mutex */
     atomic_uint keys_generation;
-    atomic_bool stopping;
+    atomic_bool draining; /* SIGTERM: listeners closed, in-flight requests finish */
+    atomic_bool stopping; /* the loops end */
+    atomic_int inflight;  /* requests received and not yet done (their h2o request freed) */
 };
 
-/* Runs the service until SIGTERM or SIGINT; returns the process exit code. */
+/*
+ * Runs the service until SIGTERM or SIGINT, then shuts down gracefully: stops
+ * accepting, lets in-flight requests and their jobs finish (at most
+ * CC_SHUTDOWN_TIMEOUT seconds), closes its connections. Returns the process
+ * exit code (0 after a signal, also when the timeout abandoned requests).
+ */
 int cc_service_main(const cc_service_t *service);
 
 /* The current key set as seen by r's thread (borrowed: valid during this loop iteration). */
