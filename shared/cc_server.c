@@ -151,6 +151,25 @@ static void *keys_main(void *arg)
     return NULL;
 }
 
+/* ---- housekeeping ---- */
+
+static void *housekeeping_main(void *arg)
+{
+    cc_server_t *s = arg;
+    cc_dbconn_t db;
+    cc_dbconn_open(&db, s->config.app_db_url);
+    for (;;) {
+        for (int i = 0; i < s->config.housekeeping_interval * 10 && !atomic_load(&s->stopping); i++)
+            usleep(100 * 1000);
+        if (atomic_load(&s->stopping))
+            break;
+        if (cc_dbconn_ensure(&db) == 0)
+            s->service->housekeeping(&db);
+    }
+    cc_dbconn_close(&db);
+    return NULL;
+}
+
 /* ---- request handling ---- */
 
 typedef struct guard {
@@ -462,8 +481,10 @@ int cc_service_main(const cc_service_t *service)
         s->hashers = cc_workers_start_pool(CC_POOL_HASHING, s->config.hash_workers, s->config.app_db_url,
                                            s->config.worker_nice, s->config.hash_queue);
     s->connectors = cc_workers_start_pool(CC_POOL_CONNECTING, 1, NULL, 0, 0);
-    pthread_t keys_thread;
+    pthread_t keys_thread, housekeeping_thread;
     pthread_create(&keys_thread, NULL, keys_main, s);
+    if (service->housekeeping != NULL)
+        pthread_create(&housekeeping_thread, NULL, housekeeping_main, s);
 
     s->threads = cc_calloc((size_t)s->config.threads, sizeof(cc_thread_t));
     for (int i = 0; i < s->config.threads; i++)
@@ -480,5 +501,7 @@ int cc_service_main(const cc_service_t *service)
     sigwait(&stop_signals, &sig);
     cc_log(CC_LOG_INFO, "shutting down on signal %d", sig);
     shut_down(s, keys_thread);
+    if (service->housekeeping != NULL)
+        pthread_join(housekeeping_thread, NULL);
     return 0;
 }

@@ -31,6 +31,9 @@ typedef struct cc_service {
     size_t nread_statements;
     bool signs_tokens;     /* loads private keys (needs CC_MASTER_KEY) */
     bool hashes_passwords; /* starts the hashing pool (CC_HASH_WORKERS) for cc_job_submit_hashing */
+    /* NULL, or run every CC_HOUSEKEEPING_INTERVAL seconds (first after one interval) on a thread of its own
+     * with its own connection (usable: ensured before each run); purges what has expired. */
+    void (*housekeeping)(cc_dbconn_t *db);
 } cc_service_t;
 
 typedef struct cc_thread {
