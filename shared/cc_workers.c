@@ -20,8 +20,8 @@
 #include "cc_server.h"
 
 #define MAX_RETRIES 3
-#define MAX_QUEUED                                                                                           \
-    1024 /* request jobs waiting on the transactions pool; beyond, new ones answer 503 at once */
+/* Request jobs waiting on the transactions pool; beyond, new ones answer 503 at once. */
+#define MAX_QUEUED 1024
 
 struct cc_workers {
     pthread_mutex_t mutex;
