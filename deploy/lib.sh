@@ -336,6 +336,10 @@ EOF
         echo "unix_socket_directories = '$sock'"
         echo "max_connections = 200"
         echo "log_line_prefix = '%m [%p] %q%u@%d '"
+        # deploy/test --sanitize runs its cluster in a far-off zone: the services must not care.
+        if [ -n "${CC_PG_TIMEZONE:-}" ]; then
+            echo "timezone = '$CC_PG_TIMEZONE'"
+        fi
         if [ "$mode" = test ]; then
             echo "fsync = off"
             echo "synchronous_commit = off"

@@ -70,6 +70,10 @@ int cc_config_load(cc_config_t *cfg, int default_port)
     cfg->keys_refresh = cc_env_int("CC_KEYS_REFRESH", 10, 1, 3600, &bad);
     cfg->max_json_body = 1024 * 1024;
     cfg->login_address_limit = cc_env_int("CC_LOGIN_ADDRESS_LIMIT", 100, 1, 1000000, &bad);
+    cfg->hash_workers = cc_env_int("CC_HASH_WORKERS", cores > 1 ? (int)cores - 1 : 1, 1, 256, &bad);
+    cfg->hash_queue = cc_env_int("CC_HASH_QUEUE", 64, 1, 100000, &bad);
+    cfg->shutdown_timeout = cc_env_int("CC_SHUTDOWN_TIMEOUT", 10, 0, 3600, &bad);
+    cfg->housekeeping_interval = cc_env_int("CC_HOUSEKEEPING_INTERVAL", 300, 1, 86400, &bad);
     if (cc_proxies_parse(&cfg->trusted_proxies, cc_env("CC_TRUSTED_PROXIES", CC_DEFAULT_TRUSTED_PROXIES)) !=
         0) {
         cc_log(CC_LOG_ERROR,

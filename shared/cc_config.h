@@ -31,6 +31,10 @@ typedef struct cc_config {
     int login_address_limit;      /* failed logins per address per 15 minutes */
     cc_proxies_t trusted_proxies; /* peers whose X-Forwarded-For is believed */
     cc_log_level_t log_level;
+    int hash_workers;          /* password-hashing pool threads; default one per core but one */
+    int hash_queue;            /* hashing jobs that may wait; beyond, 503 with Retry-After */
+    int shutdown_timeout;      /* seconds SIGTERM waits for in-flight requests before exiting anyway */
+    int housekeeping_interval; /* seconds between runs of the service's housekeeping */
 } cc_config_t;
 
 /*

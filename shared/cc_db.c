@@ -10,6 +10,8 @@
 #include "cc_mem.h"
 #include "cc_problem.h"
 
+static __thread bool retry_marked; /* see cc_db_take_retry */
+
 static const cc_sql_t set_tenant_sql = {"cc_set_tenant", "SELECT set_config('app.tenant_id', $1, true)"};
 
 int cc_dbconn_open(cc_dbconn_t *c, const char *url)
@@ -45,7 +47,20 @@ PGconn *cc_db_connect(const char *url)
 {
     const char *keywords[] = {"connect_timeout", "dbname", NULL};
     const char *values[] = {"5", url, NULL};
-    return PQconnectdbParams(keywords, values, 1); /* settings in url override the default timeout */
+    PGconn *pg = PQconnectdbParams(keywords, values, 1); /* settings in url override the default timeout */
+    if (PQstatus(pg) != CONNECTION_OK)
+        return pg;
+    /* One clock: SQL's current_date and every rendered timestamp are UTC, as in C, whatever the server's
+     * time zone. A SET (not options= in the URL) so that a URL's own options cannot undo it. */
+    PGresult *res = PQexec(pg, "SET TIME ZONE 'UTC'");
+    bool ok = cc_db_is_ok(res);
+    PQclear(res);
+    if (!ok) {
+        cc_log(CC_LOG_ERROR, "could not set the session time zone: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL; /* PQstatus(NULL) is CONNECTION_BAD; PQfinish(NULL) does nothing */
+    }
+    return pg;
 }
 
 int cc_dbconn_ensure(cc_dbconn_t *c)
@@ -127,7 +142,18 @@ int cc_db_begin(cc_dbconn_t *c, const char *tenant_id)
 
 int cc_db_commit(cc_dbconn_t *c)
 {
-    return cc_db_command(c, "COMMIT");
+    if (c->pg == NULL)
+        return -1;
+    PGresult *res = PQexec(c->pg, "COMMIT");
+    /* COMMIT of a transaction a failed statement aborted "succeeds" as ROLLBACK: that is a failure too */
+    int ok = cc_db_is_ok(res) && strcmp(PQcmdStatus(res), "COMMIT") == 0;
+    if (!ok) {
+        cc_db_problem_log(res, "commit");
+        if (cc_db_is_retryable(cc_db_sqlstate(res)))
+            retry_marked = true; /* the transaction rolled back: running it again is safe */
+    }
+    PQclear(res);
+    return ok ? 0 : -1;
 }
 
 void cc_db_rollback(cc_dbconn_t *c)
@@ -149,14 +175,54 @@ bool cc_db_is_retryable(const char *sqlstate)
     return strcmp(sqlstate, "40001") == 0 || strcmp(sqlstate, "40P01") == 0;
 }
 
+/* ---- the SQLSTATE table ---- */
+
+static const cc_db_answer_t unavailable = {503, "service_unavailable",
+                                           "the database is unavailable; try again", false};
+static const cc_db_answer_t contended = {503, "service_unavailable",
+                                         "the request conflicted with others; try again", true};
+static const cc_db_answer_t timed_out = {503, "service_unavailable", "the database is busy; try again",
+                                         false};
+static const cc_db_answer_t conflict = {
+    409, "conflict", "the request conflicts with the current state of the resource", false};
+static const cc_db_answer_t invalid = {400, "validation_failed", "a value is not acceptable", false};
+static const cc_db_answer_t internal = {500, "internal_error", "an unexpected error occurred", false};
+
+/* First match wins: an exact state (5 characters) or a class (its 2 characters). */
+static const struct {
+    const char *state;
+    const cc_db_answer_t *answer;
+} sqlstate_table[] = {
+    {"", &unavailable}, /* no result at all: the connection was lost */
+    {"08", &unavailable}, {"57P01", &unavailable}, {"57P02", &unavailable}, {"57P03", &unavailable},
+    {"53", &unavailable}, {"40001", &contended},   {"40P01", &contended},   {"57014", &timed_out},
+    {"23505", &conflict}, {"23503", &conflict},    {"23P01", &conflict},    {"23514", &invalid},
+    {"22P02", &invalid},  {"22007", &invalid},     {"22008", &invalid},     {"22001", &invalid},
+    {"22003", &invalid},
+};
+
+const cc_db_answer_t *cc_db_answer_for_sqlstate(const char *sqlstate)
+{
+    size_t len = strlen(sqlstate);
+    for (size_t i = 0; i < sizeof(sqlstate_table) / sizeof(sqlstate_table[0]); i++) {
+        const char *state = sqlstate_table[i].state;
+        size_t n = strlen(state);
+        if ((n == len || (n == 2 && len == 5)) && strncmp(state, sqlstate, n) == 0)
+            return sqlstate_table[i].answer;
+    }
+    return &internal;
+}
+
 int cc_db_status_for_sqlstate(const char *sqlstate)
 {
-    if (strcmp(sqlstate, "23505") == 0 || strcmp(sqlstate, "23503") == 0)
-        return 409;
-    if (strcmp(sqlstate, "23514") == 0 || strcmp(sqlstate, "22P02") == 0 || strcmp(sqlstate, "22007") == 0 ||
-        strcmp(sqlstate, "22008") == 0 || strcmp(sqlstate, "22001") == 0)
-        return 400;
-    return 503;
+    return cc_db_answer_for_sqlstate(sqlstate)->status;
+}
+
+bool cc_db_take_retry(void)
+{
+    bool marked = retry_marked;
+    retry_marked = false;
+    return marked;
 }
 
 void cc_db_problem_log(const PGresult *res, const char *context)
@@ -168,17 +234,16 @@ void cc_db_problem_log(const PGresult *res, const char *context)
                   json_pack("{s:s, s:s, s:s}", "context", context, "sqlstate", state, "detail", message));
 }
 
+json_t *cc_db_problem_for_sqlstate(const char *sqlstate)
+{
+    const cc_db_answer_t *a = cc_db_answer_for_sqlstate(sqlstate);
+    if (a->retry)
+        retry_marked = true;
+    return cc_problem_new(a->status, a->code, a->detail);
+}
+
 json_t *cc_db_problem(const PGresult *res, const char *context)
 {
-    int status = cc_db_status_for_sqlstate(cc_db_sqlstate(res));
     cc_db_problem_log(res, context);
-    switch (status) {
-    case 409:
-        return cc_problem_new(409, "conflict",
-                              "the request conflicts with the current state of the resource");
-    case 400:
-        return cc_problem_new(400, "validation_failed", "a value is not acceptable");
-    default:
-        return cc_problem_new(503, "service_unavailable", "the database is unavailable; try again");
-    }
+    return cc_db_problem_for_sqlstate(cc_db_sqlstate(res));
 }

@@ -25,8 +25,10 @@ typedef struct cc_dbconn {
 
 /*
  * Opens a connection with a bounded wait (connect_timeout 5 s unless url sets
- * one): a host that drops packets must not hold a thread for minutes.
- * Blocking. The caller checks PQstatus and PQfinish()es.
+ * one): a host that drops packets must not hold a thread for minutes. The
+ * session's time zone is set to UTC (current_date is C's "today"). Blocking.
+ * The caller checks PQstatus and PQfinish()es; NULL (PQstatus says
+ * CONNECTION_BAD) when the time zone could not be set.
  */
 PGconn *cc_db_connect(const char *url);
 
@@ -69,18 +71,49 @@ const char *cc_db_sqlstate(const PGresult *res);
 /* True when the SQLSTATE says the transaction should simply be run again (40001, 40P01). */
 bool cc_db_is_retryable(const char *sqlstate);
 
+/* What a SQLSTATE answers: status, problem code and the detail sent (never the database's message). */
+typedef struct cc_db_answer {
+    int status;
+    const char *code;
+    const char *detail;
+    bool retry; /* run the transaction again (a worker job does so, at most 3 times) */
+} cc_db_answer_t;
+
 /*
- * The one SQLSTATE -> HTTP mapping: 23505 -> 409 conflict, 23503 -> 409
- * conflict, 23514/22P02/22007/22008 -> 400 validation_failed, 40001/40P01 ->
- * 503 (after retries), 57014 -> 503, anything else (incl. a lost connection)
- * -> 503 service_unavailable. Logs the detail; returns a new problem.
+ * The one SQLSTATE -> HTTP table (cc_db.c), by exact state or by class:
+ * connection loss and shutdown (class 08, 57P01..57P03, "" = no result) and
+ * resource exhaustion (53) -> 503 service_unavailable; 40001/40P01 -> retry,
+ * then 503; 57014 (statement timeout) -> 503; 23505/23503/23P01 -> 409
+ * conflict; 23514, 22P02, 22007, 22008, 22001, 22003 (a value the database
+ * refuses) -> 400 validation_failed; anything
+ * else (an RLS refusal 42501, a RAISE P0001, a bug in the SQL) -> 500
+ * internal_error. Never NULL; static.
+ */
+const cc_db_answer_t *cc_db_answer_for_sqlstate(const char *sqlstate);
+
+/*
+ * The problem for a failed statement by cc_db_answer_for_sqlstate. Logs the
+ * SQLSTATE and the database's message (at error level for a 5xx), which the
+ * problem never carries. For 40001/40P01 it also marks this thread's job for
+ * a retry (cc_db_take_retry). Returns a new problem.
  */
 json_t *cc_db_problem(const PGresult *res, const char *context);
+
+/* As cc_db_problem for a bare SQLSTATE ("" = no result), without logging. */
+json_t *cc_db_problem_for_sqlstate(const char *sqlstate);
 
 /* Logs a failed statement's SQLSTATE and message (what cc_db_problem logs) without building a problem. */
 void cc_db_problem_log(const PGresult *res, const char *context);
 
 /* The HTTP status cc_db_problem uses for a SQLSTATE. */
 int cc_db_status_for_sqlstate(const char *sqlstate);
+
+/*
+ * True when, since the last call on this thread, a problem was built for a
+ * serialization failure or deadlock, or a COMMIT failed with one (the
+ * transaction rolled back). Clears the mark. The worker pool asks after every
+ * job run, so every path retries such failures alike whatever it returned.
+ */
+bool cc_db_take_retry(void);
 
 #endif

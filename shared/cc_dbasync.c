@@ -162,6 +162,26 @@ static void finish_head(conn_t *c)
     dispatch(c->pool);
 }
 
+static bool any_connection_up(const cc_dbpool_t *pool)
+{
+    for (int i = 0; i < pool->size; i++)
+        if (pool->conns[i].state == CONN_IDLE || pool->conns[i].state == CONN_BUSY)
+            return true;
+    return false;
+}
+
+/* With no connection left, nothing would ever take the waiting queries: answer each 503 now (with
+ * Retry-After, like every 503) rather than leave the client to its own timeout. */
+static void fail_waiting(cc_dbpool_t *pool)
+{
+    while (!h2o_linklist_is_empty(&pool->waiting)) {
+        pending_t *p = H2O_STRUCT_FROM_MEMBER(pending_t, link, pool->waiting.next);
+        h2o_linklist_unlink(&p->link);
+        pool->nwaiting--;
+        complete(p); /* no answer, no error result: 503 */
+    }
+}
+
 /* The connection is gone: take it out of service first, so nothing is handed to it, then answer its queries.
  */
 static void broken(conn_t *c, const char *why)
@@ -179,7 +199,10 @@ static void broken(conn_t *c, const char *why)
         complete(p); /* answers 503: no answer, no error result */
     }
     c->ninflight = 0;
-    dispatch(c->pool);
+    if (any_connection_up(c->pool))
+        dispatch(c->pool);
+    else
+        fail_waiting(c->pool);
 }
 
 static void read_results(conn_t *c)
@@ -346,7 +369,7 @@ void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, in
     }
 }
 
-/* Reconnection: the blocking connect runs on the worker pool, the hand-over on the loop. */
+/* Reconnection: the blocking connect runs on the connecting pool, the hand-over on the loop. */
 static int reconnect_run(cc_job_t *job, cc_dbconn_t *unused)
 {
     conn_t *c = job->data;
@@ -372,7 +395,7 @@ static void on_retry(h2o_timeout_entry_t *entry)
 {
     conn_t *c = H2O_STRUCT_FROM_MEMBER(conn_t, retry_entry, entry);
     c->state = CONN_CONNECTING;
-    cc_job_submit_background(c->pool->thread, reconnect_run, reconnect_done, c);
+    cc_job_submit_connect(c->pool->thread, reconnect_run, reconnect_done, c);
 }
 
 static void schedule_reconnect(conn_t *c)
@@ -405,6 +428,17 @@ cc_dbpool_t *cc_dbpool_new(cc_thread_t *thread, const char *url, int size, const
             schedule_reconnect(c);
     }
     return pool;
+}
+
+void cc_dbpool_close(cc_dbpool_t *pool)
+{
+    for (int i = 0; i < pool->size; i++) {
+        conn_t *c = &pool->conns[i];
+        if (h2o_timeout_is_linked(&c->retry_entry))
+            h2o_timeout_unlink(&c->retry_entry);
+        detach(c);
+        c->state = CONN_DOWN;
+    }
 }
 
 void cc_dbpool_usage(const cc_dbpool_t *pool, int *idle, int *busy, int *down, int *queued)

@@ -3,7 +3,7 @@
  * connections in pipeline mode. A query is sent as set_config(tenant) +
  * the prepared statement + Sync, one round trip, one implicit transaction, so
  * row-level security sees the tenant. Broken connections are reopened on the
- * worker pool (connecting blocks) and handed back; h2o never closes a libpq
+ * connecting pool (connecting blocks) and handed back; h2o never closes a libpq
  * socket (it is exported first).
  */
 #ifndef CC_DBASYNC_H
@@ -39,6 +39,10 @@ cc_dbpool_t *cc_dbpool_new(struct cc_thread *thread, const char *url, int size,
  */
 void cc_db_query(struct cc_request *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
                  const char *const *params, cc_query_cb cb, void *data);
+
+/* Closes the pool's connections (at shutdown, on its loop thread, once its requests are done). Queries still
+ * in flight or waiting are dropped unanswered. */
+void cc_dbpool_close(cc_dbpool_t *pool);
 
 /* Connection counts by state, for the metrics. */
 void cc_dbpool_usage(const cc_dbpool_t *pool, int *idle, int *busy, int *down, int *queued);

@@ -124,6 +124,9 @@ void cc_respond_problem(cc_request_t *r, json_t *problem)
     int status = cc_problem_status(problem);
     if (status == 401)
         cc_set_header(r, "www-authenticate", "Bearer realm=\"certcycle\"");
+    /* every 503 is temporary: tell the client when to come back unless the answer already says */
+    if (status == 503 && h2o_find_header_by_str(&req->res.headers, H2O_STRLIT("retry-after"), -1) == -1)
+        cc_set_header(r, "retry-after", "1");
     char *text = json_dumps(problem, JSON_COMPACT);
     json_decref(problem);
     send_response(r, status, "application/problem+json", text, strlen(text));

@@ -56,7 +56,7 @@ static void on_metrics(cc_request_t *r)
     for (int i = 0; i < s->config.threads; i++)
         cc_dbpool_usage(s->threads[i].db, &idle, &busy, &down, &waiting);
     cc_workers_usage(s->workers, &jobs_queued, &jobs_busy, &workers);
-    char extra[1024];
+    char extra[1536];
     snprintf(extra, sizeof(extra),
              "# HELP cc_db_pool_connections Async read connections by state.\n"
              "# TYPE cc_db_pool_connections gauge\n"
@@ -72,6 +72,17 @@ static void on_metrics(cc_request_t *r)
              "cc_workers{state=\"busy\"} %d\n"
              "cc_workers{state=\"queued\"} %d\n",
              idle, busy, down, waiting, workers, jobs_busy, jobs_queued);
+    if (s->hashers != NULL) {
+        cc_workers_usage(s->hashers, &jobs_queued, &jobs_busy, &workers);
+        size_t used = strlen(extra);
+        snprintf(extra + used, sizeof(extra) - used,
+                 "# HELP cc_hash_workers Password-hashing threads and jobs.\n"
+                 "# TYPE cc_hash_workers gauge\n"
+                 "cc_hash_workers{state=\"total\"} %d\n"
+                 "cc_hash_workers{state=\"busy\"} %d\n"
+                 "cc_hash_workers{state=\"queued\"} %d\n",
+                 workers, jobs_busy, jobs_queued);
+    }
     char *text = cc_metrics_render(s->metrics, s->routes, s->nroutes, extra);
     cc_respond_text(r, 200, "text/plain; version=0.0.4", text, strlen(text));
     free(text);
@@ -183,6 +194,25 @@ static void start_notify(cc_server_t *s)
                                 NOTIFY_RELOAD_SECONDS);
 }
 
+/* ---- housekeeping ---- */
+
+static void *housekeeping_main(void *arg)
+{
+    cc_server_t *s = arg;
+    cc_dbconn_t db;
+    cc_dbconn_open(&db, s->config.app_db_url);
+    for (;;) {
+        for (int i = 0; i < s->config.housekeeping_interval * 10 && !atomic_load(&s->stopping); i++)
+            usleep(100 * 1000);
+        if (atomic_load(&s->stopping))
+            break;
+        if (cc_dbconn_ensure(&db) == 0)
+            s->service->housekeeping(&db);
+    }
+    cc_dbconn_close(&db);
+    return NULL;
+}
+
 /* ---- request handling ---- */
 
 typedef struct guard {
@@ -192,9 +222,11 @@ typedef struct guard {
 static void on_guard_dispose(void *p)
 {
     guard_t *g = p;
+    cc_server_t *s = g->r->thread->server;
     g->r->req = NULL;
     atomic_store(&g->r->client_gone, true);
     cc_request_release(g->r);
+    atomic_fetch_sub(&s->inflight, 1);
 }
 
 static bool is_sane_request_id(const char *s, size_t len)
@@ -305,6 +337,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     cc_thread_t *t = H2O_STRUCT_FROM_MEMBER(cc_thread_t, ctx, req->conn->ctx);
     cc_server_t *s = t->server;
+    atomic_fetch_add(&s->inflight, 1); /* until the guard is disposed */
+    if (atomic_load(&s->draining))
+        req->http1_is_persistent = 0; /* answer, then close: the process is going away */
     cc_request_t *r = cc_calloc(1, sizeof(*r));
     r->req = req;
     r->thread = t;
@@ -372,12 +407,58 @@ static int open_listener(const cc_config_t *cfg)
     return fd;
 }
 
+/* Draining: no new connections on this loop, idle keep-alive connections closed. */
+static void stop_accepting(cc_thread_t *t)
+{
+    h2o_socket_read_stop(t->listener);
+    h2o_socket_close(t->listener);
+    t->listener = NULL;
+    h2o_context_request_shutdown(&t->ctx);
+}
+
 static void *thread_main(void *arg)
 {
     cc_thread_t *t = arg;
-    while (!atomic_load(&t->server->stopping))
+    while (!atomic_load(&t->server->stopping)) {
+        if (t->listener != NULL && atomic_load(&t->server->draining))
+            stop_accepting(t);
         h2o_evloop_run(t->ctx.loop, 100);
+    }
+    cc_dbpool_close(t->db);
     return NULL;
+}
+
+/* Waits until no request is in flight or timeout seconds passed; returns the requests left. */
+static int wait_for_requests(cc_server_t *s, int timeout)
+{
+    for (int waited_ms = 0; waited_ms < timeout * 1000; waited_ms += 50) {
+        if (atomic_load(&s->inflight) == 0)
+            return 0;
+        usleep(50 * 1000);
+    }
+    return atomic_load(&s->inflight);
+}
+
+/* After SIGTERM: stop accepting, finish what is in flight (bounded), close the connections. */
+static void shut_down(cc_server_t *s, pthread_t keys_thread)
+{
+    atomic_store(&s->draining, true);
+    int left = wait_for_requests(s, s->config.shutdown_timeout);
+    atomic_store(&s->stopping, true);
+    for (int i = 0; i < s->config.threads; i++)
+        pthread_join(s->threads[i].tid, NULL);
+    pthread_join(keys_thread, NULL);
+    if (left > 0) {
+        /* a worker may still be stuck on a lock: joining it could wait for ever */
+        cc_log(CC_LOG_WARN, "shutdown timeout (CC_SHUTDOWN_TIMEOUT): %d requests abandoned", left);
+        return;
+    }
+    cc_workers_stop(
+        s->workers); /* what remains queued is background work; each pool closes its connections */
+    if (s->hashers != NULL)
+        cc_workers_stop(s->hashers);
+    cc_workers_stop(s->connectors);
+    cc_log(CC_LOG_INFO, "stopped");
 }
 
 static int setup_thread(cc_server_t *s, cc_thread_t *t, int index, const cc_sql_t *const *statements,
@@ -445,9 +526,15 @@ int cc_service_main(const cc_service_t *service)
     signal(SIGPIPE, SIG_IGN);
 
     s->workers = cc_workers_start(s->config.workers, s->config.app_db_url, s->config.worker_nice);
-    pthread_t keys_thread;
+    if (service->hashes_passwords)
+        s->hashers = cc_workers_start_pool(CC_POOL_HASHING, s->config.hash_workers, s->config.app_db_url,
+                                           s->config.worker_nice, s->config.hash_queue);
+    s->connectors = cc_workers_start_pool(CC_POOL_CONNECTING, 1, NULL, 0, 0);
+    pthread_t keys_thread, housekeeping_thread;
     pthread_create(&keys_thread, NULL, keys_main, s);
     start_notify(s);
+    if (service->housekeeping != NULL)
+        pthread_create(&housekeeping_thread, NULL, housekeeping_main, s);
 
     s->threads = cc_calloc((size_t)s->config.threads, sizeof(cc_thread_t));
     for (int i = 0; i < s->config.threads; i++)
@@ -463,10 +550,9 @@ int cc_service_main(const cc_service_t *service)
     int sig;
     sigwait(&stop_signals, &sig);
     cc_log(CC_LOG_INFO, "shutting down on signal %d", sig);
-    atomic_store(&s->stopping, true);
-    for (int i = 0; i < s->config.threads; i++)
-        pthread_join(s->threads[i].tid, NULL);
-    pthread_join(keys_thread, NULL);
+    shut_down(s, keys_thread);
+    if (service->housekeeping != NULL)
+        pthread_join(housekeeping_thread, NULL);
     cc_notify_stop(s->notify);
     return 0;
 }

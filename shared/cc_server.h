@@ -32,7 +32,11 @@ typedef struct cc_service {
     size_t nroutes;
     const cc_sql_t *const *read_statements; /* prepared on every async connection */
     size_t nread_statements;
-    bool signs_tokens; /* loads private keys (needs CC_MASTER_KEY) */
+    bool signs_tokens;     /* loads private keys (needs CC_MASTER_KEY) */
+    bool hashes_passwords; /* starts the hashing pool (CC_HASH_WORKERS) for cc_job_submit_hashing */
+    /* NULL, or run every CC_HOUSEKEEPING_INTERVAL seconds (first after one interval) on a thread of its own
+     * with its own connection (usable: ensured before each run); purges what has expired. */
+    void (*housekeeping)(cc_dbconn_t *db);
 } cc_service_t;
 
 typedef struct cc_thread {
@@ -56,17 +60,26 @@ struct cc_server {
     cc_route_t *routes; /* the service's routes + built-ins */
     size_t nroutes;
     cc_thread_t *threads;
-    cc_workers_t *workers;
+    cc_workers_t *workers;    /* transactions */
+    cc_workers_t *hashers;    /* password hashing; NULL unless the service hashes passwords */
+    cc_workers_t *connectors; /* read-pool reconnections */
     cc_metrics_t *metrics;
     pthread_mutex_t keys_mutex;
     cc_keyset_t *keys; /* guarded by keys_mutex */
     atomic_uint keys_generation;
-    atomic_bool stopping;
+    atomic_bool draining;          /* SIGTERM: listeners closed, in-flight requests finish */
+    atomic_bool stopping;          /* the loops end */
+    atomic_int inflight;           /* requests received and not yet done (their h2o request freed) */
     cc_revocations_t *revocations; /* users' token state, kept current by notify */
     cc_notify_t *notify;           /* LISTENs on cc_users and cc_settings */
 };
 
-/* Runs the service until SIGTERM or SIGINT; returns the process exit code. */
+/*
+ * Runs the service until SIGTERM or SIGINT, then shuts down gracefully: stops
+ * accepting, lets in-flight requests and their jobs finish (at most
+ * CC_SHUTDOWN_TIMEOUT seconds), closes its connections. Returns the process
+ * exit code (0 after a signal, also when the timeout abandoned requests).
+ */
 int cc_service_main(const cc_service_t *service);
 
 /* The current key set as seen by r's thread (borrowed: valid during this loop iteration). */

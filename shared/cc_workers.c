@@ -1,5 +1,5 @@
 /*
- * The worker pool; see cc_workers.h. A plain mutex-and-condition queue: jobs
+ * The worker pools; see cc_workers.h. Each a plain mutex-and-condition queue: jobs
  * are coarse (a transaction, an argon2 hash), so the queue is never the
  * bottleneck.
  */
@@ -20,7 +20,8 @@
 #include "cc_server.h"
 
 #define MAX_RETRIES 3
-#define MAX_QUEUED 1024 /* request jobs waiting; beyond, new ones answer 503 at once */
+/* Request jobs waiting on the transactions pool; beyond, new ones answer 503 at once. */
+#define MAX_QUEUED 1024
 
 struct cc_workers {
     pthread_mutex_t mutex;
@@ -28,26 +29,37 @@ struct cc_workers {
     h2o_linklist_t queue; /* of cc_job_t via super.link */
     int queued, busy, total;
     int stopping;
-    const char *url;
+    const char *url; /* NULL: no connection (the connecting pool) */
     int nice;
+    int max_queued;
+    cc_pool_t kind;
     pthread_t *threads;
 };
 
-static cc_workers_t *the_pool; /* one pool per process */
+static cc_workers_t *pools[CC_POOL_COUNT]; /* one of each per process */
 
 static void run_job(cc_job_t *job, cc_dbconn_t *db)
 {
     if (job->request != NULL && atomic_load(&job->request->client_gone))
         return; /* nobody is waiting for the answer: do not spend a transaction or an argon2 on it */
+    if (db == NULL) {
+        job->run(job, NULL);
+        return;
+    }
     for (int attempt = 0;; attempt++) {
         if (cc_dbconn_ensure(db) != 0) {
             cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
             return;
         }
+        cc_db_take_retry(); /* forget what an earlier job left */
         int rc = job->run(job, db);
         cc_db_rollback(db); /* a job that did not commit leaves nothing behind */
+        /* a serialization failure or deadlock is retried whatever the job made of it */
+        if (cc_db_take_retry())
+            rc = CC_JOB_RETRY;
         if (rc != CC_JOB_RETRY)
             return;
+        cc_job_clear_headers(job);
         if (attempt + 1 == MAX_RETRIES) {
             cc_job_fail(job, 503, "service_unavailable", "the request conflicted with others; try again");
             return;
@@ -67,8 +79,9 @@ static void *worker_main(void *arg)
      */
     if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice) != 0)
         cc_log(CC_LOG_WARN, "could not lower the worker threads' priority");
-    cc_dbconn_t db;
-    cc_dbconn_open(&db, w->url); /* failure is retried per job */
+    cc_dbconn_t db = {0};
+    if (w->url != NULL)
+        cc_dbconn_open(&db, w->url); /* failure is retried per job */
     pthread_mutex_lock(&w->mutex);
     for (;;) {
         while (h2o_linklist_is_empty(&w->queue) && !w->stopping)
@@ -81,7 +94,7 @@ static void *worker_main(void *arg)
         w->busy++;
         pthread_mutex_unlock(&w->mutex);
 
-        run_job(job, &db);
+        run_job(job, w->url != NULL ? &db : NULL);
         h2o_multithread_send_message(&job->thread->job_receiver, &job->super);
 
         pthread_mutex_lock(&w->mutex);
@@ -94,8 +107,15 @@ static void *worker_main(void *arg)
 
 cc_workers_t *cc_workers_start(int n, const char *url, int nice)
 {
+    return cc_workers_start_pool(CC_POOL_TRANSACTIONS, n, url, nice, MAX_QUEUED);
+}
+
+cc_workers_t *cc_workers_start_pool(cc_pool_t kind, int n, const char *url, int nice, int max_queued)
+{
     cc_workers_t *w = cc_calloc(1, sizeof(*w));
+    w->kind = kind;
     w->nice = nice;
+    w->max_queued = max_queued;
     pthread_mutex_init(&w->mutex, NULL);
     pthread_cond_init(&w->cond, NULL);
     h2o_linklist_init_anchor(&w->queue);
@@ -104,7 +124,7 @@ cc_workers_t *cc_workers_start(int n, const char *url, int nice)
     w->threads = cc_calloc((size_t)n, sizeof(pthread_t));
     for (int i = 0; i < n; i++)
         pthread_create(&w->threads[i], NULL, worker_main, w);
-    the_pool = w;
+    pools[kind] = w;
     return w;
 }
 
@@ -116,16 +136,17 @@ void cc_workers_stop(cc_workers_t *w)
     pthread_mutex_unlock(&w->mutex);
     for (int i = 0; i < w->total; i++)
         pthread_join(w->threads[i], NULL);
+    if (pools[w->kind] == w)
+        pools[w->kind] = NULL;
     free(w->threads);
     free(w);
-    the_pool = NULL;
 }
 
-static void enqueue(cc_job_t *job)
+static void enqueue(cc_pool_t kind, cc_job_t *job)
 {
-    cc_workers_t *w = the_pool;
+    cc_workers_t *w = pools[kind] != NULL ? pools[kind] : pools[CC_POOL_TRANSACTIONS];
     pthread_mutex_lock(&w->mutex);
-    bool full = job->request != NULL && w->queued >= MAX_QUEUED;
+    bool full = job->request != NULL && w->queued >= w->max_queued;
     if (!full) {
         h2o_linklist_insert(&w->queue, &job->super.link);
         w->queued++;
@@ -150,17 +171,33 @@ static cc_job_t *job_new(cc_thread_t *thread, cc_job_run_fn run, cc_job_done_fn 
     return job;
 }
 
-void cc_job_submit(cc_request_t *r, cc_job_run_fn run, cc_job_done_fn done, void *data)
+static void submit_request(cc_pool_t kind, cc_request_t *r, cc_job_run_fn run, cc_job_done_fn done,
+                           void *data)
 {
     cc_job_t *job = job_new(r->thread, run, done, data);
     cc_request_retain(r);
     job->request = r;
-    enqueue(job);
+    enqueue(kind, job);
+}
+
+void cc_job_submit(cc_request_t *r, cc_job_run_fn run, cc_job_done_fn done, void *data)
+{
+    submit_request(CC_POOL_TRANSACTIONS, r, run, done, data);
+}
+
+void cc_job_submit_hashing(cc_request_t *r, cc_job_run_fn run, cc_job_done_fn done, void *data)
+{
+    submit_request(CC_POOL_HASHING, r, run, done, data);
 }
 
 void cc_job_submit_background(cc_thread_t *thread, cc_job_run_fn run, cc_job_done_fn done, void *data)
 {
-    enqueue(job_new(thread, run, done, data));
+    enqueue(CC_POOL_TRANSACTIONS, job_new(thread, run, done, data));
+}
+
+void cc_job_submit_connect(cc_thread_t *thread, cc_job_run_fn run, cc_job_done_fn done, void *data)
+{
+    enqueue(CC_POOL_CONNECTING, job_new(thread, run, done, data));
 }
 
 void cc_job_answer(cc_job_t *job, int status, json_t *body)
@@ -181,9 +218,10 @@ void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource)
 
 int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context)
 {
-    const char *state = cc_db_sqlstate(res);
-    int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
-    cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, context));
+    int rc =
+        cc_db_is_retryable(cc_db_sqlstate(res)) ? CC_JOB_RETRY : CC_JOB_DONE; /* the state lives in res */
+    json_t *problem = cc_db_problem(res, context);
+    cc_job_answer(job, cc_problem_status(problem), problem);
     PQclear(res);
     return rc;
 }

@@ -1,8 +1,15 @@
 /*
- * The worker pool: threads with blocking database connections for
+ * The worker pools: threads with blocking database connections for
  * multi-statement transactions, argon2 and anything else that may block. A
  * job runs on a worker and then completes on the loop thread that submitted
  * it (h2o_multithread_send_message), where it may answer its request.
+ *
+ * Three pools, so that one kind of work cannot starve another: transactions
+ * (cc_job_submit), password hashing (cc_job_submit_hashing: a flood of logins
+ * fills only its own bounded queue) and read-pool reconnections
+ * (cc_job_submit_connect: one thread without a connection of its own, so a
+ * reconnect never waits behind argon2 or a transaction). A full queue answers
+ * 503 service_unavailable with Retry-After at once.
  */
 #ifndef CC_WORKERS_H
 #define CC_WORKERS_H
@@ -44,10 +51,27 @@ struct cc_job {
     } headers[CC_JOB_MAX_HEADERS];
 };
 
-/* Starts n worker threads connecting to url, at the given nice value (0 = the loops' priority). */
+/* The pools a job may run on. */
+typedef enum {
+    CC_POOL_TRANSACTIONS, /* cc_job_submit, cc_job_submit_background */
+    CC_POOL_HASHING,      /* cc_job_submit_hashing: jobs that run argon2 */
+    CC_POOL_CONNECTING,   /* cc_job_submit_connect: reconnections; jobs get db == NULL */
+    CC_POOL_COUNT
+} cc_pool_t;
+
+/* Starts the transactions pool: n worker threads connecting to url, at the given nice value (0 = the loops'
+ * priority), at most 1024 request jobs waiting. */
 cc_workers_t *cc_workers_start(int n, const char *url, int nice);
 
-/* Stops the workers after the queued jobs (used at shutdown). */
+/*
+ * Starts pool kind with n threads at the given nice value. url NULL: the
+ * threads open no connection and run jobs with db == NULL. max_queued bounds
+ * the request jobs waiting (background jobs always queue). A pool that is not
+ * started hands its jobs to the transactions pool.
+ */
+cc_workers_t *cc_workers_start_pool(cc_pool_t kind, int n, const char *url, int nice, int max_queued);
+
+/* Stops the pool's workers after its queued jobs (used at shutdown). */
 void cc_workers_stop(cc_workers_t *w);
 
 /*
@@ -56,8 +80,14 @@ void cc_workers_stop(cc_workers_t *w);
  */
 void cc_job_submit(struct cc_request *r, cc_job_run_fn run, cc_job_done_fn done, void *data);
 
+/* As cc_job_submit, on the password-hashing pool: for jobs that run argon2. */
+void cc_job_submit_hashing(struct cc_request *r, cc_job_run_fn run, cc_job_done_fn done, void *data);
+
 /* Queues a background job (no request) that completes on thread. */
 void cc_job_submit_background(struct cc_thread *thread, cc_job_run_fn run, cc_job_done_fn done, void *data);
+
+/* Queues a background job on the connecting pool: run gets db == NULL and opens what it needs itself. */
+void cc_job_submit_connect(struct cc_thread *thread, cc_job_run_fn run, cc_job_done_fn done, void *data);
 
 /* Sets the answer of a job: status and body (stolen). */
 void cc_job_answer(cc_job_t *job, int status, json_t *body);
@@ -70,7 +100,7 @@ void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource);
 void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail);
 
 /*
- * Answers a failed statement by its SQLSTATE (cc_db_status_for_sqlstate, cc_db_problem) and clears res.
+ * Answers a failed statement by its SQLSTATE (cc_db_problem) and clears res.
  * Returns CC_JOB_RETRY for a serialization failure or deadlock (the job runs again), else CC_JOB_DONE.
  */
 int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context);

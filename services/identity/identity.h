@@ -58,6 +58,11 @@ json_t *user_from_row(const PGresult *res, int row);
 int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
                      const char *role, const char *client_id, const char *family_id);
 
+/* ---- housekeeping (housekeeping.c) ---- */
+
+/* Purges what has expired (cc_housekeeping_purge), in bounded batches; logs what it did. Blocking. */
+void housekeeping_run(cc_dbconn_t *db);
+
 /* ---- argon2 gate (passwords.c): at most one hash per core at a time ---- */
 void passwords_init(int concurrency);
 char *passwords_hash(const char *password);

@@ -219,5 +219,5 @@ void login_handle(cc_request_t *r)
     memcpy(in->remote_addr, r->remote_addr, sizeof(in->remote_addr));
     memcpy(in->request_id, r->request_id, sizeof(in->request_id));
     json_decref(body);
-    cc_job_submit(r, login_run, login_done, in);
+    cc_job_submit_hashing(r, login_run, login_done, in);
 }

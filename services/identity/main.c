@@ -17,6 +17,8 @@ int main(void)
         .read_statements = identity_read_statements,
         .nread_statements = identity_nread_statements,
         .signs_tokens = true,
+        .hashes_passwords = true,
+        .housekeeping = housekeeping_run,
     };
     /* One core is always left to the event loops: argon2 may use the others. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

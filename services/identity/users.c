@@ -274,7 +274,7 @@ void users_create_handle(cc_request_t *r)
     json_decref(problem);
     user_write_t *w = user_write_new(r, body);
     w->idem = idem;
-    cc_job_submit(r, create_run, user_write_done, w);
+    cc_job_submit_hashing(r, create_run, user_write_done, w);
 }
 
 /* ---- PATCH /v1/users/{id} ---- */
@@ -375,5 +375,8 @@ void users_patch_handle(cc_request_t *r)
     user_write_t *w = user_write_new(r, body);
     memcpy(w->user_id, id, 37);
     w->if_match = if_match;
-    cc_job_submit(r, patch_run, user_write_done, w);
+    if (cc_json_str(w->body, "password") != NULL) /* a new password is hashed: argon2's own queue */
+        cc_job_submit_hashing(r, patch_run, user_write_done, w);
+    else
+        cc_job_submit(r, patch_run, user_write_done, w);
 }

@@ -9,6 +9,9 @@
 #   (c) GET /v1/me direct to identity, 64 connections, with a real access token
 #   (d) the same through the gateway
 #   (e) idle p99 of /v1/me (4 connections) vs. its p99 while 20 concurrent logins run in a loop
+#   (h) the same for POST /v1/clients (a write: a transaction on certcycle-scheduling's worker pool,
+#       started for it), idle and during the logins: argon2 has a pool of its own and must not hold
+#       up reads or writes
 #   (f) identity's VmRSS / VmHWM during and after the /v1/me load and after the login load
 #   plus one /v1/me run with CC_LOG_LEVEL=info to show what per-request logging costs.
 # Prints every figure and the ratios against the issue's targets ("meets"/"misses"). A missed
@@ -47,7 +50,7 @@ for tool in wrk curl jq openssl ss runuser "$PGBIN/initdb" "$PGBIN/pg_ctl" /usr/
     command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
 id postgres >/dev/null 2>&1 || die "no postgres OS user"
-if [ ! -x "$BIN/certcycle" ] || [ ! -x "$BIN/certcycle-identity" ]; then
+if [ ! -x "$BIN/certcycle" ] || [ ! -x "$BIN/certcycle-identity" ] || [ ! -x "$BIN/certcycle-scheduling" ]; then
     log "binaries missing in $BIN; building"
     cmake -S "$ROOT" -B "$ROOT/build" >/dev/null
     cmake --build "$ROOT/build" -j2 >/dev/null
@@ -61,6 +64,7 @@ TMP=$(mktemp -d /tmp/cc-bench.XXXXXX)
 chmod 711 "$TMP"
 PG_PID=""
 ID_PID=""
+SC_PID=""
 H2O_PID=""
 BG_PIDS=()   # running wrk, samplers, login loops, perf (removed once reaped: no recycled pid is signalled)
 
@@ -74,6 +78,7 @@ cleanup() {
     stop_background
     stop_pid "$H2O_PID" h2o
     stop_pid "$ID_PID" certcycle-identity
+    stop_pid "$SC_PID" certcycle-scheduling
     stop_cluster
     wait 2>/dev/null
     finish_tmp "$rc"
@@ -89,6 +94,7 @@ trap 'exit 143' TERM
 CHOSEN=" "
 PG_PORT=$(pick_port)
 ID_PORT=$(pick_port)
+SC_PORT=$(pick_port)
 GW_PORT=$(pick_port)
 
 
@@ -148,6 +154,11 @@ stop_identity() {
 
 log "certcycle-identity on 127.0.0.1:$ID_PORT (CC_LOG_LEVEL=warn)"
 start_identity warn "$TMP/identity-warn.log"
+log "certcycle-scheduling on 127.0.0.1:$SC_PORT (CC_LOG_LEVEL=warn)"
+(cd "$TMP" && CC_LISTEN="127.0.0.1:$SC_PORT" CC_LOG_LEVEL=warn exec "$BIN/certcycle-scheduling") \
+    >>"$TMP/scheduling-warn.log" 2>&1 &
+SC_PID=$!
+wait_http "http://127.0.0.1:$SC_PORT/readyz" certcycle-scheduling "$SC_PID"
 
 mkdir -p "$TMP/static" "$TMP/h2o"
 chmod 755 "$TMP/static"
@@ -193,6 +204,8 @@ for url in "http://127.0.0.1:$ID_PORT/v1/me" "http://127.0.0.1:$GW_PORT/v1/me"; 
 done
 jq -e '.email == "admin@northcert.example" and .tenant == "northcert"' "$TMP/me.json" >/dev/null ||
     die "unexpected /v1/me body: $(cat "$TMP/me.json")"
+export CC_BENCH_TOKEN=$TOKEN
+CLIENTS_LUA=$ROOT/tests/bench/clients.lua
 
 # ---------------------------------------------------------------------------------------------
 # Measurement helpers
@@ -200,10 +213,12 @@ jq -e '.email == "admin@northcert.example" and .tenant == "northcert"' "$TMP/me.
 WARNINGS=()
 
 # run_wrk NAME CONNS URL [HEADER]: runs wrk, keeps its output in $TMP/wrk-NAME.txt.
+# WRK_SCRIPT (when set) is passed as -s (the script sets method, body and headers).
 run_wrk() {
     local name=$1 conns=$2 url=$3 out=$TMP/wrk-$1.txt pid
     local args=(-t2 -c"$conns" -d"${DUR}s" --latency)
     [ $# -lt 4 ] || args+=(-H "$4")
+    [ -z "${WRK_SCRIPT:-}" ] || args+=(-s "$WRK_SCRIPT")
     log "wrk $name: ${conns} connections, ${DUR} s, $url"
     wrk "${args[@]}" "$url" >"$out" 2>&1 &
     pid=$!
@@ -317,6 +332,7 @@ HWM_ME_AFTER=$(vm VmHWM)
 # (e) idle p99 vs. p99 during NLOGINS concurrent logins
 run_wrk me-idle "$IDLE_CONNS" "http://127.0.0.1:$ID_PORT/v1/me" "$AUTH"
 check_identity me-idle
+WRK_SCRIPT=$CLIENTS_LUA run_wrk clients-idle "$IDLE_CONNS" "http://127.0.0.1:$SC_PORT/v1/clients"
 
 login_loop() { # login_loop I: logs in until the stop file exists; writes "ok fail" to $TMP/login.I
     local ok=0 fail=0 code
@@ -345,6 +361,7 @@ run_wrk me-logins "$IDLE_CONNS" "http://127.0.0.1:$ID_PORT/v1/me" "$AUTH"
 check_identity me-logins
 T1=$(date +%s.%N)
 finish_perf me-logins
+WRK_SCRIPT=$CLIENTS_LUA run_wrk clients-logins "$IDLE_CONNS" "http://127.0.0.1:$SC_PORT/v1/clients"
 read -r LOGIN_OK1 _ < <(sum_logins)
 touch "$TMP/stop-logins"
 for p in "${LOGIN_PIDS[@]}"; do
@@ -389,7 +406,12 @@ P99_LOGIN=$(wrk_p99 me-logins)
 P99_INFO=$(wrk_p99 me-info)
 IDLE_RPS=$(wrk_rps me-idle)
 LOGIN_ME_RPS=$(wrk_rps me-logins)
-for v in STATIC_RPS ME_RPS GW_RPS INFO_RPS P99_STATIC P99_ME P99_GW P99_IDLE P99_LOGIN P99_INFO; do
+CL_IDLE_RPS=$(wrk_rps clients-idle)
+CL_LOGIN_RPS=$(wrk_rps clients-logins)
+P99_CL_IDLE=$(wrk_p99 clients-idle)
+P99_CL_LOGIN=$(wrk_p99 clients-logins)
+for v in STATIC_RPS ME_RPS GW_RPS INFO_RPS P99_STATIC P99_ME P99_GW P99_IDLE P99_LOGIN P99_INFO P99_CL_IDLE \
+    P99_CL_LOGIN; do
     [[ "${!v}" =~ ^[0-9.]+$ ]] || die "could not parse $v from the wrk output (got '${!v}')"
 done
 
@@ -398,6 +420,7 @@ done
 R_DIRECT=$(ratio "$ME_RPS" "$PGB_TPS")
 R_GW=$(ratio "$GW_RPS" "$STATIC_RPS")
 R_LOGIN=$(ratio "$P99_LOGIN" "$P99_IDLE")
+R_CL_LOGIN=$(ratio "$P99_CL_LOGIN" "$P99_CL_IDLE")
 HWM_MIB=$(kib "$HWM_FINAL")
 MISSES=0
 line() { # line LABEL VALUE TARGET VERDICT
@@ -422,6 +445,8 @@ line() { # line LABEL VALUE TARGET VERDICT
     printf '  %-52s %s\n' "(e) GET /v1/me idle, ${IDLE_CONNS} conns" "$IDLE_RPS req/s, p99 $P99_IDLE ms, non-2xx $(wrk_bad me-idle)/$(wrk_total me-idle)"
     printf '  %-52s %s\n' "(e) GET /v1/me during $NLOGINS concurrent logins, ${IDLE_CONNS} conns" "$LOGIN_ME_RPS req/s, p99 $P99_LOGIN ms, non-2xx $(wrk_bad me-logins)/$(wrk_total me-logins)"
     printf '  %-52s %s\n' "    logins during that window" "$LOGIN_RATE logins/s ($LOGIN_OK ok, $LOGIN_FAIL failed in all; last status per loop: $LOGIN_CODES)"
+    printf '  %-52s %s\n' "(h) POST /v1/clients idle, ${IDLE_CONNS} conns" "$CL_IDLE_RPS req/s, p99 $P99_CL_IDLE ms, non-2xx $(wrk_bad clients-idle)/$(wrk_total clients-idle)"
+    printf '  %-52s %s\n' "(h) POST /v1/clients during $NLOGINS concurrent logins" "$CL_LOGIN_RPS req/s, p99 $P99_CL_LOGIN ms, non-2xx $(wrk_bad clients-logins)/$(wrk_total clients-logins)"
     printf '  %-52s %s\n' "(f) identity VmRSS at start of (c)" "$(kib "$RSS_START") MiB"
     printf '  %-52s %s\n' "(f) identity VmRSS max during /v1/me direct" "$(kib "$RSS_ME_DURING") MiB"
     printf '  %-52s %s\n' "(f) identity VmRSS max during /v1/me via gateway" "$(kib "$RSS_GW_DURING") MiB"
@@ -438,6 +463,7 @@ line() { # line LABEL VALUE TARGET VERDICT
     line "p99 /v1/me direct at ${CONNS} conns" "$P99_ME ms" "< 10 ms" "$(verdict "$P99_ME" "<" 10)"
     line "p99 /v1/me via gateway at ${CONNS} conns" "$P99_GW ms" "< 10 ms" "$(verdict "$P99_GW" "<" 10)"
     line "p99 during $NLOGINS logins / idle p99 (${IDLE_CONNS} conns)" "$R_LOGIN ($P99_LOGIN/$P99_IDLE ms)" "< 3" "$(verdict "$R_LOGIN" "<" 3)"
+    line "POST /v1/clients p99 during logins / idle p99" "$R_CL_LOGIN ($P99_CL_LOGIN/$P99_CL_IDLE ms)" "< 3" "$(verdict "$R_CL_LOGIN" "<" 3)"
     RSS_LOAD_MIB=$(kib "$(awk -v a="$RSS_ME_DURING" -v b="$RSS_GW_DURING" 'BEGIN {print (a > b ? a : b)}')")
     line "identity RSS under /v1/me load" "$RSS_LOAD_MIB MiB" "< 64 MiB" "$(verdict "$RSS_LOAD_MIB" "<" 64)"
     line "identity peak RSS incl. logins (VmHWM)" "$HWM_MIB MiB" "< 64 MiB" "$(verdict "$HWM_MIB" "<" 64)"

@@ -57,6 +57,7 @@ START_TEST(sqlstate_mapping)
 {
     ck_assert_int_eq(cc_db_status_for_sqlstate("23505"), 409);
     ck_assert_int_eq(cc_db_status_for_sqlstate("23503"), 409);
+    ck_assert_int_eq(cc_db_status_for_sqlstate("23P01"), 409);
     ck_assert_int_eq(cc_db_status_for_sqlstate("22P02"), 400);
     ck_assert_int_eq(cc_db_status_for_sqlstate("23514"), 400);
     ck_assert_int_eq(cc_db_status_for_sqlstate("40001"), 503);
@@ -71,6 +72,53 @@ START_TEST(sqlstate_mapping)
 }
 END_TEST
 
+/* Connection loss and shutdown are temporary: 503 (cc_respond_problem adds Retry-After). */
+START_TEST(connection_loss_is_unavailable)
+{
+    const char *states[] = {"08000", "08003", "08006", "08P01", "57P01", "57P02", "57P03", "53300"};
+    for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+        const cc_db_answer_t *a = cc_db_answer_for_sqlstate(states[i]);
+        ck_assert_msg(a->status == 503, "%s answers %d", states[i], a->status);
+        ck_assert_str_eq(a->code, "service_unavailable");
+        ck_assert(!a->retry);
+    }
+}
+END_TEST
+
+/* An RLS refusal, a RAISE, a bug in the SQL: 500 internal_error, and nothing of the database's message. */
+START_TEST(unknown_states_are_internal_errors)
+{
+    const char *states[] = {"42501", "P0001", "42703", "42P01", "42883", "XX000", "22012", "57P04", "0800"};
+    for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+        json_t *p = cc_db_problem_for_sqlstate(states[i]);
+        ck_assert_msg(cc_problem_status(p) == 500, "%s answers %d", states[i], cc_problem_status(p));
+        ck_assert_str_eq(json_string_value(json_object_get(p, "code")), "internal_error");
+        ck_assert_str_eq(json_string_value(json_object_get(p, "detail")), "an unexpected error occurred");
+        json_decref(p);
+    }
+    ck_assert(!cc_db_take_retry());
+}
+END_TEST
+
+/* A serialization failure or deadlock marks the thread's job for a retry, once. */
+START_TEST(serialization_failures_mark_a_retry)
+{
+    ck_assert(!cc_db_take_retry());
+    const char *states[] = {"40001", "40P01"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *p = cc_db_problem_for_sqlstate(states[i]);
+        ck_assert_int_eq(cc_problem_status(p), 503);
+        ck_assert(cc_db_answer_for_sqlstate(states[i])->retry);
+        json_decref(p);
+        ck_assert(cc_db_take_retry());
+        ck_assert(!cc_db_take_retry());
+    }
+    json_t *p = cc_db_problem_for_sqlstate("23505");
+    json_decref(p);
+    ck_assert(!cc_db_take_retry());
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("problem");
@@ -80,6 +128,9 @@ int main(void)
     tcase_add_test(tc, errors_name_fields);
     tcase_add_test(tc, reason_phrases);
     tcase_add_test(tc, sqlstate_mapping);
+    tcase_add_test(tc, connection_loss_is_unavailable);
+    tcase_add_test(tc, unknown_states_are_internal_errors);
+    tcase_add_test(tc, serialization_failures_mark_a_retry);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
