@@ -284,6 +284,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     r->route = &s->routes[r->route_index];
     if (r->route->roles != 0 && authenticate_or_respond(r) != 0)
         return 0;
+    if (cc_query_check_or_respond(r) != 0)
+        return 0;
     r->route->handler(r);
     return 0;
 }
