@@ -47,12 +47,75 @@ START_TEST(test_query_control_characters)
 }
 END_TEST
 
+/* Fails unless resp is the gateway's 502 problem for path, with request_id rid (NULL: any sane one). */
+static void assert_bad_gateway(const cc_test_response_t *resp, const char *path, const char *rid)
+{
+    ck_assert_msg(resp->status == 502, "expected 502, got %d: %s", resp->status, resp->body);
+    const char *ct = cc_test_response_header(resp, "Content-Type");
+    ck_assert_msg(ct != NULL && strcmp(ct, "application/problem+json") == 0, "content type %s", ct);
+    ck_assert_msg(resp->json != NULL, "not JSON: %s", resp->body);
+    ck_assert_str_eq(cc_test_json_string(resp->json, "type"), "https://certcycle.dev/problems/bad_gateway");
+    ck_assert_str_eq(cc_test_json_string(resp->json, "code"), "bad_gateway");
+    ck_assert_int_eq(json_integer_value(json_object_get(resp->json, "status")), 502);
+    ck_assert_str_eq(cc_test_json_string(resp->json, "instance"), path);
+    const char *got = cc_test_json_string(resp->json, "request_id");
+    ck_assert_msg(got != NULL && strlen(got) >= 1 && strlen(got) <= 64, "request_id %s", got);
+    if (rid != NULL)
+        ck_assert_str_eq(got, rid);
+}
+
+/* Every proxied prefix, with any method and body, when its service cannot be reached. */
+START_TEST(test_unreachable_service)
+{
+    const char *base = cc_test_env("CC_TEST_DEAD_GATEWAY_URL");
+    const char *paths[] = {
+        "/v1/auth/login", "/v1/me",         "/v1/users",           "/.well-known/jwks.json",
+        "/v1/standards",  "/v1/audit-time", "/v1/clients/x/sites", "/v1/auditors",
+        "/v1/programmes", "/v1/audits",     "/v1/schedule/due"};
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        cc_test_response_t *resp = cc_test_http("GET", base, paths[i], NULL, NULL);
+        assert_bad_gateway(resp, paths[i], NULL);
+        cc_test_response_free(resp);
+    }
+    /* A write with a body; the caller's sane X-Request-Id is kept, a query is not the instance. */
+    const char *headers[] = {"X-Request-Id: gw-test.1_A", NULL};
+    cc_test_response_t *resp = cc_test_http("POST", base, "/v1/clients?x=1", headers, "{\"name\":\"x\"}");
+    assert_bad_gateway(resp, "/v1/clients", "gw-test.1_A");
+    cc_test_response_free(resp);
+    /* An insane one is replaced. */
+    const char *insane[] = {"X-Request-Id: a b", NULL};
+    resp = cc_test_http("PATCH", base, "/v1/users/1", insane, "{}");
+    assert_bad_gateway(resp, "/v1/users/1", NULL);
+    ck_assert_str_ne(cc_test_json_string(resp->json, "request_id"), "a b");
+    cc_test_response_free(resp);
+    /* The error document's path is nothing a client can reach. */
+    resp = cc_test_http("GET", base, "/.cc-gateway-error/502", NULL, NULL);
+    cc_test_assert_problem(resp, 404, "not_found");
+    cc_test_response_free(resp);
+}
+END_TEST
+
+/* The gateway's own 404 (no route), on the live gateway and on one whose services are down. */
+START_TEST(test_gateway_not_found)
+{
+    const char *bases[] = {cc_test_env("CC_TEST_GATEWAY_URL"), cc_test_env("CC_TEST_DEAD_GATEWAY_URL")};
+    for (size_t i = 0; i < 2; i++) {
+        cc_test_response_t *resp = cc_test_http("DELETE", bases[i], "/v2/nothing", NULL, NULL);
+        cc_test_assert_problem(resp, 404, "not_found");
+        ck_assert_str_eq(cc_test_json_string(resp->json, "instance"), "/v2/nothing");
+        cc_test_response_free(resp);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("gateway");
     TCase *tc = tcase_create("gateway");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_query_control_characters);
+    tcase_add_test(tc, test_unreachable_service);
+    tcase_add_test(tc, test_gateway_not_found);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
