@@ -19,13 +19,13 @@
 #include <unistd.h>
 
 #include "cc_crypto.h"
+#include "cc_early_errors.h"
 #include "cc_keys.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
 
-#define MAX_ENTITY_SIZE (4 * 1024 * 1024) /* h2o's own cap; JSON bodies are capped lower, with a problem */
 #define TOKEN_CACHE_ENTRIES 4096
 
 static const cc_sql_t ready_sql = {"cc_ready", "SELECT 1"};
@@ -382,12 +382,13 @@ int cc_service_main(const cc_service_t *service)
     s->keys = cc_keyset_new();
 
     h2o_config_init(&s->globalconf);
-    s->globalconf.max_request_entity_size = MAX_ENTITY_SIZE;
+    s->globalconf.max_request_entity_size = s->config.max_body; /* routes cap lower, with a problem */
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("certcycle"));
     h2o_hostconf_t *host =
         h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_create_handler(path, sizeof(h2o_handler_t))->on_req = on_req;
+    cc_early_errors_register(host);
 
     /* Signals are taken by the main thread alone (sigwait); the others block them. */
     sigset_t stop_signals;

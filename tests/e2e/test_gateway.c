@@ -9,9 +9,15 @@
 #include "cc_test_http.h"
 #include "cc_test_main.h"
 
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 /* Fails unless resp is 400 validation_failed whose first error names field with code control_character. */
 static void assert_control_character(cc_test_response_t *resp, const char *field)
@@ -44,6 +50,111 @@ START_TEST(test_query_control_characters)
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
     cc_test_caller_free(&admin);
+}
+END_TEST
+
+/* POSTs len bytes of JSON-typed junk to base+path (as caller's Authorization line, or NULL). */
+static cc_test_response_t *post_bytes(const char *base, const char *path, const char *auth, size_t len)
+{
+    char *body = malloc(len);
+    memset(body, 'x', len);
+    const char *headers[] = {auth, NULL};
+    cc_test_request_t req = {
+        .method = "POST", .base_url = base, .path = path, .headers = headers, .body = body, .body_len = len};
+    char *error = NULL;
+    cc_test_response_t *resp = cc_test_http_send(&req, &error);
+    ck_assert_msg(resp != NULL, "POST %s%s: %s", base, path, error);
+    free(body);
+    return resp;
+}
+
+/*
+ * A JSON body over 1 MiB answers 413 problem+json wherever it is sent: through the gateway (which
+ * used to answer 502 for 4-24 MiB, the service closing at its 4 MiB cap) and to a service directly.
+ */
+START_TEST(test_body_limits)
+{
+    cc_test_caller_t admin;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    const char *gateway = cc_test_env("CC_TEST_GATEWAY_URL"), *identity = cc_test_env("CC_TEST_IDENTITY_URL");
+    const size_t sizes[] = {1024 * 1024 + 1, 5 * 1024 * 1024, 20 * 1024 * 1024};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        cc_test_response_t *resp = post_bytes(gateway, "/v1/auth/login", NULL, sizes[i]);
+        cc_test_assert_problem(resp, 413, "payload_too_large");
+        cc_test_response_free(resp);
+        resp = post_bytes(gateway, "/v1/clients", admin.auth, sizes[i]);
+        cc_test_assert_problem(resp, 413, "payload_too_large");
+        cc_test_response_free(resp);
+        resp = post_bytes(identity, "/v1/auth/login", NULL, sizes[i]);
+        cc_test_assert_problem(resp, 413, "payload_too_large");
+        cc_test_response_free(resp);
+    }
+    cc_test_caller_free(&admin);
+}
+END_TEST
+
+/* Sends raw bytes to base's host and port and returns everything answered until the server closes. */
+static char *raw_exchange(const char *base, const char *request)
+{
+    const char *port = strrchr(base, ':');
+    ck_assert_msg(port != NULL, "no port in %s", base);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port + 1))};
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct timeval tv = {CC_TEST_HTTP_TIMEOUT, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ck_assert_msg(connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "connect %s", base);
+    ck_assert_int_eq(send(fd, request, strlen(request), MSG_NOSIGNAL), (ssize_t)strlen(request));
+    size_t len = 0, cap = 4096;
+    char *out = malloc(cap);
+    ssize_t n;
+    while ((n = recv(fd, out + len, cap - len - 1, 0)) > 0) {
+        len += (size_t)n;
+        if (cap - len < 2)
+            out = realloc(out, cap *= 2);
+    }
+    out[len] = '\0';
+    close(fd);
+    return out;
+}
+
+/* Fails unless the raw answer has the status, a problem+json body with code and instance, and an
+ * X-Request-Id. */
+static void assert_raw_problem(const char *answer, int status, const char *code, const char *instance)
+{
+    char line[32];
+    snprintf(line, sizeof(line), "HTTP/1.1 %d ", status);
+    ck_assert_msg(strncmp(answer, line, strlen(line)) == 0, "expected %d: %s", status, answer);
+    ck_assert_msg(strcasestr(answer, "\r\ncontent-type: application/problem+json\r\n") != NULL, "%s", answer);
+    ck_assert_msg(strcasestr(answer, "\r\nx-request-id: ") != NULL, "no X-Request-Id: %s", answer);
+    const char *body = strstr(answer, "\r\n\r\n");
+    ck_assert_msg(body != NULL, "no body: %s", answer);
+    json_t *problem = json_loads(body + 4, 0, NULL);
+    ck_assert_msg(problem != NULL, "not JSON: %s", body + 4);
+    ck_assert_str_eq(cc_test_json_string(problem, "code"), code);
+    ck_assert_str_eq(cc_test_json_string(problem, "instance"), instance);
+    ck_assert_int_eq(json_integer_value(json_object_get(problem, "status")), status);
+    json_decref(problem);
+}
+
+/* What libh2o refuses before any handler runs, sent to a service directly, is problem+json too. */
+START_TEST(test_service_early_errors)
+{
+    const char *identity = cc_test_env("CC_TEST_IDENTITY_URL");
+    /* Over the largest body any route accepts (24 MiB): refused on the headers alone. */
+    char *answer =
+        raw_exchange(identity, "POST /v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+                               "Content-Type: application/json\r\nContent-Length: 25165825\r\n\r\n");
+    assert_raw_problem(answer, 413, "payload_too_large", "/v1/auth/login");
+    free(answer);
+    answer = raw_exchange(identity, "POST /v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+                                    "Transfer-Encoding: chunked\r\n\r\nzz\r\n");
+    assert_raw_problem(answer, 400, "bad_request", "/v1/auth/login");
+    free(answer);
+    answer = raw_exchange(identity, "POST /v1/auth/login HTTP/1.1\r\nHost: t\r\nExpect: nothing\r\n"
+                                    "Content-Length: 2\r\n\r\n{}");
+    assert_raw_problem(answer, 417, "expectation_failed", "/v1/auth/login");
+    free(answer);
 }
 END_TEST
 
@@ -115,6 +226,8 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_query_control_characters);
     tcase_add_test(tc, test_unreachable_service);
+    tcase_add_test(tc, test_body_limits);
+    tcase_add_test(tc, test_service_early_errors);
     tcase_add_test(tc, test_gateway_not_found);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
