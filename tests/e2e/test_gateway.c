@@ -206,6 +206,28 @@ START_TEST(test_unreachable_service)
 }
 END_TEST
 
+/*
+ * A service that accepts the connection and never answers: the gateway gives up after
+ * proxy.timeout.io (1 s in deploy/test's second gateway) with the same 502 problem.
+ */
+START_TEST(test_silent_service)
+{
+    const char *base = cc_test_env("CC_TEST_DEAD_GATEWAY_URL");
+    int port = atoi(cc_test_env("CC_TEST_DEAD_UPSTREAM_PORT"));
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    ck_assert_msg(bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 && listen(fd, 16) == 0,
+                  "cannot listen on the dead upstream port %d", port);
+    /* The kernel completes the handshake; nobody reads or answers. */
+    cc_test_response_t *resp = cc_test_http("GET", base, "/v1/schedule/due", NULL, NULL);
+    assert_bad_gateway(resp, "/v1/schedule/due", NULL);
+    cc_test_response_free(resp);
+    close(fd);
+}
+END_TEST
+
 /* The gateway's own 404 (no route), on the live gateway and on one whose services are down. */
 START_TEST(test_gateway_not_found)
 {
@@ -226,6 +248,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_query_control_characters);
     tcase_add_test(tc, test_unreachable_service);
+    tcase_add_test(tc, test_silent_service);
     tcase_add_test(tc, test_body_limits);
     tcase_add_test(tc, test_service_early_errors);
     tcase_add_test(tc, test_gateway_not_found);
