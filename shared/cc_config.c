@@ -69,6 +69,10 @@ int cc_config_load(cc_config_t *cfg, int default_port)
     cfg->refresh_ttl = cc_env_int("CC_REFRESH_TTL", 30 * 86400, 60, 365 * 86400, &bad);
     cfg->keys_refresh = cc_env_int("CC_KEYS_REFRESH", 10, 1, 3600, &bad);
     cfg->max_json_body = 1024 * 1024;
+    /* Every route decides its own limit below this one (JSON 1 MiB; evidence uploads, later, their
+       tenant's, 20 MiB by default); it equals deploy/h2o.conf's limit-request-body, so that what
+       the gateway lets through is read whole and answered by the route, never cut off mid-body. */
+    cfg->max_body = CC_MAX_BODY;
     cfg->login_address_limit = cc_env_int("CC_LOGIN_ADDRESS_LIMIT", 100, 1, 1000000, &bad);
     cfg->hash_workers = cc_env_int("CC_HASH_WORKERS", cores > 1 ? (int)cores - 1 : 1, 1, 256, &bad);
     cfg->hash_queue = cc_env_int("CC_HASH_QUEUE", 64, 1, 100000, &bad);

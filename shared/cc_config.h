@@ -12,6 +12,9 @@
 #include "cc_log.h"
 #include "cc_proxies.h"
 
+/* The largest request body any route accepts: 24 MiB (deploy/h2o.conf's limit-request-body). */
+#define CC_MAX_BODY (24u * 1024 * 1024)
+
 typedef struct cc_config {
     char listen_host[64];
     int listen_port;
@@ -27,8 +30,9 @@ typedef struct cc_config {
     int keys_refresh; /* seconds between signing-key reloads */
     bool has_master_key;
     uint8_t master_key[32];
-    size_t max_json_body;         /* bytes */
-    int login_address_limit;      /* failed logins per address per 15 minutes */
+    size_t max_json_body;    /* bytes */
+    size_t max_body;         /* bytes: the largest body any route accepts (libh2o's own cap); see below */
+    int login_address_limit; /* failed logins per address per 15 minutes */
     cc_proxies_t trusted_proxies; /* peers whose X-Forwarded-For is believed */
     cc_log_level_t log_level;
     int hash_workers;          /* password-hashing pool threads; default one per core but one */

@@ -213,19 +213,27 @@ const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name)
     return h2o_strdup(&r->req->pool, v, len).base;
 }
 
-/* Percent-decodes src[0..len) into buf; '+' is a space. Returns the length or -2 when it does not fit. */
+/* The character of src[0..len) at *i, percent-decoded ('+' is a space); advances *i past it. */
+static char decode_at(const char *src, size_t len, size_t *i)
+{
+    char c = src[*i];
+    if (c == '+')
+        c = ' ';
+    else if (c == '%' && *i + 2 < len && cc_hex_digit_value(src[*i + 1]) >= 0 &&
+             cc_hex_digit_value(src[*i + 2]) >= 0) {
+        c = (char)(cc_hex_digit_value(src[*i + 1]) * 16 + cc_hex_digit_value(src[*i + 2]));
+        *i += 2;
+    }
+    (*i)++;
+    return c;
+}
+
+/* Percent-decodes src[0..len) into buf. Returns the length or -2 when it does not fit. */
 static int url_decode(const char *src, size_t len, char *buf, size_t cap)
 {
     size_t out = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = src[i];
-        if (c == '+') {
-            c = ' ';
-        } else if (c == '%' && i + 2 < len && cc_hex_digit_value(src[i + 1]) >= 0 &&
-                   cc_hex_digit_value(src[i + 2]) >= 0) {
-            c = (char)(cc_hex_digit_value(src[i + 1]) * 16 + cc_hex_digit_value(src[i + 2]));
-            i += 2;
-        }
+    for (size_t i = 0; i < len;) {
+        char c = decode_at(src, len, &i);
         if (out + 1 >= cap) {
             buf[0] = '\0'; /* never leave a partial, unterminated value behind */
             return -2;
@@ -255,6 +263,50 @@ int cc_query_param(cc_request_t *r, const char *name, char *buf, size_t cap)
         q = pair_end + 1;
     }
     return -1;
+}
+
+/* True when src[0..len), percent-decoded, holds a control character (C0 or DEL): a NUL would cut a value
+ * short. */
+static bool has_control_character(const char *src, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)decode_at(src, len, &i);
+        if (c < 0x20 || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* Answers 400 naming the parameter and returns -1 when its decoded name or value holds a control character.
+ */
+static int check_query_pair(cc_request_t *r, const char *key, size_t key_len, const char *v, size_t v_len)
+{
+    if (!has_control_character(key, key_len) && !has_control_character(v, v_len))
+        return 0;
+    char *field = h2o_strdup(&r->req->pool, key, key_len).base; /* as sent (still encoded): printable */
+    json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
+    cc_problem_add_error(problem, field, "control_character", "must not contain control characters");
+    cc_respond_problem(r, problem);
+    return -1;
+}
+
+int cc_query_check_or_respond(cc_request_t *r)
+{
+    h2o_req_t *req = r->req;
+    if (req->query_at == SIZE_MAX)
+        return 0;
+    const char *q = req->path.base + req->query_at + 1, *end = req->path.base + req->path.len;
+    while (q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *pair_end = amp != NULL ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(pair_end - q));
+        const char *key_end = eq != NULL ? eq : pair_end;
+        const char *v = eq != NULL ? eq + 1 : pair_end;
+        if (check_query_pair(r, q, (size_t)(key_end - q), v, (size_t)(pair_end - v)) != 0)
+            return -1;
+        q = pair_end + 1;
+    }
+    return 0;
 }
 
 int cc_query_limit_or_respond(cc_request_t *r)

@@ -106,6 +106,15 @@ const char *cc_request_header(cc_request_t *r, const char *name);
  */
 int cc_query_param(cc_request_t *r, const char *name, char *buf, size_t cap);
 
+/*
+ * Refuses a query whose parameter name or value holds a control character
+ * (0x00-0x1f, 0x7f) once percent-decoded: answers 400 validation_failed with
+ * the error on that parameter (code control_character) and returns -1;
+ * returns 0 otherwise. The server calls it before every handler, so
+ * cc_query_param never hands a handler such a value.
+ */
+int cc_query_check_or_respond(cc_request_t *r);
+
 /* Parses ?limit= (default 50, 1..500); answers 400 naming `limit` and returns -1 when invalid. */
 int cc_query_limit_or_respond(cc_request_t *r);
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cc_crypto.h"
+#include "cc_early_errors.h"
 #include "cc_keys.h"
 #include "cc_log.h"
 #include "cc_mem.h"
@@ -26,7 +27,6 @@
 #include "cc_roles.h"
 #include "cc_tenant_epochs.h"
 
-#define MAX_ENTITY_SIZE (4 * 1024 * 1024) /* h2o's own cap; JSON bodies are capped lower, with a problem */
 #define TOKEN_CACHE_ENTRIES 4096
 #define NOTIFY_RELOAD_SECONDS 60 /* the fallback, should a notification ever be lost */
 
@@ -367,6 +367,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     r->route = &s->routes[r->route_index];
     if (r->route->roles != 0 && authenticate_or_respond(r) != 0)
         return 0;
+    if (cc_query_check_or_respond(r) != 0)
+        return 0;
     r->route->handler(r);
     return 0;
 }
@@ -510,12 +512,13 @@ int cc_service_main(const cc_service_t *service)
     s->keys = cc_keyset_new();
 
     h2o_config_init(&s->globalconf);
-    s->globalconf.max_request_entity_size = MAX_ENTITY_SIZE;
+    s->globalconf.max_request_entity_size = s->config.max_body; /* routes cap lower, with a problem */
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("certcycle"));
     h2o_hostconf_t *host =
         h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_create_handler(path, sizeof(h2o_handler_t))->on_req = on_req;
+    cc_early_errors_register(host);
 
     /* Signals are taken by the main thread alone (sigwait); the others block them. */
     sigset_t stop_signals;

@@ -9,7 +9,8 @@
 // segment; the query string is ignored), the operation for the method and the response for the
 // status (exact, then 4XX-style ranges, then `default`). A path no template matches, or a method the
 // path does not define, falls back to the spec's root extension `x-certcycle-global-responses`
-// (404 for unmatched paths, 405 for unmatched methods). It then checks that the media type is one
+// (404 for unmatched paths, 405 for unmatched methods), and any status an operation does not document
+// to its `any-operation` answers (e.g. the gateway's own 502). It then checks that the media type is one
 // the response documents, validates a JSON body with Ajv (JSON Schema 2020-12, ajv-formats), checks
 // the headers the response marks `required` (and their values against their schemas), and for
 // problem+json bodies that `status` equals the HTTP status, `type` ends in `/<code>`, `instance` is
@@ -238,6 +239,14 @@ function main(argv) {
 
     const templates = compileTemplates(spec);
     const globals = spec['x-certcycle-global-responses'] || {};
+    // The answers any operation may give (a control character in the query, the gateway's own errors),
+    // used when the operation documents none for the status: exact status only.
+    const anyOperation = (status, picked, base) => {
+        const any = globals['any-operation'] || {};
+        const key = String(status);
+        if (!any[key]) return { picked, base };
+        return { picked: { key, response: any[key] }, base: '#/x-certcycle-global-responses/any-operation' };
+    };
     let passed = 0;
     let failed = 0;
     let checked = 0;
@@ -273,6 +282,7 @@ function main(argv) {
                 where = 'unmatched path';
                 picked = pickResponse(globals['unmatched-path'], status);
                 base = `#/x-certcycle-global-responses/unmatched-path`;
+                if (!picked) ({ picked, base } = anyOperation(status, picked, base));
                 if (!picked) throw new Error(`no path template matches ${path} and status ${status} is not a global answer`);
             } else {
                 const op = spec.paths[match.template][method.toLowerCase()];
@@ -280,6 +290,7 @@ function main(argv) {
                     where = `${match.template} (method not defined)`;
                     picked = pickResponse(globals['unmatched-method'], status);
                     base = `#/x-certcycle-global-responses/unmatched-method`;
+                    if (!picked) ({ picked, base } = anyOperation(status, picked, base));
                     if (!picked) {
                         throw new Error(`${match.template} defines no ${method} and status ${status} is not a global answer`);
                     }
@@ -287,6 +298,7 @@ function main(argv) {
                     where = `${method} ${match.template}`;
                     picked = pickResponse(op.responses, status);
                     base = `#/paths/${esc(match.template)}/${method.toLowerCase()}/responses`;
+                    if (!picked) ({ picked, base } = anyOperation(status, picked, base));
                     if (!picked) throw new Error(`${where} documents no response ${status} (nor a range or default)`);
                 }
             }
