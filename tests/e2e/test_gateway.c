@@ -182,7 +182,7 @@ START_TEST(test_unreachable_service)
     const char *paths[] = {
         "/v1/auth/login", "/v1/me",         "/v1/users",           "/.well-known/jwks.json",
         "/v1/standards",  "/v1/audit-time", "/v1/clients/x/sites", "/v1/auditors",
-        "/v1/programmes", "/v1/audits",     "/v1/schedule/due"};
+        "/v1/programmes", "/v1/audits",     "/v1/schedule/due",    "/v1/settings"};
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         cc_test_response_t *resp = cc_test_http("GET", base, paths[i], NULL, NULL);
         assert_bad_gateway(resp, paths[i], NULL);
