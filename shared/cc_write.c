@@ -120,8 +120,10 @@ static cc_step_t finish(cc_write_t *w)
                      w->actor.remote_addr,
                      w->actor.request_id,
                      w->detail};
-    if (cc_event_append(w->db, &ev) != 0)
+    if (cc_event_append(w->db, &ev) != 0) {
+        cc_job_clear_headers(w->job);
         return cc_write_fail(w, 503, "service_unavailable", UNAVAILABLE);
+    }
     if (spec->location != NULL && id != NULL) {
         char location[256];
         location_of(w, id, location, sizeof(location));

@@ -62,8 +62,9 @@
 
 #define CC_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
-#define CC_WRITE_IF_MATCH 0x1 /* reads If-Match into w->if_match (the run compares, cc_write_check_version)  \
-                               */
+#define CC_WRITE_IF_MATCH                                                                                    \
+    0x1 /* reads If-Match into w->if_match (the run compares, cc_write_check_version)                        \
+         */
 #define CC_WRITE_IDEMPOTENT 0x2    /* honours Idempotency-Key: one effect, the same answer on a retry */
 #define CC_WRITE_PATCH 0x4         /* no field is required, and an empty body is refused (400 `empty`) */
 #define CC_WRITE_EVENT_ON_PATH 0x8 /* the event names the {id} of the path (ids[0]), not the new resource */
