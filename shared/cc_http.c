@@ -2,6 +2,7 @@
  * Answering requests and reading their inputs; see cc_http.h.
  */
 #include "cc_http.h"
+#include "cc_list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,12 +323,16 @@ void cc_respond_versioned(cc_request_t *r, int status, json_t *resource)
 
 void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int limit, int id_column)
 {
-    json_t *next = json_null();
-    if (PQntuples(res) > limit && limit > 0) {
-        const char *last = PQgetvalue(res, limit - 1, id_column);
-        char *cursor = cc_base64url_encode(last, strlen(last));
-        next = json_string(cursor);
-        free(cursor);
-    }
-    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    cc_page_t page = {.limit = limit, .id_column = id_column};
+    cc_page_respond(r, &page, items, res, NULL);
+}
+
+void *cc_request_alloc(cc_request_t *r, size_t size)
+{
+    return h2o_mem_alloc_pool(&r->req->pool, size);
+}
+
+char *cc_request_strdup(cc_request_t *r, const char *s, size_t len)
+{
+    return h2o_strdup(&r->req->pool, s, len).base;
 }

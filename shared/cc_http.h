@@ -71,7 +71,8 @@ void cc_respond_versioned(cc_request_t *r, int status, json_t *resource);
 /*
  * Answers 200 {"items", "next_cursor"} for a keyset page: the query fetched
  * limit + 1 rows, so a further row means another page, whose cursor encodes
- * the id (column id_column) of the last row shown. Steals items.
+ * the id (column id_column) of the last row shown. Steals items. Lists use
+ * cc_list.h (cc_page_or_respond, cc_page_query), which answers through this same page.
  */
 void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int limit, int id_column);
 
@@ -122,6 +123,13 @@ int cc_query_cursor_or_respond(cc_request_t *r, char after[37]);
  * compares strongly; a list is not a version this API issued).
  */
 long long cc_if_match(cc_request_t *r);
+
+/* Allocates size bytes (uninitialised) that live until r's h2o request ends; never NULL. Loop thread only. */
+void *cc_request_alloc(cc_request_t *r, size_t size);
+
+/* Copies len bytes of s (SIZE_MAX: up to its NUL), NUL-terminated, into memory that lives until r's h2o
+ * request ends. Loop thread only. */
+char *cc_request_strdup(cc_request_t *r, const char *s, size_t len);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t cc_now_ns(void);

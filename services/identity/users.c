@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "cc_crypto.h"
+#include "cc_dbasync.h"
+#include "cc_list.h"
 #include "cc_password.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
-#include "cc_server.h"
 #include "cc_write.h"
 #include "identity.h"
 
@@ -65,47 +66,14 @@ void me_handle(cc_request_t *r)
 
 /* ---- GET /v1/users ---- */
 
-typedef struct list_state {
-    int limit;
-} list_state_t;
-
-static void on_users_list(cc_request_t *r, PGresult *res, void *data)
-{
-    list_state_t *state = data;
-    int n = PQntuples(res);
-    json_t *items = json_array();
-    for (int i = 0; i < n && i < state->limit; i++)
-        json_array_append_new(items, user_from_row(res, i));
-    cc_respond_page(r, items, res, state->limit, 0);
-}
-
-static void bad_query(cc_request_t *r, const char *field, const char *code, const char *message)
-{
-    json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-    cc_problem_add_error(problem, field, code, message);
-    cc_respond_problem(r, problem);
-}
-
 void users_list_handle(cc_request_t *r)
 {
-    char role[32], after[37], limit_text[16];
-    const char *role_param = NULL;
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    const char *role;
+    cc_page_t *page = cc_page_or_respond(r, user_from_row, 0);
+    if (page == NULL || cc_query_enum_or_respond(r, "role", role_names, &role) != 0)
         return;
-    const char *after_param = after[0] != '\0' ? after : NULL;
-    if (cc_query_param(r, "role", role, sizeof(role)) != -1) {
-        if (cc_role_parse(role) == CC_ROLE_NONE) {
-            bad_query(r, "role", "invalid_value", "must be a role name");
-            return;
-        }
-        role_param = role;
-    }
-    list_state_t *state = h2o_mem_alloc_pool(&r->req->pool, sizeof(*state));
-    state->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, after_param, role_param, limit_text};
-    cc_db_query(r, r->claims.tid, &sql_users_list, 4, params, on_users_list, state);
+    const char *params[] = {r->claims.tid, cc_page_after(page), role, page->fetch};
+    cc_page_query(r, page, &sql_users_list, 4, params);
 }
 
 /* ---- GET /v1/users/{id} ---- */

@@ -10,8 +10,9 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_write.h"
+#include "cc_list.h"
 #include "cc_problem.h"
+#include "cc_write.h"
 #include "scheduling.h"
 
 #define NFIELDS(a) CC_NFIELDS(a)
@@ -35,28 +36,14 @@ static const cc_field_t competence_fields[] = {
     {"role", CC_FIELD_ENUM, CC_FIELD_REQUIRED, 0, 0, competence_roles},
 };
 
-static bool is_sector_code(const char *s)
+/* Checks the shape of the body's competences (the standards against the catalogue come later). */
+static cc_step_t check_competences(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    size_t len = strlen(s);
-    if (len < 1 || len > 20)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' ||
-              c == '.' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
-/* Checks the shape of a competences array (the standards against the catalogue come later). */
-static size_t check_competences(const json_t *competences, json_t *problem)
-{
-    size_t errors = 0, i;
-    json_t *c;
+    size_t i;
+    json_t *c, *competences = json_object_get(body, "competences");
     if (json_array_size(competences) > MAX_COMPETENCES) {
         cc_problem_add_error(problem, "competences", "too_many", "must have at most 20 entries");
-        return 1;
+        return CC_GO_ON;
     }
     json_array_foreach(competences, i, c)
     {
@@ -68,20 +55,17 @@ static size_t check_competences(const json_t *competences, json_t *problem)
         if (e == 0 && json_array_size(codes) > MAX_SECTOR_CODES) {
             snprintf(path, sizeof(path), "competences[%zu].sector_codes", i);
             cc_problem_add_error(problem, path, "too_many", "must have at most 50 entries");
-            e++;
         }
         json_array_foreach(codes, k, code)
         {
-            if (!json_is_string(code) || !is_sector_code(json_string_value(code))) {
+            if (!json_is_string(code) || !check_sector_code(json_string_value(code))) {
                 snprintf(path, sizeof(path), "competences[%zu].sector_codes[%zu]", i, k);
                 cc_problem_add_error(problem, path, "invalid",
                                      "must be 1 to 20 letters, digits, spaces, . or -");
-                e++;
             }
         }
-        errors += e;
     }
-    return errors;
+    return CC_GO_ON;
 }
 
 /* Normalises each competence (sector_codes defaults to []) so stored documents have one shape. */
@@ -156,49 +140,26 @@ json_t *auditor_from_row(const PGresult *res, int row)
 
 /* ---- reads ---- */
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
-{
-    page_t *page = data;
-    int n = PQntuples(res);
-    json_t *items = json_array();
-    for (int i = 0; i < n && i < page->limit; i++)
-        json_array_append_new(items, auditor_from_row(res, i));
-    cc_respond_page(r, items, res, page->limit, 0);
-}
-
-static void bad_query(cc_request_t *r, const char *field, const char *message)
-{
-    json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-    cc_problem_add_error(problem, field, "invalid_value", message);
-    cc_respond_problem(r, problem);
-}
+static const char *const booleans[] = {"true", "false", NULL};
 
 void auditors_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16], standard[64], active[8];
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    char standard[64];
+    const char *active;
+    cc_page_t *page = cc_page_or_respond(r, auditor_from_row, 0);
+    if (page == NULL)
         return;
     int has_standard = cc_query_param(r, "standard", standard, sizeof(standard));
     if (has_standard == -2 || has_standard == 0) {
-        bad_query(r, "standard", "must be a catalogue reference such as ISO/IEC 27001:2022");
+        cc_respond_query_error(r, "standard", "invalid_value",
+                               "must be a catalogue reference such as ISO/IEC 27001:2022");
         return;
     }
-    int has_active = cc_query_param(r, "active", active, sizeof(active));
-    if (has_active != -1 && strcmp(active, "true") != 0 && strcmp(active, "false") != 0) {
-        bad_query(r, "active", "must be true or false");
+    if (cc_query_enum_or_respond(r, "active", booleans, &active) != 0)
         return;
-    }
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, after[0] != '\0' ? after : NULL,
-                            has_standard > 0 ? standard : NULL, has_active != -1 ? active : NULL, limit_text};
-    cc_db_query(r, r->claims.tid, &sql_auditors_list, 5, params, on_list, page);
+    const char *params[] = {r->claims.tid, cc_page_after(page), has_standard > 0 ? standard : NULL, active,
+                            page->fetch};
+    cc_page_query(r, page, &sql_auditors_list, 5, params);
 }
 
 static void on_get(cc_request_t *r, PGresult *res, void *data)
@@ -294,17 +255,11 @@ static cc_step_t patch_auditor(cc_write_t *w)
     return result(w, w->ids[0]);
 }
 
-static cc_step_t check_body(cc_request_t *r, const json_t *body, json_t *problem)
-{
-    check_competences(json_object_get(body, "competences"), problem);
-    return CC_GO_ON;
-}
-
 static const cc_write_spec_t create_spec = {
     .fields = create_fields,
     .nfields = CC_NFIELDS(create_fields),
     .flags = CC_WRITE_IDEMPOTENT,
-    .check = check_body,
+    .check = check_competences,
     .run = create_auditor,
     .status = 201,
     .event_action = "auditor.created",
@@ -317,7 +272,7 @@ static const cc_write_spec_t patch_spec = {
     .nfields = CC_NFIELDS(patch_fields),
     .flags = CC_WRITE_IF_MATCH | CC_WRITE_PATCH,
     .path_ids = {"id"},
-    .check = check_body,
+    .check = check_competences,
     .run = patch_auditor,
     .status = 200,
     .event_action = "auditor.updated",

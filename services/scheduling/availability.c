@@ -13,13 +13,12 @@
 #include <string.h>
 
 #include "cc_dbasync.h"
+#include "cc_list.h"
 #include "cc_json.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
 #include "cc_write.h"
 #include "scheduling.h"
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_field_t unavailability_fields[] = {
     {"from", CC_FIELD_DATE, CC_FIELD_REQUIRED, 0, 0, NULL},
@@ -91,15 +90,11 @@ void conflicts_list_handle(cc_request_t *r)
     const char *id = cc_path_uuid_or_respond(r, "id");
     if (id == NULL)
         return;
-    char live[8];
-    int n = cc_query_param(r, "live", live, sizeof(live));
-    if (n != -1 && strcmp(live, "true") != 0 && strcmp(live, "false") != 0) {
-        json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-        cc_problem_add_error(problem, "live", "invalid_value", "must be true or false");
-        cc_respond_problem(r, problem);
+    static const char *const booleans[] = {"true", "false", NULL};
+    const char *live;
+    if (cc_query_enum_or_respond(r, "live", booleans, &live) != 0)
         return;
-    }
-    const char *params[] = {r->claims.tid, id, n != -1 && strcmp(live, "true") == 0 ? "true" : "false"};
+    const char *params[] = {r->claims.tid, id, live != NULL ? live : "false"};
     cc_db_query(r, r->claims.tid, &sql_conflicts_list, 3, params, on_conflicts, NULL);
 }
 

@@ -98,7 +98,7 @@ void auditor_calendar_handle(cc_request_t *r)
     if (id == NULL)
         return;
     char token[80];
-    char *tenant = h2o_mem_alloc_pool(&r->req->pool, 37), *hash = h2o_mem_alloc_pool(&r->req->pool, 68);
+    char *tenant = cc_request_alloc(r, 37), *hash = cc_request_alloc(r, 68);
     int n = cc_query_param(r, "token", token, sizeof(token));
     if (n <= 0 || cc_tenant_token_parse(token, tenant, hash) != 0) {
         cc_respond_error(r, 404, "not_found", "no such calendar (or the token was rotated)");

@@ -11,9 +11,10 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_write.h"
+#include "cc_list.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
+#include "cc_write.h"
 #include "scheduling.h"
 
 #define NFIELDS(a) CC_NFIELDS(a)
@@ -129,31 +130,13 @@ const char *client_scope(const cc_request_t *r)
 
 /* ---- reads ---- */
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
-{
-    page_t *page = data;
-    json_t *items = json_array();
-    int n = PQntuples(res);
-    for (int i = 0; i < n && i < page->limit; i++)
-        json_array_append_new(items, client_from_row(res, i));
-    cc_respond_page(r, items, res, page->limit, 0);
-}
-
 void clients_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16];
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    cc_page_t *page = cc_page_or_respond(r, client_from_row, 0);
+    if (page == NULL)
         return;
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, after[0] != '\0' ? after : NULL, client_scope(r), limit_text};
-    cc_db_query(r, r->claims.tid, &sql_clients_list, 4, params, on_list, page);
+    const char *params[] = {r->claims.tid, cc_page_after(page), client_scope(r), page->fetch};
+    cc_page_query(r, page, &sql_clients_list, 4, params);
 }
 
 static void on_get(cc_request_t *r, PGresult *res, void *data)

@@ -15,12 +15,13 @@
 #include "audit_time.h"
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
+#include "cc_list.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_problem.h"
+#include "cc_write.h"
 #include "programme_rules.h"
 #include "programme_settings.h"
-#include "cc_write.h"
 #include "scheduling.h"
 
 #define MAX_SITE_IDS 1000
@@ -144,39 +145,21 @@ json_t *programme_from_row(const PGresult *res, int row, civil_date_t today)
                      PQgetvalue(res, row, 13));
 }
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
+/* A programme of a list, with its warnings as of today. */
+static json_t *listed_programme(const PGresult *res, int row)
 {
-    page_t *page = data;
-    civil_date_t today = today_utc();
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(res) && i < page->limit; i++)
-        json_array_append_new(items, programme_from_row(res, i, today));
-    cc_respond_page(r, items, res, page->limit, 0);
+    return programme_from_row(res, row, today_utc());
 }
 
 void programmes_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16], client_id[64];
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    char client_id[37];
+    cc_page_t *page = cc_page_or_respond(r, listed_programme, 0);
+    if (page == NULL || cc_query_uuid_or_respond(r, "client_id", client_id) != 0)
         return;
-    int n = cc_query_param(r, "client_id", client_id, sizeof(client_id));
-    if (n != -1 && (n < 0 || !cc_is_uuid(client_id, (size_t)n))) {
-        json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-        cc_problem_add_error(problem, "client_id", "invalid_uuid", "must be a UUID");
-        cc_respond_problem(r, problem);
-        return;
-    }
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, after[0] != '\0' ? after : NULL, n != -1 ? client_id : NULL,
-                            client_scope(r), limit_text};
-    cc_db_query(r, r->claims.tid, &sql_programmes_list, 5, params, on_list, page);
+    const char *params[] = {r->claims.tid, cc_page_after(page), client_id[0] != '\0' ? client_id : NULL,
+                            client_scope(r), page->fetch};
+    cc_page_query(r, page, &sql_programmes_list, 5, params);
 }
 
 static void on_get(cc_request_t *r, PGresult *res, void *data)
@@ -442,70 +425,46 @@ static cc_step_t create_programme(cc_write_t *w)
     return step == CC_GO_ON ? result(w, &p, id) : step;
 }
 
-static bool is_sector_code(const char *s)
+/* Checks the arrays of a new programme, one error each fault. */
+static cc_step_t check_arrays(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    size_t len = strlen(s);
-    if (len < 1 || len > 20)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-              s[i] == ' ' || s[i] == '.' || s[i] == '-'))
-            return false;
-    return true;
-}
-
-/* Checks the arrays of a new programme; returns the number of errors added. */
-static size_t check_arrays(const json_t *body, json_t *problem)
-{
-    size_t errors = 0, i;
+    size_t i;
     json_t *v;
     char field[48];
     json_t *standards = json_object_get(body, "standards");
     if (json_array_size(standards) < 1 || json_array_size(standards) > AUDIT_TIME_MAX_STANDARDS) {
         cc_problem_add_error(problem, "standards", "invalid_length", "must name 1 to 4 standards");
-        errors++;
     }
     json_array_foreach(standards, i, v)
     {
         if (!json_is_string(v) || json_string_length(v) < 1 || json_string_length(v) > 60) {
             snprintf(field, sizeof(field), "standards[%zu]", i);
             cc_problem_add_error(problem, field, "wrong_type", "must be a catalogue reference");
-            errors++;
         }
     }
     json_t *sites = json_object_get(body, "site_ids");
     if (json_array_size(sites) > MAX_SITE_IDS) {
         cc_problem_add_error(problem, "site_ids", "too_many", "must have at most 1000 entries");
-        errors++;
     }
     json_array_foreach(sites, i, v)
     {
         if (!json_is_string(v) || !cc_is_uuid(json_string_value(v), json_string_length(v))) {
             snprintf(field, sizeof(field), "site_ids[%zu]", i);
             cc_problem_add_error(problem, field, "invalid_uuid", "must be a UUID");
-            errors++;
         }
     }
     json_t *codes = json_object_get(body, "sector_codes");
     if (json_array_size(codes) > MAX_SECTOR_CODES) {
         cc_problem_add_error(problem, "sector_codes", "too_many", "must have at most 50 entries");
-        errors++;
     }
     json_array_foreach(codes, i, v)
     {
-        if (!json_is_string(v) || !is_sector_code(json_string_value(v))) {
+        if (!json_is_string(v) || !check_sector_code(json_string_value(v))) {
             snprintf(field, sizeof(field), "sector_codes[%zu]", i);
             cc_problem_add_error(problem, field, "invalid",
                                  "must be 1 to 20 letters, digits, spaces, . or -");
-            errors++;
         }
     }
-    return errors;
-}
-
-static cc_step_t check_body(cc_request_t *r, const json_t *body, json_t *problem)
-{
-    check_arrays(body, problem);
     return CC_GO_ON;
 }
 
@@ -513,7 +472,7 @@ static const cc_write_spec_t create_spec = {
     .fields = create_fields,
     .nfields = CC_NFIELDS(create_fields),
     .flags = CC_WRITE_IDEMPOTENT,
-    .check = check_body,
+    .check = check_arrays,
     .run = create_programme,
     .status = 201,
     .event_action = "programme.created",

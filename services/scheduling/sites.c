@@ -11,8 +11,9 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_write.h"
+#include "cc_list.h"
 #include "cc_problem.h"
+#include "cc_write.h"
 #include "scheduling.h"
 
 static const cc_field_t site_fields[] = {
@@ -46,43 +47,21 @@ static json_t *site_from_row(const PGresult *res, int row, int first)
 
 /* ---- GET /v1/clients/{id}/sites ---- */
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
+/* A site from a row of sql_sites_list (the organisation's id, then the site). */
+static json_t *listed_site(const PGresult *res, int row)
 {
-    page_t *page = data;
-    int n = PQntuples(res);
-    if (n == 0) {
-        cc_respond_error(r, 404, "not_found", "no such client organisation");
-        return;
-    }
-    json_t *items = json_array();
-    int shown = 0;
-    for (int i = 0; i < n && shown < page->limit; i++) {
-        if (PQgetisnull(res, i, 1))
-            continue; /* the organisation exists and has no (further) site */
-        json_array_append_new(items, site_from_row(res, i, 1));
-        shown++;
-    }
-    cc_respond_page(r, items, res, page->limit, 1);
+    return site_from_row(res, row, 1);
 }
 
 void sites_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16];
     const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
+    cc_page_t *page = id != NULL ? cc_page_or_respond(r, listed_site, 1) : NULL;
+    if (page == NULL)
         return;
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
-        return;
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, id, client_scope(r), after[0] != '\0' ? after : NULL, limit_text};
-    cc_db_query(r, r->claims.tid, &sql_sites_list, 5, params, on_list, page);
+    page->parent = "no such client organisation";
+    const char *params[] = {r->claims.tid, id, client_scope(r), cc_page_after(page), page->fetch};
+    cc_page_query(r, page, &sql_sites_list, 5, params);
 }
 
 /* ---- GET /v1/clients/{id}/sites/{site_id} ---- */
