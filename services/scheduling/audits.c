@@ -3,8 +3,8 @@
  * member, and a date range their days, or else their windows, overlap),
  * GET /v1/audits/{id}, and the tenant's due list GET /v1/schedule/due?within_days=N
  * (planned or scheduled audits whose window opens within N days: overdue,
- * open or opening). A client user reads only its own organisation's audits;
- * the due list is for staff.
+ * open or opening), a page at a time like every list. A client user reads
+ * only its own organisation's audits; the due list is for staff.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +17,6 @@
 #include "cc_list.h"
 #include "cc_problem.h"
 #include "scheduling.h"
-
-#define DUE_MAX 500
 
 static const char *const statuses[] = {"planned", "scheduled", "in_progress", "completed", "cancelled", NULL};
 
@@ -108,6 +106,7 @@ void audits_get_handle(cc_request_t *r)
 /* ---- GET /v1/schedule/due ---- */
 
 typedef struct due {
+    cc_page_t *page;
     char today[11];
     int within_days;
 } due_t;
@@ -116,7 +115,7 @@ static void on_due(cc_request_t *r, PGresult *res, void *data)
 {
     due_t *due = data;
     json_t *items = json_array();
-    for (int i = 0; i < PQntuples(res); i++) {
+    for (int i = 0; i < PQntuples(res) && i < due->page->limit; i++) {
         json_t *audit = audit_from_row(res, i);
         const char *start = PQgetvalue(res, i, 6),
                    *end = PQgetvalue(res, i, 7); /* YYYY-MM-DD compare as text */
@@ -126,15 +125,17 @@ static void on_due(cc_request_t *r, PGresult *res, void *data)
         json_object_set_new(audit, "state", json_string(state));
         json_array_append_new(items, audit);
     }
-    cc_respond_json(r, 200,
-                    json_pack("{s:o, s:n, s:s, s:i}", "items", items, "next_cursor", "as_of", due->today,
-                              "within_days", due->within_days));
+    cc_page_respond(r, due->page, items, res,
+                    json_pack("{s:s, s:i}", "as_of", due->today, "within_days", due->within_days));
 }
 
 void schedule_due_handle(cc_request_t *r)
 {
-    char text[16], days_text[16], max_text[16];
+    char text[16], days_text[16];
     int within = 30;
+    cc_page_t *page = cc_page_or_respond(r, NULL, 0);
+    if (page == NULL)
+        return;
     int n = cc_query_param(r, "within_days", text, sizeof(text));
     if (n != -1) {
         char *end;
@@ -146,13 +147,13 @@ void schedule_due_handle(cc_request_t *r)
         within = (int)v;
     }
     due_t *due = cc_request_alloc(r, sizeof(*due));
+    due->page = page;
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(due->today, sizeof(due->today), "%Y-%m-%d", &tm);
     due->within_days = within;
     snprintf(days_text, sizeof(days_text), "%d", within);
-    snprintf(max_text, sizeof(max_text), "%d", DUE_MAX);
-    const char *params[] = {r->claims.tid, due->today, days_text, max_text};
-    cc_db_query(r, r->claims.tid, &sql_schedule_due, 4, params, on_due, due);
+    const char *params[] = {r->claims.tid, due->today, days_text, cc_page_after(page), page->fetch};
+    cc_db_query(r, r->claims.tid, &sql_schedule_due, 5, params, on_due, due);
 }
