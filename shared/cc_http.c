@@ -100,15 +100,26 @@ void cc_respond_text(cc_request_t *r, int status, const char *content_type, cons
     send_response(r, status, content_type, body, len);
 }
 
+char *cc_json_answer_text(int status, json_t *body)
+{
+    if (body == NULL && (status == 204 || status == 304))
+        return cc_strdup("");
+    char *text =
+        body != NULL ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(body);
+    if (text == NULL) /* e.g. a json_pack that failed: never an empty 200 */
+        cc_log_fields(CC_LOG_ERROR, "an answer had no body to send", json_pack("{s:i}", "status", status));
+    return text;
+}
+
 void cc_respond_json(cc_request_t *r, int status, json_t *body)
 {
-    if (body == NULL) {
-        send_response(r, status, NULL, "", 0);
+    char *text = cc_json_answer_text(status, body);
+    if (text == NULL) {
+        cc_respond_error(r, 500, "internal_error", "the answer could not be built");
         return;
     }
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-    json_decref(body);
-    send_response(r, status, "application/json", text, strlen(text));
+    send_response(r, status, text[0] != '\0' ? "application/json" : NULL, text, strlen(text));
     free(text);
 }
 
@@ -315,6 +326,10 @@ static void version_etag(const json_t *resource, char etag[32])
 
 void cc_respond_versioned(cc_request_t *r, int status, json_t *resource)
 {
+    if (resource == NULL) { /* a json_pack that failed: cc_respond_json answers 500 */
+        cc_respond_json(r, status, NULL);
+        return;
+    }
     char etag[32];
     version_etag(resource, etag);
     cc_set_header(r, "etag", etag);

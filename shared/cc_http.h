@@ -58,14 +58,23 @@ bool cc_request_is_live(const cc_request_t *r);
 /* Adds a response header (copied). Call before cc_respond_*. */
 void cc_set_header(cc_request_t *r, const char *name, const char *value);
 
-/* Answers status with body as application/json; steals body; NULL body sends no content (e.g. 204). */
+/*
+ * Answers status with body as application/json; steals body. A NULL body sends no content for 204 and 304;
+ * for any other status (a json_pack that failed, say) it answers 500 internal_error instead.
+ */
 void cc_respond_json(cc_request_t *r, int status, json_t *body);
+
+/*
+ * The text cc_respond_json sends for status and body (stolen): the JSON, "" for a 204 or 304 without body,
+ * or NULL (logged) when a status that needs a body has none or it cannot be serialised. Caller frees.
+ */
+char *cc_json_answer_text(int status, json_t *body);
 
 /* Answers a problem (application/problem+json); steals problem; fills instance and request_id. */
 void cc_respond_problem(cc_request_t *r, json_t *problem);
 
 /* Answers status with a resource and its ETag "<version>" (from the resource's `version`); steals resource.
- */
+ * A NULL resource answers 500 (cc_respond_json). */
 void cc_respond_versioned(cc_request_t *r, int status, json_t *resource);
 
 /*
