@@ -15,7 +15,8 @@
  *                        Location (spec.location), the stored answer for the
  *                        key, COMMIT. A failed BEGIN, event or COMMIT answers
  *                        503; CC_RETRY (serialization failure, deadlock) runs
- *                        the transaction again from BEGIN, at most 3 times;
+ *                        the transaction again from BEGIN (3 attempts, then
+ *                        503);
  *   back on the loop     the answer, if the client is still there.
  *
  * Writing a new handler:
@@ -62,9 +63,7 @@
 
 #define CC_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
-#define CC_WRITE_IF_MATCH                                                                                    \
-    0x1 /* reads If-Match into w->if_match (the run compares, cc_write_check_version)                        \
-         */
+#define CC_WRITE_IF_MATCH 0x1      /* reads If-Match into w->if_match (cc_write_check_version compares) */
 #define CC_WRITE_IDEMPOTENT 0x2    /* honours Idempotency-Key: one effect, the same answer on a retry */
 #define CC_WRITE_PATCH 0x4         /* no field is required, and an empty body is refused (400 `empty`) */
 #define CC_WRITE_EVENT_ON_PATH 0x8 /* the event names the {id} of the path (ids[0]), not the new resource */
@@ -74,7 +73,7 @@ typedef struct cc_write cc_write_t;
 /*
  * Checks a valid body further, on the loop thread before anything is queued: adds one error per fault to
  * problem (a 400 validation_failed, answered when it has errors) and returns CC_GO_ON; or answers r itself
- * (another problem, e.g. a 422) and returns CC_ANSWERED. body is NULL for routes without one.
+ * (another problem, e.g. a 422) and returns CC_ANSWERED. Called only for routes with a body.
  */
 typedef cc_step_t (*cc_write_check_fn)(cc_request_t *r, const json_t *body, json_t *problem);
 
@@ -94,7 +93,7 @@ typedef struct cc_write_spec {
     const char *location;     /* the Location of success: this ("{id}" replaced by ids[0]) + the new id */
 } cc_write_spec_t;
 
-/* A write in progress, as check-free code on the worker sees it. */
+/* A write in progress, as its run function sees it. */
 struct cc_write {
     const cc_write_spec_t *spec;
     cc_job_t *job;      /* while running */

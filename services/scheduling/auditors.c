@@ -15,7 +15,6 @@
 #include "cc_write.h"
 #include "scheduling.h"
 
-#define NFIELDS(a) CC_NFIELDS(a)
 #define MAX_COMPETENCES 20
 #define MAX_SECTOR_CODES 50
 
@@ -49,7 +48,7 @@ static cc_step_t check_competences(cc_request_t *r, const json_t *body, json_t *
     {
         char path[96];
         snprintf(path, sizeof(path), "competences[%zu]", i);
-        size_t e = cc_json_validate_at(c, path, competence_fields, NFIELDS(competence_fields), problem);
+        size_t e = cc_json_validate_at(c, path, competence_fields, CC_NFIELDS(competence_fields), problem);
         json_t *codes = json_object_get(c, "sector_codes"), *code;
         size_t k;
         if (e == 0 && json_array_size(codes) > MAX_SECTOR_CODES) {

@@ -17,8 +17,6 @@
 #include "cc_write.h"
 #include "scheduling.h"
 
-#define NFIELDS(a) CC_NFIELDS(a)
-
 static const cc_field_t client_fields[] = {
     {"legal_name", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 300, NULL},
     {"trading_name", CC_FIELD_STRING, CC_FIELD_NULLABLE, 1, 300, NULL},
@@ -47,7 +45,7 @@ static size_t check_client(const json_t *client, json_t *problem)
     json_t *identifiers = json_object_get(client, "identifiers");
     if (json_is_object(identifiers)) {
         errors += cc_json_validate_at(identifiers, "identifiers", identifier_fields,
-                                      NFIELDS(identifier_fields), problem);
+                                      CC_NFIELDS(identifier_fields), problem);
         const char *duns = cc_json_str(identifiers, "duns");
         if (duns != NULL && (strlen(duns) != 9 || strspn(duns, "0123456789") != 9)) {
             cc_problem_add_error(problem, "identifiers.duns", "invalid_duns",
@@ -61,7 +59,7 @@ static size_t check_client(const json_t *client, json_t *problem)
     json_t *consent = json_object_get(client, "registry_consent");
     if (json_is_object(consent)) {
         size_t consent_errors = cc_json_validate_at(consent, "registry_consent", consent_fields,
-                                                    NFIELDS(consent_fields), problem);
+                                                    CC_NFIELDS(consent_fields), problem);
         if (consent_errors == 0 && json_is_true(json_object_get(consent, "given")) &&
             cc_json_str(consent, "date") == NULL) {
             cc_problem_add_error(problem, "registry_consent.date", "required",
