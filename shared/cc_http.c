@@ -2,6 +2,7 @@
  * Answering requests and reading their inputs; see cc_http.h.
  */
 #include "cc_http.h"
+#include "cc_list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,15 +100,26 @@ void cc_respond_text(cc_request_t *r, int status, const char *content_type, cons
     send_response(r, status, content_type, body, len);
 }
 
+char *cc_json_answer_text(int status, json_t *body)
+{
+    if (body == NULL && (status == 204 || status == 304))
+        return cc_strdup("");
+    char *text =
+        body != NULL ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(body);
+    if (text == NULL) /* e.g. a json_pack that failed: never an empty 200 */
+        cc_log_fields(CC_LOG_ERROR, "an answer had no body to send", json_pack("{s:i}", "status", status));
+    return text;
+}
+
 void cc_respond_json(cc_request_t *r, int status, json_t *body)
 {
-    if (body == NULL) {
-        send_response(r, status, NULL, "", 0);
+    char *text = cc_json_answer_text(status, body);
+    if (text == NULL) {
+        cc_respond_error(r, 500, "internal_error", "the answer could not be built");
         return;
     }
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-    json_decref(body);
-    send_response(r, status, "application/json", text, strlen(text));
+    send_response(r, status, text[0] != '\0' ? "application/json" : NULL, text, strlen(text));
     free(text);
 }
 
@@ -370,6 +382,10 @@ static void version_etag(const json_t *resource, char etag[32])
 
 void cc_respond_versioned(cc_request_t *r, int status, json_t *resource)
 {
+    if (resource == NULL) { /* a json_pack that failed: cc_respond_json answers 500 */
+        cc_respond_json(r, status, NULL);
+        return;
+    }
     char etag[32];
     version_etag(resource, etag);
     cc_set_header(r, "etag", etag);
@@ -378,12 +394,16 @@ void cc_respond_versioned(cc_request_t *r, int status, json_t *resource)
 
 void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int limit, int id_column)
 {
-    json_t *next = json_null();
-    if (PQntuples(res) > limit && limit > 0) {
-        const char *last = PQgetvalue(res, limit - 1, id_column);
-        char *cursor = cc_base64url_encode(last, strlen(last));
-        next = json_string(cursor);
-        free(cursor);
-    }
-    cc_respond_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    cc_page_t page = {.limit = limit, .id_column = id_column};
+    cc_page_respond(r, &page, items, res, NULL);
+}
+
+void *cc_request_alloc(cc_request_t *r, size_t size)
+{
+    return h2o_mem_alloc_pool(&r->req->pool, size);
+}
+
+char *cc_request_strdup(cc_request_t *r, const char *s, size_t len)
+{
+    return h2o_strdup(&r->req->pool, s, len).base;
 }

@@ -58,20 +58,30 @@ bool cc_request_is_live(const cc_request_t *r);
 /* Adds a response header (copied). Call before cc_respond_*. */
 void cc_set_header(cc_request_t *r, const char *name, const char *value);
 
-/* Answers status with body as application/json; steals body; NULL body sends no content (e.g. 204). */
+/*
+ * Answers status with body as application/json; steals body. A NULL body sends no content for 204 and 304;
+ * for any other status (a json_pack that failed, say) it answers 500 internal_error instead.
+ */
 void cc_respond_json(cc_request_t *r, int status, json_t *body);
+
+/*
+ * The text cc_respond_json sends for status and body (stolen): the JSON, "" for a 204 or 304 without body,
+ * or NULL (logged) when a status that needs a body has none or it cannot be serialised. Caller frees.
+ */
+char *cc_json_answer_text(int status, json_t *body);
 
 /* Answers a problem (application/problem+json); steals problem; fills instance and request_id. */
 void cc_respond_problem(cc_request_t *r, json_t *problem);
 
 /* Answers status with a resource and its ETag "<version>" (from the resource's `version`); steals resource.
- */
+ * A NULL resource answers 500 (cc_respond_json). */
 void cc_respond_versioned(cc_request_t *r, int status, json_t *resource);
 
 /*
  * Answers 200 {"items", "next_cursor"} for a keyset page: the query fetched
  * limit + 1 rows, so a further row means another page, whose cursor encodes
- * the id (column id_column) of the last row shown. Steals items.
+ * the id (column id_column) of the last row shown. Steals items. Lists use
+ * cc_list.h (cc_page_or_respond, cc_page_query), which answers through this same page.
  */
 void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int limit, int id_column);
 
@@ -131,6 +141,13 @@ int cc_query_cursor_or_respond(cc_request_t *r, char after[37]);
  * compares strongly; a list is not a version this API issued).
  */
 long long cc_if_match(cc_request_t *r);
+
+/* Allocates size bytes (uninitialised) that live until r's h2o request ends; never NULL. Loop thread only. */
+void *cc_request_alloc(cc_request_t *r, size_t size);
+
+/* Copies len bytes of s (SIZE_MAX: up to its NUL), NUL-terminated, into memory that lives until r's h2o
+ * request ends. Loop thread only. */
+char *cc_request_strdup(cc_request_t *r, const char *s, size_t len);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t cc_now_ns(void);

@@ -209,6 +209,10 @@ void cc_job_answer(cc_job_t *job, int status, json_t *body)
 
 void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource)
 {
+    if (resource == NULL) { /* a json_pack that failed: cc_job_respond answers 500 */
+        cc_job_answer(job, status, NULL);
+        return;
+    }
     char etag[32];
     snprintf(etag, sizeof(etag), "\"%lld\"",
              (long long)json_integer_value(json_object_get(resource, "version")));

@@ -93,7 +93,7 @@ void cc_job_submit_connect(struct cc_thread *thread, cc_job_run_fn run, cc_job_d
 void cc_job_answer(cc_job_t *job, int status, json_t *body);
 
 /* Sets the answer to a resource with its ETag "<version>" (from the resource's `version`); steals resource.
- */
+ * A NULL resource (a json_pack that failed) answers 500. */
 void cc_job_answer_versioned(cc_job_t *job, int status, json_t *resource);
 
 /* Sets a problem answer. */

@@ -1,5 +1,6 @@
 /*
- * Postal addresses of organisations and sites: one shape, one check.
+ * The shapes several bodies share, one check each: postal addresses of
+ * organisations and sites, and IAF sector codes.
  */
 #include <string.h>
 
@@ -28,4 +29,18 @@ size_t check_address(const json_t *address, const char *path, json_t *problem)
         errors++;
     }
     return errors;
+}
+
+bool check_sector_code(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 1 || len > 20)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' ||
+              c == '.' || c == '-'))
+            return false;
+    }
+    return true;
 }

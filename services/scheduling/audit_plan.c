@@ -15,8 +15,6 @@
 #include "cc_problem.h"
 #include "programme_rules.h"
 
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *const modes[] = {"on_site", "remote", "hybrid", NULL};
 
 static const cc_field_t plan_fields[] = {
@@ -40,34 +38,59 @@ bool audit_is_editable(const char *status)
     return strcmp(status, "planned") == 0 || strcmp(status, "scheduled") == 0;
 }
 
-int audit_check_standards_open(cc_job_t *job, const PGresult *locked, const char *start)
+cc_step_t audit_check_standards_open(cc_write_t *w, const PGresult *locked, const char *start)
 {
     civil_date_t day;
     if (start == NULL || civil_date_parse(start, &day) != 0)
-        return 0;
+        return CC_GO_ON;
     programme_audit_type_t type = programme_audit_type_from_name(audit_locked_value(locked, AUDIT_LOCK_TYPE));
     json_t *standards = json_loads(audit_locked_value(locked, AUDIT_LOCK_STANDARDS), 0, NULL);
     size_t i;
     json_t *s;
-    int rc = 0;
-    json_array_foreach(standards, i,
-                       s) if (rc == 0 && programme_is_iso27001_2013_refused(json_string_value(s), type, day))
+    cc_step_t step = CC_GO_ON;
+    json_array_foreach(standards, i, s)
     {
-        audit_fail_field(job, 422, "standard_closed", "start_date",
-                         "no initial or recertification audit on ISO/IEC 27001:2013 after 2024-04-30");
-        rc = -1;
+        if (step == CC_GO_ON && programme_is_iso27001_2013_refused(json_string_value(s), type, day))
+            step = cc_write_fail_field(
+                w, 422, "standard_closed", "start_date",
+                "no initial or recertification audit on ISO/IEC 27001:2013 after 2024-04-30");
     }
     json_decref(standards);
-    return rc;
+    return step;
 }
 
-static int plan_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PGresult *locked)
+/* The plan's rules on the merged dates, mode and days; CC_GO_ON when they hold. */
+static cc_step_t check_plan(cc_write_t *w, const char *status, const char *start, const char *end,
+                            const char *mode, const char *ict, const char *justification, const char *planned,
+                            double calculated)
+{
+    if ((start == NULL) != (end == NULL))
+        return cc_write_fail_field(w, 400, "required_together", start == NULL ? "start_date" : "end_date",
+                                   "start_date and end_date are set (or cleared) together");
+    if (start != NULL && strcmp(end, start) < 0) /* YYYY-MM-DD compares as text */
+        return cc_write_fail_field(w, 400, "before_start", "end_date", "must be on or after start_date");
+    if (start == NULL && strcmp(status, "scheduled") == 0)
+        return cc_write_fail_field(w, 422, "dates_required", "start_date",
+                                   "a scheduled audit keeps its dates; cancel it to release them");
+    if (strcmp(mode, "on_site") != 0 && ict == NULL)
+        return cc_write_fail_field(w, 422, "ict_arrangements_required", "ict_arrangements",
+                                   "a remote or hybrid audit records its ICT arrangements (IAF MD 4)");
+    if (atof(planned) < calculated && justification == NULL) {
+        char detail[160];
+        snprintf(detail, sizeof(detail),
+                 "planned_days %s is below the calculated %.1f: an override needs a justification", planned,
+                 calculated);
+        return cc_write_fail_field(w, 422, "override_justification_required", "days_justification", detail);
+    }
+    return CC_GO_ON;
+}
+
+static cc_step_t plan_change(cc_write_t *w, const PGresult *locked)
 {
     const char *status = audit_locked_value(locked, AUDIT_LOCK_STATUS);
-    if (!audit_is_editable(status)) {
-        cc_job_fail(job, 409, "audit_not_editable", "only a planned or scheduled audit can be changed");
-        return CC_JOB_DONE;
-    }
+    if (!audit_is_editable(status))
+        return cc_write_fail(w, 409, "audit_not_editable",
+                             "only a planned or scheduled audit can be changed");
     const char *start = merged(w->body, "start_date", locked, AUDIT_LOCK_START);
     const char *end = merged(w->body, "end_date", locked, AUDIT_LOCK_END);
     const char *mode = merged(w->body, "mode", locked, AUDIT_LOCK_MODE);
@@ -80,62 +103,45 @@ static int plan_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const P
     else
         snprintf(planned, sizeof(planned), "%s", audit_locked_value(locked, AUDIT_LOCK_PLANNED_DAYS));
     double calculated = atof(audit_locked_value(locked, AUDIT_LOCK_CALCULATED_DAYS));
-
-    if ((start == NULL) != (end == NULL)) {
-        audit_fail_field(job, 400, "required_together", start == NULL ? "start_date" : "end_date",
-                         "start_date and end_date are set (or cleared) together");
-        return CC_JOB_DONE;
-    }
-    if (start != NULL && strcmp(end, start) < 0) { /* YYYY-MM-DD compares as text */
-        audit_fail_field(job, 400, "before_start", "end_date", "must be on or after start_date");
-        return CC_JOB_DONE;
-    }
-    if (start == NULL && strcmp(status, "scheduled") == 0) {
-        audit_fail_field(job, 422, "dates_required", "start_date",
-                         "a scheduled audit keeps its dates; cancel it to release them");
-        return CC_JOB_DONE;
-    }
-    if (strcmp(mode, "on_site") != 0 && ict == NULL) {
-        audit_fail_field(job, 422, "ict_arrangements_required", "ict_arrangements",
-                         "a remote or hybrid audit records its ICT arrangements (IAF MD 4)");
-        return CC_JOB_DONE;
-    }
-    if (atof(planned) < calculated && justification == NULL) {
-        char detail[160];
-        snprintf(detail, sizeof(detail),
-                 "planned_days %s is below the calculated %.1f: an override needs a justification", planned,
-                 calculated);
-        audit_fail_field(job, 422, "override_justification_required", "days_justification", detail);
-        return CC_JOB_DONE;
-    }
-    if (audit_check_standards_open(job, locked, start) != 0)
-        return CC_JOB_DONE;
-    if (strcmp(status, "scheduled") == 0) { /* it passed at scheduling: new dates must still pass */
-        int rc = audit_check_stage1_done(job, db, w->actor.tenant_id, locked, start);
-        if (rc != 0)
-            return rc == CC_JOB_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
-    }
-    const char *params[] = {w->actor.tenant_id, w->audit_id, start, end, mode, ict, planned, justification};
-    return audit_exec(job, db, &sql_audit_update_plan, 8, params, "audit plan update");
+    cc_step_t step;
+    if ((step = check_plan(w, status, start, end, mode, ict, justification, planned, calculated)) !=
+            CC_GO_ON ||
+        (step = audit_check_standards_open(w, locked, start)) != CC_GO_ON)
+        return step;
+    /* it passed at scheduling: new dates must still pass */
+    if (strcmp(status, "scheduled") == 0 && (step = audit_check_stage1_done(w, locked, start)) != CC_GO_ON)
+        return step;
+    const char *params[] = {w->actor.tenant_id, w->ids[0], start, end, mode, ict, planned, justification};
+    return audit_exec(w, &sql_audit_update_plan, 8, params, "audit plan update");
 }
 
-void audits_patch_handle(cc_request_t *r)
+static cc_step_t check_days(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    json_t *body = cc_read_json_or_respond(r, plan_fields, NFIELDS(plan_fields));
-    if (body == NULL)
-        return;
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
     json_t *days = json_object_get(body, "planned_days");
-    if (json_object_size(body) == 0)
-        cc_problem_add_error(problem, "", "empty", "the body names no field to change");
     /* The table holds the bounds (0.5..999); the half-day step is checked here. */
     if (days != NULL && fmod(json_number_value(days) * 2, 1.0) != 0)
         cc_problem_add_error(problem, "planned_days", "half_days", "must be a whole number of half days");
-    if (cc_problem_error_count(problem) != 0) {
-        json_decref(body);
-        cc_respond_problem(r, problem);
-        return;
-    }
-    json_decref(problem);
-    audit_write_submit(r, body, plan_change, "audit.planned", NULL);
+    return CC_GO_ON;
+}
+
+static cc_step_t plan_run(cc_write_t *w)
+{
+    return audit_write_apply(w, plan_change, NULL);
+}
+
+static const cc_write_spec_t plan_spec = {
+    .flags = AUDIT_WRITE_FLAGS | CC_WRITE_PATCH,
+    .status = 200,
+    .event_entity = "audit",
+    .fields = plan_fields,
+    .nfields = CC_NFIELDS(plan_fields),
+    .path_ids = {"id"},
+    .check = check_days,
+    .run = plan_run,
+    .event_action = "audit.planned",
+};
+
+void audits_patch_handle(cc_request_t *r)
+{
+    cc_write_handle(r, &plan_spec);
 }

@@ -23,8 +23,6 @@
 #include "cc_roles.h"
 #include "team_rules.h"
 
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
-
 static const cc_field_t complete_fields[] = {
     {"ready_for_stage2", CC_FIELD_BOOL, 0, 0, 0, NULL},
     {"areas_of_concern", CC_FIELD_ARRAY, 0, 0, 0, NULL},
@@ -34,34 +32,17 @@ static const cc_field_t cancel_fields[] = {
     {"reason", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 500, NULL},
 };
 
-static int refuse_transition(cc_job_t *job, const char *status, const char *verb)
+static cc_step_t refuse_transition(cc_write_t *w, const char *status, const char *verb)
 {
     char detail[120];
     snprintf(detail, sizeof(detail), "a %s audit cannot be %s", status, verb);
-    cc_job_fail(job, 409, "invalid_transition", detail);
-    return CC_JOB_DONE;
+    return cc_write_fail(w, 409, "invalid_transition", detail);
 }
 
-static int set_status(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, const char *status,
-                      const char *outcome, const char *cancel_reason)
+static cc_step_t set_status(cc_write_t *w, const char *status, const char *outcome, const char *cancel_reason)
 {
-    const char *params[] = {w->actor.tenant_id, w->audit_id, status, outcome, cancel_reason};
-    return audit_exec(job, db, &sql_audit_update_status, 5, params, "audit status update");
-}
-
-/* What the checks return: go on, or stop (answered; CC_JOB_RETRY when the transaction should run again). */
-#define CHECK_OK 0
-#define CHECK_STOP (-1)
-
-static int stop_after(cc_job_t *job, PGresult *res, const char *context)
-{
-    return audit_statement_failed(job, res, context) == CC_JOB_RETRY ? CC_JOB_RETRY : CHECK_STOP;
-}
-
-/* A check's result as a job's: CHECK_STOP was answered, CC_JOB_RETRY runs again. */
-static int job_rc(int check)
-{
-    return check == CC_JOB_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
+    const char *params[] = {w->actor.tenant_id, w->ids[0], status, outcome, cancel_reason};
+    return audit_exec(w, &sql_audit_update_status, 5, params, "audit status update");
 }
 
 /* What check_team checks besides an auditor caller leading the audit. */
@@ -69,15 +50,44 @@ static int job_rc(int check)
 #define TEAM_LEAD 0x2      /* a lead auditor */
 #define TEAM_COVERAGE 0x4  /* the programme's standards and sector codes covered */
 
-/* Checks the team (see TEAM_*); an auditor caller must always be the audit's lead. */
-static int check_team(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, const PGresult *locked,
-                      unsigned checks)
+/* Answers 422 competence_not_covered with one error per gap, when there is one. */
+static cc_step_t check_coverage(cc_write_t *w, const PGresult *locked, const team_member_t *members, size_t n)
 {
-    const char *params[] = {w->actor.tenant_id, w->audit_id, audit_locked_value(locked, AUDIT_LOCK_CLIENT),
+    json_t *standards = json_loads(audit_locked_value(locked, AUDIT_LOCK_STANDARDS), 0, NULL);
+    json_t *sectors = json_loads(audit_locked_value(locked, AUDIT_LOCK_SECTORS), 0, NULL);
+    json_t *gaps = team_coverage_gaps(standards, sectors, members, n);
+    json_decref(standards);
+    json_decref(sectors);
+    if (json_array_size(gaps) == 0) {
+        json_decref(gaps);
+        return CC_GO_ON;
+    }
+    json_t *problem = cc_problem_new(422, "competence_not_covered",
+                                     "the team does not cover the programme's standards and sectors");
+    size_t i;
+    json_t *gap;
+    json_array_foreach(gaps, i, gap)
+    {
+        const char *standard = cc_json_str(gap, "standard");
+        char message[200];
+        snprintf(message, sizeof(message), "no %s competent for %s",
+                 standard != NULL ? "lead or auditor on the team is" : "team member is",
+                 standard != NULL ? standard : cc_json_str(gap, "sector_code"));
+        cc_problem_add_error(problem, "team", "competence_not_covered", message);
+    }
+    json_decref(gaps);
+    cc_job_answer(w->job, 422, problem);
+    return CC_ANSWERED;
+}
+
+/* Checks the team (see TEAM_*); an auditor caller must always be the audit's lead. */
+static cc_step_t check_team(cc_write_t *w, const PGresult *locked, unsigned checks)
+{
+    const char *params[] = {w->actor.tenant_id, w->ids[0], audit_locked_value(locked, AUDIT_LOCK_CLIENT),
                             audit_locked_value(locked, AUDIT_LOCK_START)};
-    PGresult *res = cc_db_exec(db, &sql_team_members, 4, params);
+    PGresult *res = cc_db_exec(w->db, &sql_team_members, 4, params);
     if (!cc_db_is_ok(res))
-        return stop_after(job, res, "team read");
+        return audit_statement_failed(w, res, "team read");
     int n = PQntuples(res);
     team_member_t *members = cc_calloc((size_t)n + 1, sizeof(*members));
     json_t **competences = cc_calloc((size_t)n + 1, sizeof(*competences));
@@ -93,137 +103,94 @@ static int check_team(cc_job_t *job, cc_dbconn_t *db, const audit_write_t *w, co
         if (conflicted == NULL && !PQgetisnull(res, i, 4))
             conflicted = PQgetvalue(res, i, 0);
     }
-    int rc = CHECK_OK;
+    cc_step_t step = CC_GO_ON;
     if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !caller_leads) {
-        cc_job_fail(job, 403, "forbidden", "only the audit's lead auditor (or a scheme manager) may do this");
-        rc = CHECK_STOP;
+        step = cc_write_fail(w, 403, "forbidden",
+                             "only the audit's lead auditor (or a scheme manager) may do this");
     } else if ((checks & TEAM_CONFLICTS) && conflicted != NULL) {
         char detail[120];
         snprintf(detail, sizeof(detail), "team member %s has a live conflict with this client", conflicted);
-        audit_fail_field(job, 422, "impartiality_conflict", "team", detail);
-        rc = CHECK_STOP;
+        step = cc_write_fail_field(w, 422, "impartiality_conflict", "team", detail);
     } else if ((checks & TEAM_LEAD) && !has_lead) {
-        audit_fail_field(job, 422, "lead_auditor_required", "team", "the team has no lead auditor");
-        rc = CHECK_STOP;
+        step = cc_write_fail_field(w, 422, "lead_auditor_required", "team", "the team has no lead auditor");
     } else if (checks & TEAM_COVERAGE) {
-        json_t *standards = json_loads(audit_locked_value(locked, AUDIT_LOCK_STANDARDS), 0, NULL);
-        json_t *sectors = json_loads(audit_locked_value(locked, AUDIT_LOCK_SECTORS), 0, NULL);
-        json_t *gaps = team_coverage_gaps(standards, sectors, members, (size_t)n);
-        if (json_array_size(gaps) != 0) {
-            json_t *problem = cc_problem_new(422, "competence_not_covered",
-                                             "the team does not cover the programme's standards and sectors");
-            size_t i;
-            json_t *gap;
-            json_array_foreach(gaps, i, gap)
-            {
-                const char *standard = cc_json_str(gap, "standard");
-                char message[200];
-                snprintf(message, sizeof(message), "no %s competent for %s",
-                         standard != NULL ? "lead or auditor on the team is" : "team member is",
-                         standard != NULL ? standard : cc_json_str(gap, "sector_code"));
-                cc_problem_add_error(problem, "team", "competence_not_covered", message);
-            }
-            cc_job_answer(job, 422, problem);
-            rc = CHECK_STOP;
-        }
-        json_decref(gaps);
-        json_decref(standards);
-        json_decref(sectors);
+        step = check_coverage(w, locked, members, (size_t)n);
     }
     for (int i = 0; i < n; i++)
         json_decref(competences[i]);
     free(members);
     free(competences);
     PQclear(res);
-    return rc;
+    return step;
 }
 
-static int schedule_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PGresult *locked)
+static cc_step_t schedule_change(cc_write_t *w, const PGresult *locked)
 {
     const char *status = audit_locked_value(locked, AUDIT_LOCK_STATUS);
     if (strcmp(status, "planned") != 0)
-        return refuse_transition(job, status, "scheduled");
+        return refuse_transition(w, status, "scheduled");
     const char *start = audit_locked_value(locked, AUDIT_LOCK_START);
-    if (start == NULL) {
-        audit_fail_field(job, 422, "dates_required", "start_date",
-                         "set the audit's dates before scheduling it");
-        return CC_JOB_DONE;
-    }
-    int rc;
-    if (audit_check_standards_open(job, locked, start) != 0)
-        return CC_JOB_DONE;
-    if ((rc = audit_check_stage1_done(job, db, w->actor.tenant_id, locked, start)) != CHECK_OK ||
-        (rc = check_team(job, db, w, locked, TEAM_CONFLICTS | TEAM_COVERAGE)) != CHECK_OK)
-        return job_rc(rc);
-    return set_status(job, db, w, "scheduled", NULL, NULL);
+    if (start == NULL)
+        return cc_write_fail_field(w, 422, "dates_required", "start_date",
+                                   "set the audit's dates before scheduling it");
+    cc_step_t step;
+    if ((step = audit_check_standards_open(w, locked, start)) != CC_GO_ON ||
+        (step = audit_check_stage1_done(w, locked, start)) != CC_GO_ON ||
+        (step = check_team(w, locked, TEAM_CONFLICTS | TEAM_COVERAGE)) != CC_GO_ON)
+        return step;
+    return set_status(w, "scheduled", NULL, NULL);
 }
 
-static int start_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PGresult *locked)
+static cc_step_t start_change(cc_write_t *w, const PGresult *locked)
 {
     const char *status = audit_locked_value(locked, AUDIT_LOCK_STATUS);
     if (strcmp(status, "scheduled") != 0)
-        return refuse_transition(job, status, "started");
-    int rc = check_team(job, db, w, locked, TEAM_CONFLICTS | TEAM_LEAD | TEAM_COVERAGE);
-    return rc != CHECK_OK ? job_rc(rc) : set_status(job, db, w, "in_progress", NULL, NULL);
+        return refuse_transition(w, status, "started");
+    cc_step_t step = check_team(w, locked, TEAM_CONFLICTS | TEAM_LEAD | TEAM_COVERAGE);
+    return step != CC_GO_ON ? step : set_status(w, "in_progress", NULL, NULL);
 }
 
-static int complete_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PGresult *locked)
+static cc_step_t complete_change(cc_write_t *w, const PGresult *locked)
 {
     const char *status = audit_locked_value(locked, AUDIT_LOCK_STATUS);
     if (strcmp(status, "in_progress") != 0)
-        return refuse_transition(job, status, "completed");
+        return refuse_transition(w, status, "completed");
     bool stage1 = strcmp(audit_locked_value(locked, AUDIT_LOCK_TYPE), "stage1") == 0;
     json_t *ready = json_object_get(w->body, "ready_for_stage2");
     json_t *concerns = json_object_get(w->body, "areas_of_concern");
-    if (stage1 && (ready == NULL || concerns == NULL)) {
-        audit_fail_field(
-            job, 400, "required", ready == NULL ? "ready_for_stage2" : "areas_of_concern",
+    if (stage1 && (ready == NULL || concerns == NULL))
+        return cc_write_fail_field(
+            w, 400, "required", ready == NULL ? "ready_for_stage2" : "areas_of_concern",
             "a Stage 1 is completed with its conclusions: ready_for_stage2 and areas_of_concern");
-        return CC_JOB_DONE;
-    }
-    if (!stage1 && (ready != NULL || concerns != NULL)) {
-        audit_fail_field(job, 400, "stage1_only", ready != NULL ? "ready_for_stage2" : "areas_of_concern",
-                         "only a Stage 1 records readiness and areas of concern");
-        return CC_JOB_DONE;
-    }
+    if (!stage1 && (ready != NULL || concerns != NULL))
+        return cc_write_fail_field(w, 400, "stage1_only",
+                                   ready != NULL ? "ready_for_stage2" : "areas_of_concern",
+                                   "only a Stage 1 records readiness and areas of concern");
     char today[CIVIL_DATE_BUFSIZE];
     civil_date_format(civil_date_today_utc(), today);
     json_t *outcome = json_deep_copy(w->body);
     json_object_set_new(outcome, "completed_on", json_string(today));
     char *text = json_dumps(outcome, JSON_COMPACT);
     json_decref(outcome);
-    int rc = check_team(job, db, w, locked, 0); /* only: an auditor caller must lead it */
-    rc = rc != CHECK_OK ? job_rc(rc) : set_status(job, db, w, "completed", text, NULL);
+    cc_step_t step = check_team(w, locked, 0); /* only: an auditor caller must lead it */
+    if (step == CC_GO_ON)
+        step = set_status(w, "completed", text, NULL);
     free(text);
-    return rc;
+    return step;
 }
 
-static int cancel_change(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PGresult *locked)
+static cc_step_t cancel_change(cc_write_t *w, const PGresult *locked)
 {
     const char *status = audit_locked_value(locked, AUDIT_LOCK_STATUS);
     if (strcmp(status, "completed") == 0 || strcmp(status, "cancelled") == 0)
-        return refuse_transition(job, status, "cancelled");
-    return set_status(job, db, w, "cancelled", NULL, cc_json_str(w->body, "reason"));
+        return refuse_transition(w, status, "cancelled");
+    return set_status(w, "cancelled", NULL, cc_json_str(w->body, "reason"));
 }
 
-void audit_schedule_handle(cc_request_t *r)
+static cc_step_t check_concerns(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    audit_write_submit(r, NULL, schedule_change, "audit.scheduled", NULL);
-}
-
-void audit_start_handle(cc_request_t *r)
-{
-    audit_write_submit(r, NULL, start_change, "audit.started", NULL);
-}
-
-void audit_complete_handle(cc_request_t *r)
-{
-    json_t *body = cc_read_json_or_respond(r, complete_fields, NFIELDS(complete_fields));
-    if (body == NULL)
-        return;
     json_t *concerns = json_object_get(body, "areas_of_concern"), *concern;
     size_t i;
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
     if (json_array_size(concerns) > 100)
         cc_problem_add_error(problem, "areas_of_concern", "too_many", "at most 100 areas of concern");
     json_array_foreach(concerns, i, concern)
@@ -235,18 +202,60 @@ void audit_complete_handle(cc_request_t *r)
             cc_problem_add_error(problem, field, "invalid_value", "must be a string of 1 to 2000 characters");
         }
     }
-    if (cc_problem_error_count(problem) != 0) {
-        json_decref(body);
-        cc_respond_problem(r, problem);
-        return;
-    }
-    json_decref(problem);
-    audit_write_submit(r, body, complete_change, "audit.completed", NULL);
+    return CC_GO_ON;
+}
+
+static cc_step_t schedule_run(cc_write_t *w)
+{
+    return audit_write_apply(w, schedule_change, NULL);
+}
+
+static cc_step_t start_run(cc_write_t *w)
+{
+    return audit_write_apply(w, start_change, NULL);
+}
+
+static cc_step_t complete_run(cc_write_t *w)
+{
+    return audit_write_apply(w, complete_change, NULL);
+}
+
+static cc_step_t cancel_run(cc_write_t *w)
+{
+    return audit_write_apply(w, cancel_change, NULL);
+}
+
+static const cc_write_spec_t schedule_spec = {AUDIT_WRITE_SPEC, .path_ids = {"id"}, .run = schedule_run,
+                                              .event_action = "audit.scheduled"};
+static const cc_write_spec_t start_spec = {AUDIT_WRITE_SPEC, .path_ids = {"id"}, .run = start_run,
+                                           .event_action = "audit.started"};
+static const cc_write_spec_t complete_spec = {AUDIT_WRITE_SPEC,
+                                              .fields = complete_fields,
+                                              .nfields = CC_NFIELDS(complete_fields),
+                                              .path_ids = {"id"},
+                                              .check = check_concerns,
+                                              .run = complete_run,
+                                              .event_action = "audit.completed"};
+static const cc_write_spec_t cancel_spec = {
+    AUDIT_WRITE_SPEC,   .fields = cancel_fields, .nfields = CC_NFIELDS(cancel_fields),
+    .path_ids = {"id"}, .run = cancel_run,       .event_action = "audit.cancelled"};
+
+void audit_schedule_handle(cc_request_t *r)
+{
+    cc_write_handle(r, &schedule_spec);
+}
+
+void audit_start_handle(cc_request_t *r)
+{
+    cc_write_handle(r, &start_spec);
+}
+
+void audit_complete_handle(cc_request_t *r)
+{
+    cc_write_handle(r, &complete_spec);
 }
 
 void audit_cancel_handle(cc_request_t *r)
 {
-    json_t *body = cc_read_json_or_respond(r, cancel_fields, NFIELDS(cancel_fields));
-    if (body != NULL)
-        audit_write_submit(r, body, cancel_change, "audit.cancelled", NULL);
+    cc_write_handle(r, &cancel_spec);
 }

@@ -8,8 +8,7 @@
 #ifndef AUDIT_WRITES_H
 #define AUDIT_WRITES_H
 
-#include "cc_idempotency.h"
-#include "cc_workers.h"
+#include "cc_write.h"
 #include "scheduling.h"
 
 /* Columns of sql_audit_lock. */
@@ -30,61 +29,44 @@ enum {
     AUDIT_LOCK_PROGRAMME,
 };
 
-/* What a change returns: answered (CC_JOB_DONE), run again (CC_JOB_RETRY), or applied: finish the write. */
-#define AUDIT_CHANGE_APPLIED 2
-
-typedef struct audit_write audit_write_t;
-
-/* Changes the audit locked as row 0 of `locked` in db's open transaction. */
-typedef int (*audit_change_fn)(cc_job_t *job, cc_dbconn_t *db, audit_write_t *w, const PGresult *locked);
-
-struct audit_write {
-    cc_actor_t actor;
-    char audit_id[37];
-    char auditor_id[37]; /* the team member, for team changes */
-    json_t *body;        /* owned; NULL without one */
-    long long if_match;  /* -1: no If-Match */
-    cc_idempotency_t idem;
-    audit_change_fn change;
-    const char *action; /* the event's action, e.g. "audit.scheduled" */
-};
+/* Changes the audit locked as row 0 of `locked` in w's open transaction; CC_GO_ON when it is applied. */
+typedef cc_step_t (*audit_change_fn)(cc_write_t *w, const PGresult *locked);
 
 /*
- * Starts a write of the audit named by the {id} path parameter: reads If-Match and Idempotency-Key, takes
- * body (owned, may be NULL) and submits the job. Answers and returns NULL-equivalent failure itself.
+ * The run function of every audit write (the audit is the path's {id}, ids[0]): locks the audit (404 when
+ * there is none), checks If-Match, lets change do its part, then reads the audit back as the result. detail
+ * (stolen) is the event's detail; NULL: the body.
  */
-void audit_write_submit(cc_request_t *r, json_t *body, audit_change_fn change, const char *action,
-                        const char *auditor_id);
+cc_step_t audit_write_apply(cc_write_t *w, audit_change_fn change, json_t *detail);
+
+/* What every audit write's spec shares: If-Match, Idempotency-Key, 200 with the audit, its event. */
+#define AUDIT_WRITE_FLAGS (CC_WRITE_IF_MATCH | CC_WRITE_IDEMPOTENT)
+#define AUDIT_WRITE_SPEC .flags = AUDIT_WRITE_FLAGS, .status = 200, .event_entity = "audit"
 
 /* A value of the locked row, or NULL when SQL NULL. */
 const char *audit_locked_value(const PGresult *locked, int column);
 
-/* Answers 4xx with one error naming field (`status` 400 is validation_failed; others carry `code`). */
-void audit_fail_field(cc_job_t *job, int status, const char *code, const char *field, const char *detail);
+/* Answers a failed statement (a booking overlap is 409 auditor_unavailable); CC_ANSWERED or CC_RETRY. Clears
+ * res. */
+cc_step_t audit_statement_failed(cc_write_t *w, PGresult *res, const char *context);
 
-/* Answers a failed statement (a booking overlap is 409 auditor_unavailable) and returns CC_JOB_DONE or
- * CC_JOB_RETRY. Clears res. */
-int audit_statement_failed(cc_job_t *job, PGresult *res, const char *context);
+/* Runs a statement that must succeed: CC_GO_ON, or as audit_statement_failed. */
+cc_step_t audit_exec(cc_write_t *w, const cc_sql_t *sql, int n, const char *const *params,
+                     const char *context);
 
-/* Runs a statement that must succeed; on failure answers (audit_statement_failed) and returns its rc,
- * else AUDIT_CHANGE_APPLIED. */
-int audit_exec(cc_job_t *job, cc_dbconn_t *db, const cc_sql_t *sql, int n, const char *const *params,
-               const char *context);
+/* As audit_exec for a statement that must return a row (RETURNING): none answers 500, logged. */
+cc_step_t audit_exec_one(cc_write_t *w, const cc_sql_t *sql, int n, const char *const *params,
+                         const char *context);
 
 /* True while an audit's plan and team may change: planned or scheduled. */
 bool audit_is_editable(const char *status);
 
 /* Refuses (422 standard_closed, naming start_date) an initial or recertification audit on ISO/IEC
- * 27001:2013 starting after the cut-off; returns 0 to go on, -1 when answered. */
-int audit_check_standards_open(cc_job_t *job, const PGresult *locked, const char *start);
-
-/* As audit_exec for a statement that must return a row (RETURNING): none answers 500, logged. */
-int audit_exec_one(cc_job_t *job, cc_dbconn_t *db, const cc_sql_t *sql, int n, const char *const *params,
-                   const char *context);
+ * 27001:2013 starting after the cut-off. */
+cc_step_t audit_check_standards_open(cc_write_t *w, const PGresult *locked, const char *start);
 
 /* A Stage 2 starting on `start` needs its programme's Stage 1 completed with conclusions and over by then
- * (422 stage1_incomplete). Returns 0 to go on, -1 when answered, CC_JOB_RETRY to run again. */
-int audit_check_stage1_done(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const PGresult *locked,
-                            const char *start);
+ * (422 stage1_incomplete). */
+cc_step_t audit_check_stage1_done(cc_write_t *w, const PGresult *locked, const char *start);
 
 #endif

@@ -10,13 +10,11 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_events.h"
-#include "cc_idempotency.h"
-#include "cc_mem.h"
+#include "cc_list.h"
 #include "cc_problem.h"
+#include "cc_write.h"
 #include "scheduling.h"
 
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_COMPETENCES 20
 #define MAX_SECTOR_CODES 50
 
@@ -37,53 +35,36 @@ static const cc_field_t competence_fields[] = {
     {"role", CC_FIELD_ENUM, CC_FIELD_REQUIRED, 0, 0, competence_roles},
 };
 
-static bool is_sector_code(const char *s)
+/* Checks the shape of the body's competences (the standards against the catalogue come later). */
+static cc_step_t check_competences(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    size_t len = strlen(s);
-    if (len < 1 || len > 20)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' ||
-              c == '.' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
-/* Checks the shape of a competences array (the standards against the catalogue come later). */
-static size_t check_competences(const json_t *competences, json_t *problem)
-{
-    size_t errors = 0, i;
-    json_t *c;
+    size_t i;
+    json_t *c, *competences = json_object_get(body, "competences");
     if (json_array_size(competences) > MAX_COMPETENCES) {
         cc_problem_add_error(problem, "competences", "too_many", "must have at most 20 entries");
-        return 1;
+        return CC_GO_ON;
     }
     json_array_foreach(competences, i, c)
     {
         char path[96];
         snprintf(path, sizeof(path), "competences[%zu]", i);
-        size_t e = cc_json_validate_at(c, path, competence_fields, NFIELDS(competence_fields), problem);
+        size_t e = cc_json_validate_at(c, path, competence_fields, CC_NFIELDS(competence_fields), problem);
         json_t *codes = json_object_get(c, "sector_codes"), *code;
         size_t k;
         if (e == 0 && json_array_size(codes) > MAX_SECTOR_CODES) {
             snprintf(path, sizeof(path), "competences[%zu].sector_codes", i);
             cc_problem_add_error(problem, path, "too_many", "must have at most 50 entries");
-            e++;
         }
         json_array_foreach(codes, k, code)
         {
-            if (!json_is_string(code) || !is_sector_code(json_string_value(code))) {
+            if (!json_is_string(code) || !check_sector_code(json_string_value(code))) {
                 snprintf(path, sizeof(path), "competences[%zu].sector_codes[%zu]", i, k);
                 cc_problem_add_error(problem, path, "invalid",
                                      "must be 1 to 20 letters, digits, spaces, . or -");
-                e++;
             }
         }
-        errors += e;
     }
-    return errors;
+    return CC_GO_ON;
 }
 
 /* Normalises each competence (sector_codes defaults to []) so stored documents have one shape. */
@@ -102,18 +83,15 @@ static json_t *normalised_competences(const json_t *competences)
     return out;
 }
 
-/* In the job's transaction: answers 400 naming the first competence whose standard the catalogue lacks. */
-static int check_standards_or_fail(cc_job_t *job, cc_dbconn_t *db, const json_t *competences)
+/* In the write's transaction: answers 400 naming the first competence whose standard the catalogue lacks. */
+static cc_step_t check_standards(cc_write_t *w, const json_t *competences)
 {
-    PGresult *res = cc_db_exec(db, &sql_standard_references, 0, NULL);
-    if (!cc_db_is_ok(res)) {
-        cc_job_answer(job, 503, cc_db_problem(res, "standard references"));
-        PQclear(res);
-        return -1;
-    }
+    PGresult *res = cc_db_exec(w->db, &sql_standard_references, 0, NULL);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "standard references");
     json_t *c;
     size_t i;
-    int rc = 0;
+    cc_step_t step = CC_GO_ON;
     json_array_foreach(competences, i, c)
     {
         const char *standard = cc_json_str(c, "standard");
@@ -123,17 +101,30 @@ static int check_standards_or_fail(cc_job_t *job, cc_dbconn_t *db, const json_t 
         if (!known) {
             char field[48];
             snprintf(field, sizeof(field), "competences[%zu].standard", i);
-            json_t *problem =
-                cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-            cc_problem_add_error(problem, field, "unknown_standard",
-                                 "is not a standard of the catalogue (see GET /v1/standards, `reference`)");
-            cc_job_answer(job, 400, problem);
-            rc = -1;
+            step = cc_write_fail_field(
+                w, 400, "unknown_standard", field,
+                "is not a standard of the catalogue (see GET /v1/standards, `reference`)");
             break;
         }
     }
     PQclear(res);
-    return rc;
+    return step;
+}
+
+/* The competences given, normalised and checked against the catalogue, as JSON text in *out (NULL when none
+ * were given; the caller frees it). */
+static cc_step_t competences_text(cc_write_t *w, char **out)
+{
+    *out = NULL;
+    json_t *given = json_object_get(w->body, "competences");
+    if (given == NULL)
+        return CC_GO_ON;
+    json_t *competences = normalised_competences(given);
+    cc_step_t step = check_standards(w, competences);
+    if (step == CC_GO_ON)
+        *out = json_dumps(competences, JSON_COMPACT);
+    json_decref(competences);
+    return step;
 }
 
 json_t *auditor_from_row(const PGresult *res, int row)
@@ -148,49 +139,26 @@ json_t *auditor_from_row(const PGresult *res, int row)
 
 /* ---- reads ---- */
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
-{
-    page_t *page = data;
-    int n = PQntuples(res);
-    json_t *items = json_array();
-    for (int i = 0; i < n && i < page->limit; i++)
-        json_array_append_new(items, auditor_from_row(res, i));
-    cc_respond_page(r, items, res, page->limit, 0);
-}
-
-static void bad_query(cc_request_t *r, const char *field, const char *message)
-{
-    json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-    cc_problem_add_error(problem, field, "invalid_value", message);
-    cc_respond_problem(r, problem);
-}
+static const char *const booleans[] = {"true", "false", NULL};
 
 void auditors_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16], standard[64], active[8];
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    char standard[64];
+    const char *active;
+    cc_page_t *page = cc_page_or_respond(r, auditor_from_row, 0);
+    if (page == NULL)
         return;
     int has_standard = cc_query_param(r, "standard", standard, sizeof(standard));
     if (has_standard == -2 || has_standard == 0) {
-        bad_query(r, "standard", "must be a catalogue reference such as ISO/IEC 27001:2022");
+        cc_respond_query_error(r, "standard", "invalid_value",
+                               "must be a catalogue reference such as ISO/IEC 27001:2022");
         return;
     }
-    int has_active = cc_query_param(r, "active", active, sizeof(active));
-    if (has_active != -1 && strcmp(active, "true") != 0 && strcmp(active, "false") != 0) {
-        bad_query(r, "active", "must be true or false");
+    if (cc_query_enum_or_respond(r, "active", booleans, &active) != 0)
         return;
-    }
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, after[0] != '\0' ? after : NULL,
-                            has_standard > 0 ? standard : NULL, has_active != -1 ? active : NULL, limit_text};
-    cc_db_query(r, r->claims.tid, &sql_auditors_list, 5, params, on_list, page);
+    const char *params[] = {r->claims.tid, cc_page_after(page), has_standard > 0 ? standard : NULL, active,
+                            page->fetch};
+    cc_page_query(r, page, &sql_auditors_list, 5, params);
 }
 
 static void on_get(cc_request_t *r, PGresult *res, void *data)
@@ -214,206 +182,108 @@ void auditors_get_handle(cc_request_t *r)
 
 /* ---- writes ---- */
 
-typedef struct auditor_write {
-    cc_actor_t actor;
-    char auditor_id[37];
-    json_t *body;
-    long long if_match;
-    cc_idempotency_t idem;
-} auditor_write_t;
-
-static void auditor_write_done(cc_job_t *job)
-{
-    auditor_write_t *w = job->data;
-    cc_job_respond(job);
-    json_decref(w->body);
-    free(w);
-}
-
-/* Reads the stored auditor (with its user's name and e-mail), appends the event, answers, commits. */
-static int finish(cc_job_t *job, cc_dbconn_t *db, auditor_write_t *w, const char *id, int status,
-                  const char *action)
+/* Reads the stored auditor (with its user's name and e-mail) as the write's result. */
+static cc_step_t result(cc_write_t *w, const char *id)
 {
     const char *key[] = {w->actor.tenant_id, id};
-    PGresult *res = cc_db_exec(db, &sql_auditor_get, 2, key);
-    if (!cc_db_is_ok(res) || PQntuples(res) != 1) {
-        cc_job_answer(job, 503, cc_db_problem(res, "auditor read"));
-        PQclear(res);
-        return CC_JOB_DONE;
-    }
-    json_t *auditor = auditor_from_row(res, 0);
+    PGresult *res = cc_db_exec(w->db, &sql_auditor_get, 2, key);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "auditor read");
+    if (PQntuples(res) == 1)
+        cc_write_result(w, auditor_from_row(res, 0), NULL);
     PQclear(res);
-    cc_event_t ev = {w->actor.user_id,     w->actor.role,       action, "auditor", id,
-                     w->actor.remote_addr, w->actor.request_id, NULL};
-    if (cc_event_append(db, &ev) != 0) {
-        json_decref(auditor);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    char location[80];
-    if (status == 201) {
-        snprintf(location, sizeof(location), "/v1/auditors/%s", id);
-        cc_job_header(job, "location", location);
-    }
-    cc_job_answer_versioned(job, status, auditor);
-    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
-        cc_db_commit(db) != 0) {
-        cc_job_clear_headers(job);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    return CC_JOB_DONE;
+    return CC_GO_ON;
 }
 
-static void fail_field(cc_job_t *job, const char *field, const char *code, const char *message)
+static cc_step_t create_auditor(cc_write_t *w)
 {
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-    cc_problem_add_error(problem, field, code, message);
-    cc_job_answer(job, 400, problem);
-}
-
-static int create_run(cc_job_t *job, cc_dbconn_t *db)
-{
-    auditor_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
-        return CC_JOB_DONE;
     const char *user_key[] = {w->actor.tenant_id, cc_json_str(w->body, "user_id")};
-    PGresult *res = cc_db_exec(db, &sql_user_role, 2, user_key);
+    PGresult *res = cc_db_exec(w->db, &sql_user_role, 2, user_key);
     bool staff = cc_db_is_ok(res) && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "client") != 0;
     PQclear(res);
-    if (!staff) {
-        fail_field(job, "user_id", "unknown_user", "is not a staff user of this certification body");
-        return CC_JOB_DONE;
-    }
-    json_t *competences = normalised_competences(json_object_get(w->body, "competences"));
-    if (check_standards_or_fail(job, db, competences) != 0) {
-        json_decref(competences);
-        return CC_JOB_DONE;
-    }
-    char *competences_text = json_dumps(competences, JSON_COMPACT);
-    json_decref(competences);
+    if (!staff)
+        return cc_write_fail_field(w, 400, "unknown_user", "user_id",
+                                   "is not a staff user of this certification body");
+    char *competences = NULL;
+    cc_step_t step = competences_text(w, &competences);
+    if (step != CC_GO_ON)
+        return step;
     json_t *active = json_object_get(w->body, "active");
-    const char *params[] = {w->actor.tenant_id, user_key[1], competences_text,
+    const char *params[] = {w->actor.tenant_id, user_key[1], competences != NULL ? competences : "[]",
                             active == NULL || json_is_true(active) ? "true" : "false"};
-    res = cc_db_exec(db, &sql_auditor_insert, 4, params);
-    free(competences_text);
-    if (!cc_db_is_ok(res)) {
-        const char *state = cc_db_sqlstate(res);
-        if (strcmp(state, "23505") == 0)
-            cc_job_fail(job, 409, "auditor_exists", "this user already has an auditor record");
-        else
-            cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "auditor insert"));
-        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
+    res = cc_db_exec(w->db, &sql_auditor_insert, 4, params);
+    free(competences);
+    if (!cc_db_is_ok(res) && strcmp(cc_db_sqlstate(res), "23505") == 0) {
         PQclear(res);
-        return rc;
+        return cc_write_fail(w, 409, "auditor_exists", "this user already has an auditor record");
     }
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "auditor insert");
     char id[37];
     snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    return finish(job, db, w, id, 201, "auditor.created");
+    return result(w, id);
 }
 
-static int patch_run(cc_job_t *job, cc_dbconn_t *db)
+static cc_step_t patch_auditor(cc_write_t *w)
 {
-    auditor_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    const char *key[] = {w->actor.tenant_id, w->auditor_id};
-    PGresult *res = cc_db_exec(db, &sql_auditor_lock, 2, key);
+    const char *key[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *res = cc_db_exec(w->db, &sql_auditor_lock, 2, key);
     if (!cc_db_is_ok(res))
-        return cc_job_fail_db(job, res, "auditor lock");
+        return cc_write_fail_db(w, res, "auditor lock");
     if (PQntuples(res) != 1) {
-        cc_job_fail(job, 404, "not_found", "no such auditor");
         PQclear(res);
-        return CC_JOB_DONE;
+        return cc_write_fail(w, 404, "not_found", "no such auditor");
     }
     long long version = atoll(PQgetvalue(res, 0, 0));
     PQclear(res);
-    if (w->if_match >= 0 && w->if_match != version) {
-        cc_job_fail(job, 412, "precondition_failed", "the auditor has changed since you read it (If-Match)");
-        return CC_JOB_DONE;
-    }
-    char *competences_text = NULL;
-    json_t *given = json_object_get(w->body, "competences");
-    if (given != NULL) {
-        json_t *competences = normalised_competences(given);
-        int rc = check_standards_or_fail(job, db, competences);
-        competences_text = rc == 0 ? json_dumps(competences, JSON_COMPACT) : NULL;
-        json_decref(competences);
-        if (rc != 0)
-            return CC_JOB_DONE;
-    }
+    char *competences = NULL;
+    cc_step_t step = cc_write_check_version(w, version, "auditor");
+    if (step == CC_GO_ON)
+        step = competences_text(w, &competences);
+    if (step != CC_GO_ON)
+        return step;
     json_t *active = json_object_get(w->body, "active");
-    const char *params[] = {w->actor.tenant_id, w->auditor_id, competences_text,
+    const char *params[] = {w->actor.tenant_id, w->ids[0], competences,
                             active == NULL ? NULL : (json_is_true(active) ? "true" : "false")};
-    res = cc_db_exec(db, &sql_auditor_update, 4, params);
-    free(competences_text);
+    res = cc_db_exec(w->db, &sql_auditor_update, 4, params);
+    free(competences);
     if (!cc_db_is_ok(res))
-        return cc_job_fail_db(job, res, "auditor update");
+        return cc_write_fail_db(w, res, "auditor update");
     PQclear(res);
-    return finish(job, db, w, w->auditor_id, 200, "auditor.updated");
+    return result(w, w->ids[0]);
 }
 
-static auditor_write_t *auditor_write_new(cc_request_t *r, json_t *body)
-{
-    auditor_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    w->body = body;
-    w->if_match = -1;
-    return w;
-}
+static const cc_write_spec_t create_spec = {
+    .fields = create_fields,
+    .nfields = CC_NFIELDS(create_fields),
+    .flags = CC_WRITE_IDEMPOTENT,
+    .check = check_competences,
+    .run = create_auditor,
+    .status = 201,
+    .event_action = "auditor.created",
+    .event_entity = "auditor",
+    .location = "/v1/auditors/",
+};
 
-static json_t *read_body_or_respond(cc_request_t *r, const cc_field_t *fields, size_t n, bool is_patch)
-{
-    json_t *body = cc_read_json_or_respond(r, fields, n);
-    if (body == NULL)
-        return NULL;
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-    if (is_patch && json_object_size(body) == 0)
-        cc_problem_add_error(problem, "", "empty", "the body names no field to change");
-    if (cc_problem_error_count(problem) != 0 ||
-        check_competences(json_object_get(body, "competences"), problem) != 0) {
-        json_decref(body);
-        cc_respond_problem(r, problem);
-        return NULL;
-    }
-    json_decref(problem);
-    return body;
-}
+static const cc_write_spec_t patch_spec = {
+    .fields = patch_fields,
+    .nfields = CC_NFIELDS(patch_fields),
+    .flags = CC_WRITE_IF_MATCH | CC_WRITE_PATCH,
+    .path_ids = {"id"},
+    .check = check_competences,
+    .run = patch_auditor,
+    .status = 200,
+    .event_action = "auditor.updated",
+    .event_entity = "auditor",
+};
 
 void auditors_create_handle(cc_request_t *r)
 {
-    cc_idempotency_t idem;
-    if (cc_idempotency_read_or_respond(r, &idem) != 0)
-        return;
-    json_t *body = read_body_or_respond(r, create_fields, NFIELDS(create_fields), false);
-    if (body == NULL)
-        return;
-    auditor_write_t *w = auditor_write_new(r, body);
-    w->idem = idem;
-    cc_job_submit(r, create_run, auditor_write_done, w);
+    cc_write_handle(r, &create_spec);
 }
 
 void auditors_patch_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
-        return;
-    long long if_match = cc_if_match(r);
-    if (if_match == -2) {
-        cc_respond_error(r, 412, "precondition_failed", "If-Match must be an ETag this API returned");
-        return;
-    }
-    json_t *body = read_body_or_respond(r, patch_fields, NFIELDS(patch_fields), true);
-    if (body == NULL)
-        return;
-    auditor_write_t *w = auditor_write_new(r, body);
-    memcpy(w->auditor_id, id, 37);
-    w->if_match = if_match;
-    cc_job_submit(r, patch_run, auditor_write_done, w);
+    cc_write_handle(r, &patch_spec);
 }

@@ -3,8 +3,8 @@
  * member, and a date range their days, or else their windows, overlap),
  * GET /v1/audits/{id}, and the tenant's due list GET /v1/schedule/due?within_days=N
  * (planned or scheduled audits whose window opens within N days: overdue,
- * open or opening). A client user reads only its own organisation's audits;
- * the due list is for staff.
+ * open or opening), a page at a time like every list. A client user reads
+ * only its own organisation's audits; the due list is for staff.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +13,9 @@
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
 #include "cc_json.h"
+#include "cc_list.h"
 #include "cc_problem.h"
 #include "scheduling.h"
-
-#define DUE_MAX 500
 
 static const char *const statuses[] = {"planned", "scheduled", "in_progress", "completed", "cancelled", NULL};
 
@@ -53,85 +52,32 @@ json_t *audit_from_row(const PGresult *res, int row)
     return audit;
 }
 
-static void bad_query(cc_request_t *r, const char *field, const char *code, const char *message)
-{
-    json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-    cc_problem_add_error(problem, field, code, message);
-    cc_respond_problem(r, problem);
-}
-
-static bool is_in(const char *const *values, const char *s)
-{
-    for (; *values != NULL; values++)
-        if (strcmp(*values, s) == 0)
-            return true;
-    return false;
-}
-
 /* ---- GET /v1/audits ---- */
-
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
-{
-    page_t *page = data;
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(res) && i < page->limit; i++)
-        json_array_append_new(items, audit_from_row(res, i));
-    cc_respond_page(r, items, res, page->limit, 0);
-}
 
 void audits_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16], programme[64], status[24], from[16], to[16], auditor[64];
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    char programme[37], auditor[37], from[11], to[11];
+    const char *status;
+    cc_page_t *page = cc_page_or_respond(r, audit_from_row, 0);
+    if (page == NULL || cc_query_uuid_or_respond(r, "programme_id", programme) != 0 ||
+        cc_query_uuid_or_respond(r, "auditor", auditor) != 0 ||
+        cc_query_enum_or_respond(r, "status", statuses, &status) != 0 ||
+        cc_query_date_or_respond(r, "from", from) != 0 || cc_query_date_or_respond(r, "to", to) != 0)
         return;
-    int has_programme = cc_query_param(r, "programme_id", programme, sizeof(programme));
-    int has_status = cc_query_param(r, "status", status, sizeof(status));
-    int has_from = cc_query_param(r, "from", from, sizeof(from));
-    int has_to = cc_query_param(r, "to", to, sizeof(to));
-    int has_auditor = cc_query_param(r, "auditor", auditor, sizeof(auditor));
-    if (has_programme != -1 && (has_programme < 0 || !cc_is_uuid(programme, (size_t)has_programme))) {
-        bad_query(r, "programme_id", "invalid_uuid", "must be a UUID");
-        return;
-    }
-    if (has_auditor != -1 && (has_auditor < 0 || !cc_is_uuid(auditor, (size_t)has_auditor))) {
-        bad_query(r, "auditor", "invalid_uuid", "must be a UUID");
+    if (from[0] != '\0' && to[0] != '\0' && strcmp(to, from) < 0) {
+        cc_respond_query_error(r, "to", "before_from", "must be on or after `from`");
         return;
     }
-    if (has_status != -1 && (has_status < 0 || !is_in(statuses, status))) {
-        bad_query(r, "status", "invalid_value",
-                  "must be one of: planned scheduled in_progress completed cancelled");
-        return;
-    }
-    if (has_from != -1 && (has_from < 0 || !cc_is_date(from, (size_t)has_from))) {
-        bad_query(r, "from", "invalid_date", "must be a date YYYY-MM-DD");
-        return;
-    }
-    if (has_to != -1 && (has_to < 0 || !cc_is_date(to, (size_t)has_to))) {
-        bad_query(r, "to", "invalid_date", "must be a date YYYY-MM-DD");
-        return;
-    }
-    if (has_from > 0 && has_to > 0 && strcmp(to, from) < 0) {
-        bad_query(r, "to", "before_from", "must be on or after `from`");
-        return;
-    }
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
     const char *params[] = {r->claims.tid,
-                            after[0] != '\0' ? after : NULL,
-                            has_programme > 0 ? programme : NULL,
-                            has_status > 0 ? status : NULL,
-                            has_from > 0 ? from : NULL,
-                            has_to > 0 ? to : NULL,
+                            cc_page_after(page),
+                            programme[0] != '\0' ? programme : NULL,
+                            status,
+                            from[0] != '\0' ? from : NULL,
+                            to[0] != '\0' ? to : NULL,
                             client_scope(r),
-                            limit_text,
-                            has_auditor > 0 ? auditor : NULL};
-    cc_db_query(r, r->claims.tid, &sql_audits_list, 9, params, on_list, page);
+                            page->fetch,
+                            auditor[0] != '\0' ? auditor : NULL};
+    cc_page_query(r, page, &sql_audits_list, 9, params);
 }
 
 /* ---- GET /v1/audits/{id} ---- */
@@ -159,6 +105,7 @@ void audits_get_handle(cc_request_t *r)
 /* ---- GET /v1/schedule/due ---- */
 
 typedef struct due {
+    cc_page_t *page;
     char today[CIVIL_DATE_BUFSIZE];
     int within_days;
 } due_t;
@@ -167,7 +114,7 @@ static void on_due(cc_request_t *r, PGresult *res, void *data)
 {
     due_t *due = data;
     json_t *items = json_array();
-    for (int i = 0; i < PQntuples(res); i++) {
+    for (int i = 0; i < PQntuples(res) && i < due->page->limit; i++) {
         json_t *audit = audit_from_row(res, i);
         const char *start = PQgetvalue(res, i, 6),
                    *end = PQgetvalue(res, i, 7); /* YYYY-MM-DD compare as text */
@@ -177,30 +124,32 @@ static void on_due(cc_request_t *r, PGresult *res, void *data)
         json_object_set_new(audit, "state", json_string(state));
         json_array_append_new(items, audit);
     }
-    cc_respond_json(r, 200,
-                    json_pack("{s:o, s:n, s:s, s:i}", "items", items, "next_cursor", "as_of", due->today,
-                              "within_days", due->within_days));
+    cc_page_respond(r, due->page, items, res,
+                    json_pack("{s:s, s:i}", "as_of", due->today, "within_days", due->within_days));
 }
 
 void schedule_due_handle(cc_request_t *r)
 {
-    char text[16], days_text[16], max_text[16];
+    char text[16], days_text[16];
     int within = 30;
+    cc_page_t *page = cc_page_or_respond(r, NULL, 0);
+    if (page == NULL)
+        return;
     int n = cc_query_param(r, "within_days", text, sizeof(text));
     if (n != -1) {
         char *end;
         long v = n > 0 ? strtol(text, &end, 10) : -1;
         if (n <= 0 || *end != '\0' || v < 0 || v > 366) {
-            bad_query(r, "within_days", "out_of_range", "must be an integer from 0 to 366");
+            cc_respond_query_error(r, "within_days", "out_of_range", "must be an integer from 0 to 366");
             return;
         }
         within = (int)v;
     }
-    due_t *due = h2o_mem_alloc_pool(&r->req->pool, sizeof(*due));
+    due_t *due = cc_request_alloc(r, sizeof(*due));
+    due->page = page;
     civil_date_format(civil_date_today_utc(), due->today);
     due->within_days = within;
     snprintf(days_text, sizeof(days_text), "%d", within);
-    snprintf(max_text, sizeof(max_text), "%d", DUE_MAX);
-    const char *params[] = {r->claims.tid, due->today, days_text, max_text};
-    cc_db_query(r, r->claims.tid, &sql_schedule_due, 4, params, on_due, due);
+    const char *params[] = {r->claims.tid, due->today, days_text, cc_page_after(page), page->fetch};
+    cc_db_query(r, r->claims.tid, &sql_schedule_due, 5, params, on_due, due);
 }

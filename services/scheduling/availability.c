@@ -13,16 +13,12 @@
 #include <string.h>
 
 #include "cc_dbasync.h"
-#include "cc_events.h"
-#include "cc_idempotency.h"
+#include "cc_list.h"
 #include "cc_json.h"
-#include "cc_mem.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
-#include "cc_workers.h"
+#include "cc_write.h"
 #include "scheduling.h"
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_field_t unavailability_fields[] = {
     {"from", CC_FIELD_DATE, CC_FIELD_REQUIRED, 0, 0, NULL},
@@ -94,178 +90,118 @@ void conflicts_list_handle(cc_request_t *r)
     const char *id = cc_path_uuid_or_respond(r, "id");
     if (id == NULL)
         return;
-    char live[8];
-    int n = cc_query_param(r, "live", live, sizeof(live));
-    if (n != -1 && strcmp(live, "true") != 0 && strcmp(live, "false") != 0) {
-        json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-        cc_problem_add_error(problem, "live", "invalid_value", "must be true or false");
-        cc_respond_problem(r, problem);
+    static const char *const booleans[] = {"true", "false", NULL};
+    const char *live;
+    if (cc_query_enum_or_respond(r, "live", booleans, &live) != 0)
         return;
-    }
-    const char *params[] = {r->claims.tid, id, n != -1 && strcmp(live, "true") == 0 ? "true" : "false"};
+    const char *params[] = {r->claims.tid, id, live != NULL ? live : "false"};
     cc_db_query(r, r->claims.tid, &sql_conflicts_list, 3, params, on_conflicts, NULL);
 }
 
 /* ---- writes ---- */
 
-typedef struct entry_write {
-    cc_actor_t actor;
-    char auditor_id[37];
-    json_t *body;
-    cc_idempotency_t idem;
-} entry_write_t;
-
-static void entry_write_done(cc_job_t *job)
+/* Finds the auditor: 404 when there is none; 403 when the caller is an auditor writing another's entry. */
+static cc_step_t check_auditor(cc_write_t *w)
 {
-    entry_write_t *w = job->data;
-    cc_job_respond(job);
-    json_decref(w->body);
-    free(w);
-}
-
-/*
- * Opens the transaction and finds the auditor: 404 when there is none; 403 when
- * the caller is an auditor writing another auditor's entry. Returns 0 to go on.
- */
-static int begin_for_auditor(cc_job_t *job, cc_dbconn_t *db, const entry_write_t *w)
-{
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return -1;
-    }
-    const char *key[] = {w->actor.tenant_id, w->auditor_id};
-    PGresult *res = cc_db_exec(db, &sql_auditor_user, 2, key);
-    int rc = 0;
-    if (!cc_db_is_ok(res)) {
-        cc_job_answer(job, 503, cc_db_problem(res, "auditor lookup"));
-        rc = -1;
-    } else if (PQntuples(res) != 1) {
-        cc_job_fail(job, 404, "not_found", "no such auditor");
-        rc = -1;
-    } else if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR &&
-               strcmp(PQgetvalue(res, 0, 0), w->actor.user_id) != 0) {
-        cc_job_fail(job, 403, "forbidden", "an auditor may record only their own unavailability");
-        rc = -1;
-    }
+    const char *key[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *res = cc_db_exec(w->db, &sql_auditor_user, 2, key);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "auditor lookup");
+    cc_step_t step = CC_GO_ON;
+    if (PQntuples(res) != 1)
+        step = cc_write_fail(w, 404, "not_found", "no such auditor");
+    else if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR &&
+             strcmp(PQgetvalue(res, 0, 0), w->actor.user_id) != 0)
+        step = cc_write_fail(w, 403, "forbidden", "an auditor may record only their own unavailability");
     PQclear(res);
-    return rc;
+    return step;
 }
 
-/* Appends the event, answers 201 with Location, stores it for the Idempotency-Key, commits. */
-static int finish(cc_job_t *job, cc_dbconn_t *db, const entry_write_t *w, json_t *entry, const char *kind,
-                  const char *action)
+/* The entry inserted: the result, and the event's detail. */
+static cc_step_t result(cc_write_t *w, PGresult *res, row_fn from_row)
 {
-    const char *id = json_string_value(json_object_get(entry, "id"));
-    cc_event_t ev = {w->actor.user_id,     w->actor.role,       action, "auditor", w->auditor_id,
-                     w->actor.remote_addr, w->actor.request_id, entry};
-    char location[128];
-    snprintf(location, sizeof(location), "/v1/auditors/%s/%s/%s", w->auditor_id, kind, id);
-    if (cc_event_append(db, &ev) != 0) {
-        json_decref(entry);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    cc_job_header(job, "location", location);
-    cc_job_answer(job, 201, entry);
-    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
-        cc_db_commit(db) != 0) {
-        cc_job_clear_headers(job);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    return CC_JOB_DONE;
+    json_t *entry = from_row(res, 0, 0);
+    PQclear(res);
+    cc_write_result(w, entry, json_incref(entry));
+    return CC_GO_ON;
 }
 
-static int unavailability_run(cc_job_t *job, cc_dbconn_t *db)
+static cc_step_t add_unavailability(cc_write_t *w)
 {
-    entry_write_t *w = job->data;
-    if (begin_for_auditor(job, db, w) != 0 ||
-        cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
-        return CC_JOB_DONE;
-    const char *params[] = {w->actor.tenant_id, w->auditor_id, cc_json_str(w->body, "from"),
+    cc_step_t step = check_auditor(w);
+    if (step != CC_GO_ON)
+        return step;
+    const char *params[] = {w->actor.tenant_id, w->ids[0], cc_json_str(w->body, "from"),
                             cc_json_str(w->body, "to"), cc_json_str(w->body, "reason")};
-    PGresult *res = cc_db_exec(db, &sql_unavailability_insert, 5, params);
-    if (!cc_db_is_ok(res)) {
-        const char *state = cc_db_sqlstate(res);
-        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-        bool booked = constraint != NULL && strcmp(constraint, "auditor_bookings_no_overlap") == 0;
-        if (strcmp(state, "23P01") == 0 && booked)
-            cc_job_fail(job, 409, "auditor_booked",
-                        "the auditor is booked for an audit on some of these days");
-        else if (strcmp(state, "23P01") == 0)
-            cc_job_fail(job, 409, "overlapping_unavailability",
-                        "the auditor is already unavailable on some of these days");
-        else
-            cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "unavailability insert"));
-        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
-        PQclear(res);
-        return rc;
-    }
-    json_t *entry = unavailability_from_row(res, 0, 0);
+    PGresult *res = cc_db_exec(w->db, &sql_unavailability_insert, 5, params);
+    if (cc_db_is_ok(res))
+        return result(w, res, unavailability_from_row);
+    if (strcmp(cc_db_sqlstate(res), "23P01") != 0)
+        return cc_write_fail_db(w, res, "unavailability insert");
+    const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    bool booked = constraint != NULL && strcmp(constraint, "auditor_bookings_no_overlap") == 0;
     PQclear(res);
-    return finish(job, db, w, entry, "unavailability", "auditor.unavailability_added");
+    return booked ? cc_write_fail(w, 409, "auditor_booked",
+                                  "the auditor is booked for an audit on some of these days")
+                  : cc_write_fail(w, 409, "overlapping_unavailability",
+                                  "the auditor is already unavailable on some of these days");
 }
 
-static int conflict_run(cc_job_t *job, cc_dbconn_t *db)
+static cc_step_t add_conflict(cc_write_t *w)
 {
-    entry_write_t *w = job->data;
-    if (begin_for_auditor(job, db, w) != 0 ||
-        cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
-        return CC_JOB_DONE;
-    const char *params[] = {w->actor.tenant_id, w->auditor_id, cc_json_str(w->body, "client_id"),
+    cc_step_t step = check_auditor(w);
+    if (step != CC_GO_ON)
+        return step;
+    const char *params[] = {w->actor.tenant_id, w->ids[0], cc_json_str(w->body, "client_id"),
                             cc_json_str(w->body, "reason"), cc_json_str(w->body, "until")};
-    PGresult *res = cc_db_exec(db, &sql_conflict_insert, 5, params);
-    if (!cc_db_is_ok(res)) {
-        const char *state = cc_db_sqlstate(res);
-        if (strcmp(state, "23503") == 0) {
-            json_t *problem =
-                cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-            cc_problem_add_error(problem, "client_id", "unknown_client", "no such client organisation");
-            cc_job_answer(job, 400, problem);
-        } else {
-            cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "conflict insert"));
-        }
-        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
-        PQclear(res);
-        return rc;
-    }
-    json_t *entry = conflict_from_row(res, 0, 0);
+    PGresult *res = cc_db_exec(w->db, &sql_conflict_insert, 5, params);
+    if (cc_db_is_ok(res))
+        return result(w, res, conflict_from_row);
+    if (strcmp(cc_db_sqlstate(res), "23503") != 0)
+        return cc_write_fail_db(w, res, "conflict insert");
     PQclear(res);
-    return finish(job, db, w, entry, "conflicts", "auditor.conflict_declared");
+    return cc_write_fail_field(w, 400, "unknown_client", "client_id", "no such client organisation");
 }
 
-static void submit(cc_request_t *r, const cc_field_t *fields, size_t n, cc_job_run_fn run)
+static cc_step_t check_period(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
-        return;
-    cc_idempotency_t idem;
-    if (cc_idempotency_read_or_respond(r, &idem) != 0)
-        return;
-    json_t *body = cc_read_json_or_respond(r, fields, n);
-    if (body == NULL)
-        return;
     const char *from = cc_json_str(body, "from"), *to = cc_json_str(body, "to");
-    if (from != NULL && to != NULL && strcmp(to, from) < 0) { /* YYYY-MM-DD compares as text */
-        json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
+    if (from != NULL && to != NULL && strcmp(to, from) < 0) /* YYYY-MM-DD compares as text */
         cc_problem_add_error(problem, "to", "before_from", "must be on or after `from`");
-        json_decref(body);
-        cc_respond_problem(r, problem);
-        return;
-    }
-    entry_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    memcpy(w->auditor_id, id, 37);
-    w->body = body;
-    w->idem = idem;
-    cc_job_submit(r, run, entry_write_done, w);
+    return CC_GO_ON;
 }
+
+static const cc_write_spec_t unavailability_spec = {
+    .fields = unavailability_fields,
+    .nfields = CC_NFIELDS(unavailability_fields),
+    .flags = CC_WRITE_IDEMPOTENT | CC_WRITE_EVENT_ON_PATH,
+    .path_ids = {"id"},
+    .check = check_period,
+    .run = add_unavailability,
+    .status = 201,
+    .event_action = "auditor.unavailability_added",
+    .event_entity = "auditor",
+    .location = "/v1/auditors/{id}/unavailability/",
+};
+
+static const cc_write_spec_t conflict_spec = {
+    .fields = conflict_fields,
+    .nfields = CC_NFIELDS(conflict_fields),
+    .flags = CC_WRITE_IDEMPOTENT | CC_WRITE_EVENT_ON_PATH,
+    .path_ids = {"id"},
+    .run = add_conflict,
+    .status = 201,
+    .event_action = "auditor.conflict_declared",
+    .event_entity = "auditor",
+    .location = "/v1/auditors/{id}/conflicts/",
+};
 
 void unavailability_create_handle(cc_request_t *r)
 {
-    submit(r, unavailability_fields, NFIELDS(unavailability_fields), unavailability_run);
+    cc_write_handle(r, &unavailability_spec);
 }
 
 void conflicts_create_handle(cc_request_t *r)
 {
-    submit(r, conflict_fields, NFIELDS(conflict_fields), conflict_run);
+    cc_write_handle(r, &conflict_spec);
 }

@@ -15,11 +15,9 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_events.h"
-#include "cc_mem.h"
 #include "cc_roles.h"
 #include "cc_tenant_token.h"
-#include "cc_workers.h"
+#include "cc_write.h"
 #include "ics.h"
 #include "scheduling.h"
 
@@ -100,7 +98,7 @@ void auditor_calendar_handle(cc_request_t *r)
     if (id == NULL)
         return;
     char token[80];
-    char *tenant = h2o_mem_alloc_pool(&r->req->pool, 37), *hash = h2o_mem_alloc_pool(&r->req->pool, 68);
+    char *tenant = cc_request_alloc(r, 37), *hash = cc_request_alloc(r, 68);
     int n = cc_query_param(r, "token", token, sizeof(token));
     if (n <= 0 || cc_tenant_token_parse(token, tenant, hash) != 0) {
         cc_respond_error(r, 404, "not_found", "no such calendar (or the token was rotated)");
@@ -112,69 +110,57 @@ void auditor_calendar_handle(cc_request_t *r)
 
 /* ---- POST /v1/auditors/{id}/calendar-token ---- */
 
-typedef struct token_write {
-    cc_actor_t actor;
-    char auditor_id[37];
-} token_write_t;
-
-static int rotate_run(cc_job_t *job, cc_dbconn_t *db)
+/* Only the auditor themselves, or staff who manage the scheme, rotate a token (404 for no such auditor). */
+static cc_step_t check_owner(cc_write_t *w)
 {
-    token_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    const char *key[] = {w->actor.tenant_id, w->auditor_id};
-    PGresult *res = cc_db_exec(db, &sql_auditor_user_lock, 2, key); /* rotations of one token serialise */
-    bool found = cc_db_is_ok(res) && PQntuples(res) == 1;
-    bool own = found && strcmp(PQgetvalue(res, 0, 0), w->actor.user_id) == 0;
+    const char *key[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *res = cc_db_exec(w->db, &sql_auditor_user_lock, 2, key); /* rotations of one token serialise */
     if (!cc_db_is_ok(res))
-        cc_job_answer(job, 503, cc_db_problem(res, "auditor lookup"));
-    else if (!found)
-        cc_job_fail(job, 404, "not_found", "no such auditor");
-    else if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !own)
-        cc_job_fail(job, 403, "forbidden", "an auditor may rotate only their own calendar token");
+        return cc_write_fail_db(w, res, "auditor lookup");
+    bool found = PQntuples(res) == 1;
+    bool own = found && strcmp(PQgetvalue(res, 0, 0), w->actor.user_id) == 0;
     PQclear(res);
-    if (!found || (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !own))
-        return CC_JOB_DONE;
-
-    char *token = NULL, hash[68];
-    if (cc_tenant_token_new(w->actor.tenant_id, &token, hash) != 0) {
-        cc_job_fail(job, 500, "internal_error", "could not make a token");
-        return CC_JOB_DONE;
-    }
-    const char *params[] = {w->actor.tenant_id, w->auditor_id, hash};
-    res = cc_db_exec(db, &sql_auditor_calendar_token_set, 3, params);
-    bool ok = cc_db_is_ok(res);
-    if (!ok)
-        cc_job_answer(job, 503, cc_db_problem(res, "calendar token update"));
-    PQclear(res);
-    cc_event_t ev = {w->actor.user_id,    w->actor.role, "auditor.calendar_token_rotated",
-                     "auditor",           w->auditor_id, w->actor.remote_addr,
-                     w->actor.request_id, NULL};
-    if (ok && cc_event_append(db, &ev) == 0) {
-        char url[200];
-        snprintf(url, sizeof(url), "/v1/auditors/%s/calendar.ics?token=%s", w->auditor_id, token);
-        cc_job_header(job, "cache-control", "no-store");
-        cc_job_answer(job, 200, json_pack("{s:s, s:s}", "token", token, "url", url));
-        if (cc_db_commit(db) != 0) {
-            cc_job_clear_headers(job);
-            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        }
-    } else if (ok) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    free(token);
-    return CC_JOB_DONE;
+    if (!found)
+        return cc_write_fail(w, 404, "not_found", "no such auditor");
+    if (cc_role_parse(w->actor.role) == CC_ROLE_AUDITOR && !own)
+        return cc_write_fail(w, 403, "forbidden", "an auditor may rotate only their own calendar token");
+    return CC_GO_ON;
 }
+
+static cc_step_t rotate_token(cc_write_t *w)
+{
+    cc_step_t step = check_owner(w);
+    if (step != CC_GO_ON)
+        return step;
+    char *token = NULL, hash[68];
+    if (cc_tenant_token_new(w->actor.tenant_id, &token, hash) != 0)
+        return cc_write_fail(w, 500, "internal_error", "could not make a token");
+    const char *params[] = {w->actor.tenant_id, w->ids[0], hash};
+    PGresult *res = cc_db_exec(w->db, &sql_auditor_calendar_token_set, 3, params);
+    if (!cc_db_is_ok(res)) {
+        free(token);
+        return cc_write_fail_db(w, res, "calendar token update");
+    }
+    PQclear(res);
+    char url[200];
+    snprintf(url, sizeof(url), "/v1/auditors/%s/calendar.ics?token=%s", w->ids[0], token);
+    cc_write_header(w, "cache-control", "no-store");
+    cc_write_result(w, json_pack("{s:s, s:s}", "token", token, "url", url), NULL);
+    free(token);
+    return CC_GO_ON;
+}
+
+/* Not idempotent: the answer carries a secret, which is never stored. */
+static const cc_write_spec_t rotate_spec = {
+    .flags = CC_WRITE_EVENT_ON_PATH,
+    .path_ids = {"id"},
+    .run = rotate_token,
+    .status = 200,
+    .event_action = "auditor.calendar_token_rotated",
+    .event_entity = "auditor",
+};
 
 void auditor_calendar_token_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
-        return;
-    token_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    memcpy(w->auditor_id, id, 37);
-    cc_job_submit(r, rotate_run, NULL, w);
+    cc_write_handle(r, &rotate_spec);
 }

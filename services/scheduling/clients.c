@@ -11,14 +11,11 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_events.h"
-#include "cc_idempotency.h"
-#include "cc_mem.h"
+#include "cc_list.h"
 #include "cc_problem.h"
 #include "cc_roles.h"
+#include "cc_write.h"
 #include "scheduling.h"
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_field_t client_fields[] = {
     {"legal_name", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 300, NULL},
@@ -48,7 +45,7 @@ static size_t check_client(const json_t *client, json_t *problem)
     json_t *identifiers = json_object_get(client, "identifiers");
     if (json_is_object(identifiers)) {
         errors += cc_json_validate_at(identifiers, "identifiers", identifier_fields,
-                                      NFIELDS(identifier_fields), problem);
+                                      CC_NFIELDS(identifier_fields), problem);
         const char *duns = cc_json_str(identifiers, "duns");
         if (duns != NULL && (strlen(duns) != 9 || strspn(duns, "0123456789") != 9)) {
             cc_problem_add_error(problem, "identifiers.duns", "invalid_duns",
@@ -62,7 +59,7 @@ static size_t check_client(const json_t *client, json_t *problem)
     json_t *consent = json_object_get(client, "registry_consent");
     if (json_is_object(consent)) {
         size_t consent_errors = cc_json_validate_at(consent, "registry_consent", consent_fields,
-                                                    NFIELDS(consent_fields), problem);
+                                                    CC_NFIELDS(consent_fields), problem);
         if (consent_errors == 0 && json_is_true(json_object_get(consent, "given")) &&
             cc_json_str(consent, "date") == NULL) {
             cc_problem_add_error(problem, "registry_consent.date", "required",
@@ -131,31 +128,13 @@ const char *client_scope(const cc_request_t *r)
 
 /* ---- reads ---- */
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
-{
-    page_t *page = data;
-    json_t *items = json_array();
-    int n = PQntuples(res);
-    for (int i = 0; i < n && i < page->limit; i++)
-        json_array_append_new(items, client_from_row(res, i));
-    cc_respond_page(r, items, res, page->limit, 0);
-}
-
 void clients_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16];
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
+    cc_page_t *page = cc_page_or_respond(r, client_from_row, 0);
+    if (page == NULL)
         return;
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, after[0] != '\0' ? after : NULL, client_scope(r), limit_text};
-    cc_db_query(r, r->claims.tid, &sql_clients_list, 4, params, on_list, page);
+    const char *params[] = {r->claims.tid, cc_page_after(page), client_scope(r), page->fetch};
+    cc_page_query(r, page, &sql_clients_list, 4, params);
 }
 
 static void on_get(cc_request_t *r, PGresult *res, void *data)
@@ -179,123 +158,35 @@ void clients_get_handle(cc_request_t *r)
 
 /* ---- writes ---- */
 
-typedef struct client_write {
-    cc_actor_t actor;
-    char client_id[37];
-    json_t *body;
-    long long if_match;
-    cc_idempotency_t idem;
-} client_write_t;
-
-static client_write_t *client_write_new(cc_request_t *r, json_t *body)
+static cc_step_t check_body(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    client_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    w->body = body;
-    w->if_match = -1;
-    return w;
+    check_client(body, problem);
+    return CC_GO_ON;
 }
 
-static void client_write_done(cc_job_t *job)
+static json_t *event_detail(const json_t *client)
 {
-    client_write_t *w = job->data;
-    cc_job_respond(job);
-    json_decref(w->body);
-    free(w);
+    return json_pack("{s:s}", "legal_name", cc_json_str(client, "legal_name"));
 }
 
-/* Appends the event, sets the answer with its ETag (and Location), stores it for the Idempotency-Key,
- * commits. */
-static int finish(cc_job_t *job, cc_dbconn_t *db, client_write_t *w, json_t *client, int status,
-                  const char *action)
+static cc_step_t create_client(cc_write_t *w)
 {
-    const char *id = json_string_value(json_object_get(client, "id"));
-    json_t *detail =
-        json_pack("{s:s}", "legal_name", json_string_value(json_object_get(client, "legal_name")));
-    cc_event_t ev = {w->actor.user_id,     w->actor.role,       action, "client", id,
-                     w->actor.remote_addr, w->actor.request_id, detail};
-    int appended = cc_event_append(db, &ev);
-    json_decref(detail);
-    if (appended != 0) {
-        json_decref(client);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    char location[80];
-    if (status == 201) {
-        snprintf(location, sizeof(location), "/v1/clients/%s", id);
-        cc_job_header(job, "location", location);
-    }
-    cc_job_answer_versioned(job, status, client);
-    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
-        cc_db_commit(db) != 0) {
-        cc_job_clear_headers(job);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    return CC_JOB_DONE;
-}
-
-static int fail_statement(cc_job_t *job, PGresult *res, const char *context)
-{
-    const char *state = cc_db_sqlstate(res);
-    if (cc_db_is_retryable(state))
-        return CC_JOB_RETRY;
-    cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, context));
-    return CC_JOB_DONE;
-}
-
-static int create_run(cc_job_t *job, cc_dbconn_t *db)
-{
-    client_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
-        return CC_JOB_DONE;
     const char *params[CLIENT_NPARAMS + 1];
     char personnel[16];
     params[0] = w->actor.tenant_id;
     client_params(w->body, params + 1, personnel);
-    PGresult *res = cc_db_exec(db, &sql_client_insert, CLIENT_NPARAMS + 1, params);
-    if (!cc_db_is_ok(res)) {
-        int rc = fail_statement(job, res, "client insert");
-        PQclear(res);
-        return rc;
-    }
+    PGresult *res = cc_db_exec(w->db, &sql_client_insert, CLIENT_NPARAMS + 1, params);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "client insert");
     json_t *client = client_from_row(res, 0);
     PQclear(res);
-    return finish(job, db, w, client, 201, "client.created");
+    cc_write_result(w, client, event_detail(client));
+    return CC_GO_ON;
 }
 
-static int patch_run(cc_job_t *job, cc_dbconn_t *db)
+/* The stored organisation merged with the patch must be a valid organisation; answers 400 when not. */
+static cc_step_t check_merged(cc_write_t *w, const json_t *merged)
 {
-    client_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    const char *key[] = {w->actor.tenant_id, w->client_id};
-    PGresult *res = cc_db_exec(db, &sql_client_lock, 2, key);
-    if (!cc_db_is_ok(res)) {
-        int rc = fail_statement(job, res, "client lock");
-        PQclear(res);
-        return rc;
-    }
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        cc_job_fail(job, 404, "not_found", "no such client organisation");
-        return CC_JOB_DONE;
-    }
-    json_t *merged = client_from_row(res, 0);
-    PQclear(res);
-    if (w->if_match >= 0 && w->if_match != json_integer_value(json_object_get(merged, "version"))) {
-        json_decref(merged);
-        cc_job_fail(job, 412, "precondition_failed",
-                    "the organisation has changed since you read it (If-Match)");
-        return CC_JOB_DONE;
-    }
-    json_object_update(merged, w->body); /* nested objects are replaced whole */
     json_t *problem =
         cc_problem_new(400, "validation_failed", "the organisation would be invalid; see errors");
     if (json_is_null(json_object_get(merged, "address")) ||
@@ -305,78 +196,79 @@ static int patch_run(cc_job_t *job, cc_dbconn_t *db)
                              "required", "is required");
     }
     if (cc_problem_error_count(problem) != 0 || check_client(merged, problem) != 0) {
-        json_decref(merged);
-        cc_job_answer(job, 400, problem);
-        return CC_JOB_DONE;
+        cc_job_answer(w->job, 400, problem);
+        return CC_ANSWERED;
     }
     json_decref(problem);
+    return CC_GO_ON;
+}
+
+static cc_step_t patch_client(cc_write_t *w)
+{
+    const char *key[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *res = cc_db_exec(w->db, &sql_client_lock, 2, key);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "client lock");
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return cc_write_fail(w, 404, "not_found", "no such client organisation");
+    }
+    json_t *merged = client_from_row(res, 0);
+    PQclear(res);
+    cc_step_t step =
+        cc_write_check_version(w, json_integer_value(json_object_get(merged, "version")), "organisation");
+    json_object_update(merged, w->body); /* nested objects are replaced whole */
+    if (step == CC_GO_ON)
+        step = check_merged(w, merged);
+    if (step != CC_GO_ON) {
+        json_decref(merged);
+        return step;
+    }
     const char *params[CLIENT_NPARAMS + 2];
     char personnel[16];
     params[0] = w->actor.tenant_id;
-    params[1] = w->client_id;
+    params[1] = w->ids[0];
     client_params(merged, params + 2, personnel);
-    res = cc_db_exec(db, &sql_client_update, CLIENT_NPARAMS + 2, params);
+    res = cc_db_exec(w->db, &sql_client_update, CLIENT_NPARAMS + 2, params);
     json_decref(merged);
-    if (!cc_db_is_ok(res)) {
-        int rc = fail_statement(job, res, "client update");
-        PQclear(res);
-        return rc;
-    }
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "client update");
     json_t *client = client_from_row(res, 0);
     PQclear(res);
-    return finish(job, db, w, client, 200, "client.updated");
+    cc_write_result(w, client, event_detail(client));
+    return CC_GO_ON;
 }
 
-/* Reads and checks a client body; answers 400 and returns NULL when invalid. */
-static json_t *read_client_or_respond(cc_request_t *r, bool is_patch)
-{
-    cc_field_t fields[NFIELDS(client_fields)];
-    memcpy(fields, client_fields, sizeof(fields));
-    for (size_t i = 0; is_patch && i < NFIELDS(fields); i++)
-        fields[i].flags &= ~CC_FIELD_REQUIRED;
-    json_t *body = cc_read_json_or_respond(r, fields, NFIELDS(fields));
-    if (body == NULL)
-        return NULL;
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-    if (is_patch && json_object_size(body) == 0)
-        cc_problem_add_error(problem, "", "empty", "the body names no field to change");
-    if (cc_problem_error_count(problem) != 0 || check_client(body, problem) != 0) {
-        json_decref(body);
-        cc_respond_problem(r, problem);
-        return NULL;
-    }
-    json_decref(problem);
-    return body;
-}
+static const cc_write_spec_t create_spec = {
+    .fields = client_fields,
+    .nfields = CC_NFIELDS(client_fields),
+    .flags = CC_WRITE_IDEMPOTENT,
+    .check = check_body,
+    .run = create_client,
+    .status = 201,
+    .event_action = "client.created",
+    .event_entity = "client",
+    .location = "/v1/clients/",
+};
+
+static const cc_write_spec_t patch_spec = {
+    .fields = client_fields,
+    .nfields = CC_NFIELDS(client_fields),
+    .flags = CC_WRITE_IF_MATCH | CC_WRITE_PATCH,
+    .path_ids = {"id"},
+    .check = check_body,
+    .run = patch_client,
+    .status = 200,
+    .event_action = "client.updated",
+    .event_entity = "client",
+};
 
 void clients_create_handle(cc_request_t *r)
 {
-    cc_idempotency_t idem;
-    if (cc_idempotency_read_or_respond(r, &idem) != 0)
-        return;
-    json_t *body = read_client_or_respond(r, false);
-    if (body == NULL)
-        return;
-    client_write_t *w = client_write_new(r, body);
-    w->idem = idem;
-    cc_job_submit(r, create_run, client_write_done, w);
+    cc_write_handle(r, &create_spec);
 }
 
 void clients_patch_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
-        return;
-    long long if_match = cc_if_match(r);
-    if (if_match == -2) {
-        cc_respond_error(r, 412, "precondition_failed", "If-Match must be an ETag this API returned");
-        return;
-    }
-    json_t *body = read_client_or_respond(r, true);
-    if (body == NULL)
-        return;
-    client_write_t *w = client_write_new(r, body);
-    memcpy(w->client_id, id, 37);
-    w->if_match = if_match;
-    cc_job_submit(r, patch_run, client_write_done, w);
+    cc_write_handle(r, &patch_spec);
 }

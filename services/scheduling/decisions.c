@@ -23,13 +23,8 @@
 #include <string.h>
 
 #include "audit_writes.h"
-#include "cc_events.h"
-#include "cc_idempotency.h"
-#include "cc_mem.h"
 #include "cc_problem.h"
 #include "programme_rules.h"
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const kinds[] = {"grant", "recertification", NULL};
 static const cc_field_t decision_fields[] = {
@@ -37,82 +32,66 @@ static const cc_field_t decision_fields[] = {
     {"decided_on", CC_FIELD_DATE, CC_FIELD_REQUIRED, 0, 0, NULL},
 };
 
-typedef struct decision_write {
-    cc_actor_t actor;
-    char programme_id[37];
-    json_t *body;
-    cc_idempotency_t idem;
-} decision_write_t;
-
-/* What a step returns: go on, or stop (answered; CC_JOB_RETRY when the transaction should run again). */
-#define STEP_OK AUDIT_CHANGE_APPLIED
-
 /* The last non-cancelled audit of `type` must be completed and over by the decision date. */
-static int check_audit_done(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, const char *type,
-                            const char *decided_on, const char *code)
+static cc_step_t check_audit_done(cc_write_t *w, const char *type, const char *code)
 {
-    const char *params[] = {w->actor.tenant_id, w->programme_id, type};
-    PGresult *res = cc_db_exec(db, &sql_programme_last_audit, 3, params);
+    const char *decided_on = cc_json_str(w->body, "decided_on");
+    const char *params[] = {w->actor.tenant_id, w->ids[0], type};
+    PGresult *res = cc_db_exec(w->db, &sql_programme_last_audit, 3, params);
     if (!cc_db_is_ok(res))
-        return audit_statement_failed(job, res, "audit state");
-    int rc = STEP_OK;
+        return audit_statement_failed(w, res, "audit state");
+    cc_step_t step = CC_GO_ON;
     char detail[160];
     if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "completed") != 0) {
         snprintf(detail, sizeof(detail), "the cycle's %s audit is not completed", type);
-        audit_fail_field(job, 422, code, "kind", detail);
-        rc = CC_JOB_DONE;
+        step = cc_write_fail_field(w, 422, code, "kind", detail);
     } else if (!PQgetisnull(res, 0, 1) && strcmp(PQgetvalue(res, 0, 1), decided_on) > 0) {
         snprintf(detail, sizeof(detail), "the decision cannot precede the last day of the %s audit", type);
-        audit_fail_field(job, 422, "decision_before_audit", "decided_on", detail);
-        rc = CC_JOB_DONE;
+        step = cc_write_fail_field(w, 422, "decision_before_audit", "decided_on", detail);
     }
     PQclear(res);
-    return rc;
+    return step;
 }
 
-static int set_window(cc_job_t *job, cc_dbconn_t *db, const char *tenant, const char *programme,
-                      const char *type, int sequence, programme_window_t window, bool *found)
+static cc_step_t set_window(cc_write_t *w, const char *type, int sequence, programme_window_t window)
 {
     char seq[12], start[CIVIL_DATE_BUFSIZE], end[CIVIL_DATE_BUFSIZE];
     snprintf(seq, sizeof(seq), "%d", sequence);
     civil_date_format(window.start, start);
     civil_date_format(window.end, end);
-    const char *params[] = {tenant, programme, type, seq, start, end};
-    PGresult *res = cc_db_exec(db, &sql_audit_window_set, 6, params);
+    const char *params[] = {w->actor.tenant_id, w->ids[0], type, seq, start, end};
+    PGresult *res = cc_db_exec(w->db, &sql_audit_window_set, 6, params);
     if (!cc_db_is_ok(res))
-        return audit_statement_failed(job, res, "audit window");
-    *found = PQntuples(res) > 0;
+        return audit_statement_failed(w, res, "audit window");
+    bool found = PQntuples(res) > 0;
     PQclear(res);
-    if (*found || strcmp(type, "surveillance") != 0)
-        return STEP_OK;
-    const char *add[] = {tenant, programme, seq, start, end};
-    return audit_exec_one(job, db, &sql_surveillance_add, 5, add, "surveillance add");
+    if (found || strcmp(type, "surveillance") != 0)
+        return CC_GO_ON;
+    const char *add[] = {w->actor.tenant_id, w->ids[0], seq, start, end};
+    return audit_exec_one(w, &sql_surveillance_add, 5, add, "surveillance add");
 }
 
 /* Writes a decided cycle's windows onto its planned audits. */
-static int apply_windows(cc_job_t *job, cc_dbconn_t *db, const char *tenant, const char *programme,
-                         const programme_windows_t *win)
+static cc_step_t apply_windows(cc_write_t *w, const programme_windows_t *win)
 {
-    bool found;
-    int rc = STEP_OK;
-    for (int k = 0; k < win->nsurveillances && rc == STEP_OK; k++)
-        rc = set_window(job, db, tenant, programme, "surveillance", k + 1, win->surveillance[k], &found);
+    cc_step_t step = CC_GO_ON;
+    for (int k = 0; k < win->nsurveillances && step == CC_GO_ON; k++)
+        step = set_window(w, "surveillance", k + 1, win->surveillance[k]);
     char n[12];
     snprintf(n, sizeof(n), "%d", win->nsurveillances);
-    const char *surplus[] = {tenant, programme, n};
-    if (rc == STEP_OK)
-        rc = audit_exec(job, db, &sql_surveillance_surplus_cancel, 3, surplus, "surveillance surplus");
-    if (rc == STEP_OK)
-        rc = set_window(job, db, tenant, programme, "recertification", 1, win->recertification, &found);
-    return rc;
+    const char *surplus[] = {w->actor.tenant_id, w->ids[0], n};
+    if (step == CC_GO_ON)
+        step = audit_exec(w, &sql_surveillance_surplus_cancel, 3, surplus, "surveillance surplus");
+    if (step == CC_GO_ON)
+        step = set_window(w, "recertification", 1, win->recertification);
+    return step;
 }
 
 /* Creates the next cycle's planned audits: its surveillances, then its recertification. */
-static int plan_next_cycle(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, const char *next,
-                           const programme_windows_t *win)
+static cc_step_t plan_next_cycle(cc_write_t *w, const char *next, const programme_windows_t *win)
 {
-    int rc = STEP_OK;
-    for (int k = 0; k <= win->nsurveillances && rc == STEP_OK; k++) {
+    cc_step_t step = CC_GO_ON;
+    for (int k = 0; k <= win->nsurveillances && step == CC_GO_ON; k++) {
         bool recert = k == win->nsurveillances;
         programme_window_t window = recert ? win->recertification : win->surveillance[k];
         char seq[12], pos[12], start[CIVIL_DATE_BUFSIZE], end[CIVIL_DATE_BUFSIZE];
@@ -121,206 +100,172 @@ static int plan_next_cycle(cc_job_t *job, cc_dbconn_t *db, const decision_write_
         civil_date_format(window.start, start);
         civil_date_format(window.end, end);
         const char *params[] = {w->actor.tenant_id,
-                                w->programme_id,
+                                w->ids[0],
                                 next,
                                 recert ? "recertification" : "surveillance",
                                 seq,
                                 pos,
                                 start,
                                 end};
-        rc = audit_exec_one(job, db, &sql_next_audit_insert, 8, params, "next cycle audit");
+        step = audit_exec_one(w, &sql_next_audit_insert, 8, params, "next cycle audit");
     }
-    return rc;
+    return step;
 }
 
-static int grant(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, const PGresult *programme,
-                 civil_date_t day, const char **outcome)
+static cc_step_t grant(cc_write_t *w, const PGresult *programme, civil_date_t day, const char **outcome)
 {
-    const char *decided_on = cc_json_str(w->body, "decided_on");
-    if (!PQgetisnull(programme, 0, 1)) {
-        cc_job_fail(job, 409, "already_decided", "the cycle already has its grant decision");
-        return CC_JOB_DONE;
-    }
-    int rc = check_audit_done(job, db, w, "stage2", decided_on, "stage2_incomplete");
-    if (rc != STEP_OK)
-        return rc;
+    if (!PQgetisnull(programme, 0, 1))
+        return cc_write_fail(w, 409, "already_decided", "the cycle already has its grant decision");
+    cc_step_t step = check_audit_done(w, "stage2", "stage2_incomplete");
+    if (step != CC_GO_ON)
+        return step;
     programme_settings_t settings;
-    tenant_programme_settings(db, w->actor.tenant_id, &settings);
+    tenant_programme_settings(w->db, w->actor.tenant_id, &settings);
     programme_windows_t win;
-    if (programme_windows_initial(day, &settings, &win) != 0) {
-        audit_fail_field(job, 422, "invalid_decision_date", "decided_on", "no cycle can start on this date");
-        return CC_JOB_DONE;
-    }
+    if (programme_windows_initial(day, &settings, &win) != 0)
+        return cc_write_fail_field(w, 422, "invalid_decision_date", "decided_on",
+                                   "no cycle can start on this date");
     char expiry[CIVIL_DATE_BUFSIZE];
     civil_date_format(win.expiry, expiry);
-    const char *params[] = {w->actor.tenant_id, w->programme_id, decided_on, expiry};
-    rc = audit_exec(job, db, &sql_programme_decided, 4, params, "programme decided");
+    const char *params[] = {w->actor.tenant_id, w->ids[0], cc_json_str(w->body, "decided_on"), expiry};
+    step = audit_exec(w, &sql_programme_decided, 4, params, "programme decided");
     *outcome = "granted";
-    return rc == STEP_OK ? apply_windows(job, db, w->actor.tenant_id, w->programme_id, &win) : rc;
+    return step == CC_GO_ON ? apply_windows(w, &win) : step;
 }
 
-static int recertify(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w, const PGresult *programme,
-                     civil_date_t day, const char **outcome, char next[37])
+/* The next cycle's programme row (its id in next), or 409 when the cycle already has one. */
+static cc_step_t insert_next_cycle(cc_write_t *w, const programme_recert_t *r, char next[37])
 {
-    civil_date_t expiry;
-    if (PQgetisnull(programme, 0, 1) || civil_date_parse(PQgetvalue(programme, 0, 2), &expiry) != 0) {
-        audit_fail_field(job, 422, "not_certified", "kind", "the cycle has no grant decision to renew");
-        return CC_JOB_DONE;
-    }
-    int rc = check_audit_done(job, db, w, "recertification", cc_json_str(w->body, "decided_on"),
-                              "recertification_incomplete");
-    if (rc != STEP_OK)
-        return rc;
-    programme_recert_t r;
-    programme_settings_t settings;
-    tenant_programme_settings(db, w->actor.tenant_id, &settings);
-    programme_windows_t win;
-    if (programme_recert_decide(expiry, day, &r) != 0 || r.outcome == PROGRAMME_RECERT_NOT_RESTORABLE) {
-        audit_fail_field(job, 422, "not_restorable", "decided_on",
-                         "more than 6 months after expiry: a new initial certification (at least a Stage 2) "
-                         "is needed");
-        return CC_JOB_DONE;
-    }
-    if (programme_windows_next_cycle(&r, &settings, &win) != 0) { /* e.g. decided years before expiry */
-        audit_fail_field(job, 422, "invalid_decision_date", "decided_on",
-                         "the next cycle's surveillances cannot be planned from this date");
-        return CC_JOB_DONE;
-    }
     char effective[CIVIL_DATE_BUFSIZE], new_expiry[CIVIL_DATE_BUFSIZE];
-    civil_date_format(r.effective, effective);
-    civil_date_format(r.expiry, new_expiry);
-    const char *params[] = {w->actor.tenant_id, w->programme_id, effective, new_expiry};
-    PGresult *res = cc_db_exec(db, &sql_next_programme_insert, 4, params);
-    if (!cc_db_is_ok(res)) {
-        if (strcmp(cc_db_sqlstate(res), "23505") == 0) {
-            PQclear(res);
-            cc_job_fail(job, 409, "already_decided", "the cycle already has its recertification decision");
-            return CC_JOB_DONE;
-        }
-        return audit_statement_failed(job, res, "next cycle");
+    civil_date_format(r->effective, effective);
+    civil_date_format(r->expiry, new_expiry);
+    const char *params[] = {w->actor.tenant_id, w->ids[0], effective, new_expiry};
+    PGresult *res = cc_db_exec(w->db, &sql_next_programme_insert, 4, params);
+    if (!cc_db_is_ok(res) && strcmp(cc_db_sqlstate(res), "23505") == 0) {
+        PQclear(res);
+        return cc_write_fail(w, 409, "already_decided", "the cycle already has its recertification decision");
     }
+    if (!cc_db_is_ok(res))
+        return audit_statement_failed(w, res, "next cycle");
     snprintf(next, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
+    return CC_GO_ON;
+}
+
+static cc_step_t recertify(cc_write_t *w, const PGresult *programme, civil_date_t day, const char **outcome,
+                           char next[37])
+{
+    civil_date_t expiry;
+    if (PQgetisnull(programme, 0, 1) || civil_date_parse(PQgetvalue(programme, 0, 2), &expiry) != 0)
+        return cc_write_fail_field(w, 422, "not_certified", "kind",
+                                   "the cycle has no grant decision to renew");
+    cc_step_t step = check_audit_done(w, "recertification", "recertification_incomplete");
+    if (step != CC_GO_ON)
+        return step;
+    programme_recert_t r;
+    programme_settings_t settings;
+    tenant_programme_settings(w->db, w->actor.tenant_id, &settings);
+    programme_windows_t win;
+    if (programme_recert_decide(expiry, day, &r) != 0 || r.outcome == PROGRAMME_RECERT_NOT_RESTORABLE)
+        return cc_write_fail_field(w, 422, "not_restorable", "decided_on",
+                                   "more than 6 months after expiry: a new initial certification (at least a "
+                                   "Stage 2) is needed");
+    if (programme_windows_next_cycle(&r, &settings, &win) != 0) /* e.g. decided years before expiry */
+        return cc_write_fail_field(w, 422, "invalid_decision_date", "decided_on",
+                                   "the next cycle's surveillances cannot be planned from this date");
+    if ((step = insert_next_cycle(w, &r, next)) != CC_GO_ON)
+        return step;
     *outcome = r.outcome == PROGRAMME_RECERT_RESTORED ? "restored" : "continued";
-    return plan_next_cycle(job, db, w, next, &win);
+    return plan_next_cycle(w, next, &win);
 }
 
 /* The decision maker sat on none of the cycle's audit teams. */
-static int check_independent(cc_job_t *job, cc_dbconn_t *db, const decision_write_t *w)
+static cc_step_t check_independent(cc_write_t *w)
 {
-    const char *params[] = {w->actor.tenant_id, w->programme_id, w->actor.user_id};
-    PGresult *res = cc_db_exec(db, &sql_programme_team_member, 3, params);
+    const char *params[] = {w->actor.tenant_id, w->ids[0], w->actor.user_id};
+    PGresult *res = cc_db_exec(w->db, &sql_programme_team_member, 3, params);
     if (!cc_db_is_ok(res))
-        return audit_statement_failed(job, res, "independence check");
+        return audit_statement_failed(w, res, "independence check");
     bool on_team = PQntuples(res) > 0;
     PQclear(res);
-    if (on_team) {
-        audit_fail_field(job, 422, "decision_maker_not_independent", "kind",
-                         "the decision maker was on an audit team of this cycle");
-        return CC_JOB_DONE;
-    }
-    return STEP_OK;
+    if (on_team)
+        return cc_write_fail_field(w, 422, "decision_maker_not_independent", "kind",
+                                   "the decision maker was on an audit team of this cycle");
+    return CC_GO_ON;
 }
 
-static int record(cc_job_t *job, cc_dbconn_t *db, decision_write_t *w, const char *outcome, const char *next)
+static cc_step_t record(cc_write_t *w, const char *outcome, const char *next)
 {
     const char *kind = cc_json_str(w->body, "kind"), *decided_on = cc_json_str(w->body, "decided_on");
     const char *params[] = {
-        w->actor.tenant_id,           w->programme_id, kind, decided_on, w->actor.user_id, outcome,
+        w->actor.tenant_id,           w->ids[0], kind, decided_on, w->actor.user_id, outcome,
         next[0] != '\0' ? next : NULL};
-    PGresult *res = cc_db_exec(db, &sql_decision_insert, 7, params);
-    if (!cc_db_is_ok(res)) {
-        if (strcmp(cc_db_sqlstate(res), "23505") == 0) {
-            PQclear(res);
-            cc_job_fail(job, 409, "already_decided", "the cycle already has a decision of this kind");
-            return CC_JOB_DONE;
-        }
-        return audit_statement_failed(job, res, "decision insert");
+    PGresult *res = cc_db_exec(w->db, &sql_decision_insert, 7, params);
+    if (!cc_db_is_ok(res) && strcmp(cc_db_sqlstate(res), "23505") == 0) {
+        PQclear(res);
+        return cc_write_fail(w, 409, "already_decided", "the cycle already has a decision of this kind");
     }
+    if (!cc_db_is_ok(res))
+        return audit_statement_failed(w, res, "decision insert");
     json_t *decision =
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "id", PQgetvalue(res, 0, 0), "programme_id",
-                  w->programme_id, "kind", kind, "decided_on", decided_on, "decided_by", w->actor.user_id,
+                  w->ids[0], "kind", kind, "decided_on", decided_on, "decided_by", w->actor.user_id,
                   "outcome", outcome, "next_programme_id", next[0] != '\0' ? json_string(next) : json_null(),
                   "created_at", PQgetvalue(res, 0, 1));
     PQclear(res);
-    cc_event_t ev = {w->actor.user_id, w->actor.role,        "programme.decision_recorded", "programme",
-                     w->programme_id,  w->actor.remote_addr, w->actor.request_id,           decision};
-    if (cc_event_append(db, &ev) != 0) {
-        json_decref(decision);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    cc_job_answer(job, 201, decision);
-    if (cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
-        cc_db_commit(db) != 0)
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    return CC_JOB_DONE;
+    cc_write_result(w, decision, json_incref(decision));
+    return CC_GO_ON;
 }
 
-static int decision_run(cc_job_t *job, cc_dbconn_t *db)
+static cc_step_t decide(cc_write_t *w)
 {
-    decision_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
-        return CC_JOB_DONE;
-    const char *key[] = {w->actor.tenant_id, w->programme_id};
-    PGresult *programme = cc_db_exec(db, &sql_programme_lock, 2, key);
+    const char *key[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *programme = cc_db_exec(w->db, &sql_programme_lock, 2, key);
     if (!cc_db_is_ok(programme))
-        return audit_statement_failed(job, programme, "programme lock");
+        return audit_statement_failed(w, programme, "programme lock");
     if (PQntuples(programme) != 1) {
         PQclear(programme);
-        cc_job_fail(job, 404, "not_found", "no such programme");
-        return CC_JOB_DONE;
+        return cc_write_fail(w, 404, "not_found", "no such programme");
     }
     civil_date_t day;
     civil_date_parse(cc_json_str(w->body, "decided_on"), &day);
     const char *outcome = NULL;
     char next[37] = "";
-    int rc = check_independent(job, db, w);
-    if (rc == STEP_OK)
-        rc = strcmp(cc_json_str(w->body, "kind"), "grant") == 0
-                 ? grant(job, db, w, programme, day, &outcome)
-                 : recertify(job, db, w, programme, day, &outcome, next);
+    cc_step_t step = check_independent(w);
+    if (step == CC_GO_ON)
+        step = strcmp(cc_json_str(w->body, "kind"), "grant") == 0
+                   ? grant(w, programme, day, &outcome)
+                   : recertify(w, programme, day, &outcome, next);
     PQclear(programme);
-    return rc == STEP_OK ? record(job, db, w, outcome, next) : rc;
+    return step == CC_GO_ON ? record(w, outcome, next) : step;
 }
 
-static void decision_done(cc_job_t *job)
+/* A decision is recorded once it is taken: never dated after today (422). */
+static cc_step_t check_date(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    decision_write_t *w = job->data;
-    cc_job_respond(job);
-    json_decref(w->body);
-    free(w);
+    civil_date_t day;
+    if (civil_date_parse(cc_json_str(body, "decided_on"), &day) == 0 &&
+        civil_date_compare(day, civil_date_today_utc()) <= 0)
+        return CC_GO_ON;
+    json_t *refusal = cc_problem_new(422, "decision_in_future", "a decision is recorded once it is taken");
+    cc_problem_add_error(refusal, "decided_on", "decision_in_future", "must not be after today (UTC)");
+    cc_respond_problem(r, refusal);
+    return CC_ANSWERED;
 }
+
+static const cc_write_spec_t decision_spec = {
+    .fields = decision_fields,
+    .nfields = CC_NFIELDS(decision_fields),
+    .flags = CC_WRITE_IDEMPOTENT | CC_WRITE_EVENT_ON_PATH,
+    .path_ids = {"id"},
+    .check = check_date,
+    .run = decide,
+    .status = 201,
+    .event_action = "programme.decision_recorded",
+    .event_entity = "programme",
+};
 
 void programme_decision_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
-        return;
-    cc_idempotency_t idem;
-    if (cc_idempotency_read_or_respond(r, &idem) != 0)
-        return;
-    json_t *body = cc_read_json_or_respond(r, decision_fields, NFIELDS(decision_fields));
-    if (body == NULL)
-        return;
-    civil_date_t day;
-    if (civil_date_parse(cc_json_str(body, "decided_on"), &day) != 0 ||
-        civil_date_compare(day, civil_date_today_utc()) > 0) {
-        json_decref(body);
-        json_t *problem =
-            cc_problem_new(422, "decision_in_future", "a decision is recorded once it is taken");
-        cc_problem_add_error(problem, "decided_on", "decision_in_future", "must not be after today (UTC)");
-        cc_respond_problem(r, problem);
-        return;
-    }
-    decision_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    memcpy(w->programme_id, id, 37);
-    w->body = body;
-    w->idem = idem;
-    cc_job_submit(r, decision_run, decision_done, w);
+    cc_write_handle(r, &decision_spec);
 }

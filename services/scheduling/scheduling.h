@@ -57,6 +57,9 @@ void auditor_calendar_handle(cc_request_t *r);       /* GET /v1/auditors/{id}/ca
  */
 size_t check_address(const json_t *address, const char *path, json_t *problem);
 
+/* True when s is a sector code: 1 to 20 letters, digits, spaces, '.' or '-'. */
+bool check_sector_code(const char *s);
+
 /* A client organisation from row `row` of a result with CLIENT_COLUMNS (store.c). */
 json_t *client_from_row(const PGresult *res, int row);
 

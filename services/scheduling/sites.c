@@ -11,13 +11,10 @@
 
 #include "cc_crypto.h"
 #include "cc_dbasync.h"
-#include "cc_events.h"
-#include "cc_idempotency.h"
-#include "cc_mem.h"
+#include "cc_list.h"
 #include "cc_problem.h"
+#include "cc_write.h"
 #include "scheduling.h"
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_field_t site_fields[] = {
     {"name", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 200, NULL},
@@ -50,43 +47,21 @@ static json_t *site_from_row(const PGresult *res, int row, int first)
 
 /* ---- GET /v1/clients/{id}/sites ---- */
 
-typedef struct page {
-    int limit;
-} page_t;
-
-static void on_list(cc_request_t *r, PGresult *res, void *data)
+/* A site from a row of sql_sites_list (the organisation's id, then the site). */
+static json_t *listed_site(const PGresult *res, int row)
 {
-    page_t *page = data;
-    int n = PQntuples(res);
-    if (n == 0) {
-        cc_respond_error(r, 404, "not_found", "no such client organisation");
-        return;
-    }
-    json_t *items = json_array();
-    int shown = 0;
-    for (int i = 0; i < n && shown < page->limit; i++) {
-        if (PQgetisnull(res, i, 1))
-            continue; /* the organisation exists and has no (further) site */
-        json_array_append_new(items, site_from_row(res, i, 1));
-        shown++;
-    }
-    cc_respond_page(r, items, res, page->limit, 1);
+    return site_from_row(res, row, 1);
 }
 
 void sites_list_handle(cc_request_t *r)
 {
-    char after[37], limit_text[16];
     const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
+    cc_page_t *page = id != NULL ? cc_page_or_respond(r, listed_site, 1) : NULL;
+    if (page == NULL)
         return;
-    int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
-        return;
-    page_t *page = h2o_mem_alloc_pool(&r->req->pool, sizeof(*page));
-    page->limit = limit;
-    snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
-    const char *params[] = {r->claims.tid, id, client_scope(r), after[0] != '\0' ? after : NULL, limit_text};
-    cc_db_query(r, r->claims.tid, &sql_sites_list, 5, params, on_list, page);
+    page->parent = "no such client organisation";
+    const char *params[] = {r->claims.tid, id, client_scope(r), cc_page_after(page), page->fetch};
+    cc_page_query(r, page, &sql_sites_list, 5, params);
 }
 
 /* ---- GET /v1/clients/{id}/sites/{site_id} ---- */
@@ -113,60 +88,49 @@ void sites_get_handle(cc_request_t *r)
 
 /* ---- POST /v1/clients/{id}/sites ---- */
 
-typedef struct site_write {
-    cc_actor_t actor;
-    char client_id[37];
-    json_t *body;
-    cc_idempotency_t idem;
-} site_write_t;
-
-static int create_run(cc_job_t *job, cc_dbconn_t *db)
+static cc_step_t check_site(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    site_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    if (cc_idempotency_claim(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0)
-        return CC_JOB_DONE;
-    /* Lock the organisation, then count: the central rule is checked on settled data. */
-    const char *key[] = {w->actor.tenant_id, w->client_id};
-    PGresult *res = cc_db_exec(db, &sql_client_lock_for_sites, 2, key);
-    bool found = cc_db_is_ok(res) && PQntuples(res) == 1;
-    if (found) {
-        PQclear(res);
-        res = cc_db_exec(db, &sql_client_sites_census, 2, key);
-    }
-    if (!cc_db_is_ok(res)) {
-        int rc = cc_db_is_retryable(cc_db_sqlstate(res)) ? CC_JOB_RETRY : CC_JOB_DONE;
-        if (rc == CC_JOB_DONE)
-            cc_job_answer(job, 503, cc_db_problem(res, "site census"));
-        PQclear(res);
-        return rc;
-    }
-    if (!found) {
-        PQclear(res);
-        cc_job_fail(job, 404, "not_found", "no such client organisation");
-        return CC_JOB_DONE;
-    }
+    check_address(json_object_get(body, "address"), "address", problem);
+    return CC_GO_ON;
+}
+
+/* Locks the organisation, then counts its sites: the central rule is checked on settled data. */
+static cc_step_t check_central(cc_write_t *w, bool central)
+{
+    const char *key[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *res = cc_db_exec(w->db, &sql_client_lock_for_sites, 2, key);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "client lock");
+    bool found = PQntuples(res) == 1;
+    PQclear(res);
+    if (!found)
+        return cc_write_fail(w, 404, "not_found", "no such client organisation");
+    res = cc_db_exec(w->db, &sql_client_sites_census, 2, key);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "site census");
     int sites = atoi(PQgetvalue(res, 0, 0)), centrals = atoi(PQgetvalue(res, 0, 1));
     PQclear(res);
+    if (central && centrals > 0)
+        return cc_write_fail(w, 409, "central_exists", "the organisation already has a central function");
+    if (!central && centrals == 0 && sites > 0)
+        return cc_write_fail(w, 422, "central_required",
+                             "an organisation with several sites needs a central function: add it as central "
+                             "first");
+    return CC_GO_ON;
+}
+
+static cc_step_t create_site(cc_write_t *w)
+{
     bool central = json_is_true(json_object_get(w->body, "central"));
-    if (central && centrals > 0) {
-        cc_job_fail(job, 409, "central_exists", "the organisation already has a central function");
-        return CC_JOB_DONE;
-    }
-    if (!central && centrals == 0 && sites > 0) {
-        cc_job_fail(job, 422, "central_required",
-                    "an organisation with several sites needs a central function: add it as central first");
-        return CC_JOB_DONE;
-    }
+    cc_step_t step = check_central(w, central);
+    if (step != CC_GO_ON)
+        return step;
     json_t *address = json_object_get(w->body, "address");
     char personnel[16];
     snprintf(personnel, sizeof(personnel), "%lld",
              (long long)json_integer_value(json_object_get(w->body, "personnel")));
     const char *params[] = {w->actor.tenant_id,
-                            w->client_id,
+                            w->ids[0],
                             cc_json_str(w->body, "name"),
                             cc_json_str(address, "street"),
                             cc_json_str(address, "city"),
@@ -176,68 +140,35 @@ static int create_run(cc_job_t *job, cc_dbconn_t *db)
                             personnel,
                             central ? "true" : "false",
                             cc_json_str(w->body, "activities")};
-    res = cc_db_exec(db, &sql_site_insert, 11, params);
-    if (!cc_db_is_ok(res)) {
-        const char *state = cc_db_sqlstate(res);
-        if (strcmp(state, "23505") == 0)
-            cc_job_fail(job, 409, "central_exists", "the organisation already has a central function");
-        else
-            cc_job_answer(job, cc_db_status_for_sqlstate(state), cc_db_problem(res, "site insert"));
-        int rc = cc_db_is_retryable(state) ? CC_JOB_RETRY : CC_JOB_DONE; /* state lives in res */
+    PGresult *res = cc_db_exec(w->db, &sql_site_insert, 11, params);
+    if (!cc_db_is_ok(res) && strcmp(cc_db_sqlstate(res), "23505") == 0) {
         PQclear(res);
-        return rc;
+        return cc_write_fail(w, 409, "central_exists", "the organisation already has a central function");
     }
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "site insert");
     json_t *site = site_from_row(res, 0, 0);
     PQclear(res);
-    const char *site_id = json_string_value(json_object_get(site, "id"));
-    json_t *detail = json_pack("{s:s, s:s, s:b}", "client_id", w->client_id, "name",
-                               json_string_value(json_object_get(site, "name")), "central", central);
-    cc_event_t ev = {w->actor.user_id, w->actor.role,        "site.created",      "site",
-                     site_id,          w->actor.remote_addr, w->actor.request_id, detail};
-    int appended = cc_event_append(db, &ev);
-    json_decref(detail);
-    char location[128];
-    snprintf(location, sizeof(location), "/v1/clients/%s/sites/%s", w->client_id, site_id);
-    cc_job_header(job, "location", location);
-    cc_job_answer_versioned(job, 201, site);
-    if (appended != 0 || cc_idempotency_store(job, db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
-        cc_db_commit(db) != 0) {
-        cc_job_clear_headers(job);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    }
-    return CC_JOB_DONE;
+    cc_write_result(w, site,
+                    json_pack("{s:s, s:s, s:b}", "client_id", w->ids[0], "name", cc_json_str(site, "name"),
+                              "central", central));
+    return CC_GO_ON;
 }
 
-static void site_write_done(cc_job_t *job)
-{
-    site_write_t *w = job->data;
-    cc_job_respond(job);
-    json_decref(w->body);
-    free(w);
-}
+static const cc_write_spec_t create_spec = {
+    .fields = site_fields,
+    .nfields = CC_NFIELDS(site_fields),
+    .flags = CC_WRITE_IDEMPOTENT,
+    .path_ids = {"id"},
+    .check = check_site,
+    .run = create_site,
+    .status = 201,
+    .event_action = "site.created",
+    .event_entity = "site",
+    .location = "/v1/clients/{id}/sites/",
+};
 
 void sites_create_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
-        return;
-    cc_idempotency_t idem;
-    if (cc_idempotency_read_or_respond(r, &idem) != 0)
-        return;
-    json_t *body = cc_read_json_or_respond(r, site_fields, NFIELDS(site_fields));
-    if (body == NULL)
-        return;
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-    if (check_address(json_object_get(body, "address"), "address", problem) != 0) {
-        json_decref(body);
-        cc_respond_problem(r, problem);
-        return;
-    }
-    json_decref(problem);
-    site_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    memcpy(w->client_id, id, 37);
-    w->body = body;
-    w->idem = idem;
-    cc_job_submit(r, create_run, site_write_done, w);
+    cc_write_handle(r, &create_spec);
 }

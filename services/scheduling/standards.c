@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cc_dbasync.h"
+#include "cc_list.h"
 #include "cc_problem.h"
 #include "scheduling.h"
 
@@ -62,15 +63,11 @@ void standards_requirements_handle(cc_request_t *r)
 {
     size_t len;
     const char *code = cc_path_param(&r->params, "code", &len);
-    char kind[16];
-    int n = cc_query_param(r, "kind", kind, sizeof(kind));
-    if (n != -1 && strcmp(kind, "clause") != 0 && strcmp(kind, "control") != 0) {
-        json_t *problem = cc_problem_new(400, "validation_failed", "the query has an invalid parameter");
-        cc_problem_add_error(problem, "kind", "invalid_value", "must be one of: clause control");
-        cc_respond_problem(r, problem);
+    static const char *const kinds[] = {"clause", "control", NULL};
+    const char *kind;
+    if (cc_query_enum_or_respond(r, "kind", kinds, &kind) != 0)
         return;
-    }
-    char *standard = h2o_strdup(&r->req->pool, code, len).base;
-    const char *params[] = {standard, n != -1 ? kind : NULL};
+    char *standard = cc_request_strdup(r, code, len);
+    const char *params[] = {standard, kind};
     cc_db_query(r, NULL, &sql_standard_requirements, 2, params, on_requirements, standard);
 }

@@ -385,11 +385,15 @@ const cc_sql_t sql_auditor_calendar = {
     "  AND NOT u.disabled AND u.role <> 'client' "
     "ORDER BY a.start_date, a.id"};
 
-/* Planned or scheduled audits whose window opens within $3 days of $2 (today). */
+/* Planned or scheduled audits whose window opens within $3 days of $2 (today), by window end then id: a page
+ * after the cursor's audit $4 (NULL: the first), $5 rows. */
 const cc_sql_t sql_schedule_due = {
     "scheduling_schedule_due",
     "SELECT " AUDIT_COLUMNS "WHERE a.tenant_id = $1 AND a.status IN ('planned', 'scheduled') "
-    "  AND a.window_start <= $2::date + $3::int ORDER BY a.window_end, a.id LIMIT $4::int"};
+    "  AND a.window_start <= $2::date + $3::int "
+    "  AND ($4::uuid IS NULL OR (a.window_end, a.id) > (SELECT c.window_end, c.id FROM audits c "
+    "       WHERE c.tenant_id = $1 AND c.id = $4::uuid)) "
+    "ORDER BY a.window_end, a.id LIMIT $5::int"};
 
 /* The tenant's programme settings [P] (programme_settings.h), or NULL. */
 const cc_sql_t sql_tenant_programme_settings = {

@@ -30,8 +30,8 @@
 
 #define NO_SUCH_ID "00000000-0000-4000-8000-000000000000"
 #define ISO27001_2022 "ISO/IEC 27001:2022"
-/* The due list answers at most this many items. */
-#define DUE_MAX 500
+/* The page size the due list is walked with. */
+#define DUE_PAGE 100
 
 /* ---- calendar arithmetic (civil dates as days since 1970-01-01) ---- */
 
@@ -597,16 +597,14 @@ static int due_cmp(const json_t *x, const json_t *y)
 }
 
 /*
- * GET /v1/schedule/due?within_days=<within> (NULL: default, then want_n 30) as
- * c; asserts the envelope, as_of (today_lo or today_hi), each item's shape,
- * status, horizon and state, and the order. Returns the response (caller
- * frees) and as_of in *as_of.
+ * Asserts one page of GET /v1/schedule/due (path) as c: the envelope, as_of
+ * (today_lo..today_hi), each item's shape, status, horizon and state, and
+ * the order from *prev on (the last item seen, updated). Appends its items to
+ * all; returns the next cursor (the caller frees) or NULL on the last page.
  */
-static cc_test_response_t *get_due(const cc_test_caller_t *c, const char *within, int want_n,
-                                   int64_t today_lo, int64_t today_hi, int64_t *as_of)
+static char *check_due_page(const cc_test_caller_t *c, const char *path, int want_n, int64_t today_lo,
+                            int64_t today_hi, int64_t *as_of, json_t *all, json_t **prev)
 {
-    char *path = within != NULL ? cc_test_asprintf("/v1/schedule/due?within_days=%s", within)
-                                : cc_strdup("/v1/schedule/due");
     cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     int64_t today = date_member(resp->json, "as_of");
@@ -616,10 +614,12 @@ static cc_test_response_t *get_due(const cc_test_caller_t *c, const char *within
     ck_assert_msg(json_is_integer(n) && json_integer_value(n) == want_n, "%s within_days, want %d: %s", path,
                   want_n, resp->body);
     json_t *next = json_object_get(resp->json, "next_cursor");
-    ck_assert_msg(next != NULL && json_is_null(next), "%s next_cursor null: %s", path, resp->body);
-    json_t *items = json_object_get(resp->json, "items"), *item, *prev = NULL;
-    ck_assert_msg(json_is_array(items) && json_array_size(items) <= DUE_MAX, "%s items: %s", path,
+    ck_assert_msg(json_is_null(next) || json_is_string(next), "%s next_cursor: %s", path, resp->body);
+    json_t *items = json_object_get(resp->json, "items"), *item;
+    ck_assert_msg(json_is_array(items) && json_array_size(items) <= DUE_PAGE, "%s items: %s", path,
                   resp->body);
+    ck_assert_msg(json_is_null(next) || json_array_size(items) == DUE_PAGE, "%s a short page goes on: %s",
+                  path, resp->body);
     size_t i;
     json_array_foreach(items, i, item)
     {
@@ -633,22 +633,43 @@ static cc_test_response_t *get_due(const cc_test_caller_t *c, const char *within
         const char *state = cc_test_json_string(item, "state");
         const char *want = we < today ? "overdue" : ws <= today ? "open" : "opening";
         ck_assert_msg(state != NULL && strcmp(state, want) == 0, "%s state, want %s: %s", path, want, text);
-        if (prev != NULL)
-            ck_assert_msg(due_cmp(prev, item) < 0, "%s item %zu out of order (window_end, id): %s", path, i,
+        if (*prev != NULL)
+            ck_assert_msg(due_cmp(*prev, item) < 0, "%s item %zu out of order (window_end, id): %s", path, i,
                           text);
-        prev = item;
+        json_array_append(all, item);
+        *prev = item; /* all holds a reference */
         free(text);
     }
-    free(path);
+    char *cursor = json_is_string(next) ? cc_strdup(json_string_value(next)) : NULL;
     *as_of = today;
-    return resp;
+    cc_test_response_free(resp);
+    return cursor;
 }
 
 /*
- * Fails unless the due list holds audit a exactly when expected, as its
- * AuditRecord (rec) plus the given state. A list cut at DUE_MAX may leave out
- * an audit that orders after its last item.
+ * Walks GET /v1/schedule/due?within_days=<within> (NULL: default, then want_n
+ * 30) as c page by page (DUE_PAGE items) until next_cursor is null, asserting
+ * every page (check_due_page) and the order across pages. Returns
+ * {"items": every item} (the caller decrefs) and as_of in *as_of.
  */
+static json_t *get_due(const cc_test_caller_t *c, const char *within, int want_n, int64_t today_lo,
+                       int64_t today_hi, int64_t *as_of)
+{
+    json_t *all = json_array(), *prev = NULL;
+    char *cursor = NULL;
+    do {
+        char *path = cc_test_asprintf("/v1/schedule/due?limit=%d%s%s%s%s", DUE_PAGE,
+                                      within != NULL ? "&within_days=" : "", within != NULL ? within : "",
+                                      cursor != NULL ? "&cursor=" : "", cursor != NULL ? cursor : "");
+        free(cursor);
+        cursor = check_due_page(c, path, want_n, today_lo, today_hi, as_of, all, &prev);
+        free(path);
+    } while (cursor != NULL);
+    return json_pack("{s:o}", "items", all);
+}
+
+/* Fails unless the due list holds audit a exactly when expected, as its AuditRecord (rec) plus the given
+ * state. */
 static void assert_due(const json_t *due, const json_t *rec, bool expected, const char *state)
 {
     json_t *items = json_object_get(due, "items");
@@ -658,12 +679,7 @@ static void assert_due(const json_t *due, const json_t *rec, bool expected, cons
         ck_assert_msg(item == NULL, "the due list holds %s (%s)", id, cc_test_json_string(rec, "type"));
         return;
     }
-    if (item == NULL) {
-        size_t n = json_array_size(items);
-        ck_assert_msg(n == DUE_MAX && due_cmp(json_array_get(items, n - 1), rec) < 0,
-                      "the due list lacks %s (%s)", id, cc_test_json_string(rec, "type"));
-        return;
-    }
+    ck_assert_msg(item != NULL, "the due list lacks %s (%s)", id, cc_test_json_string(rec, "type"));
     ck_assert_str_eq(cc_test_json_string(item, "state"), state);
     json_t *copy = json_deep_copy(item);
     json_object_del(copy, "state");
@@ -673,6 +689,39 @@ static void assert_due(const json_t *due, const json_t *rec, bool expected, cons
     free(want);
     free(text);
     json_decref(copy);
+}
+
+/* The due list pages: limit=1 answers one item and a cursor that goes on after it; a bad limit or cursor is
+ * 400 naming it. */
+static void assert_due_pages(const cc_test_caller_t *c)
+{
+    cc_test_response_t *first =
+        cc_test_call(c, "GET", "/v1/schedule/due?within_days=366&limit=1", NULL, NULL);
+    cc_test_assert_json(first, 200);
+    json_t *items = json_object_get(first->json, "items");
+    const char *cursor = cc_test_json_string(first->json, "next_cursor");
+    ck_assert_msg(json_array_size(items) == 1 && cursor != NULL, "limit=1 answers one item and a cursor: %s",
+                  first->body);
+    char *path = cc_test_asprintf("/v1/schedule/due?within_days=366&limit=1&cursor=%s", cursor);
+    cc_test_response_t *second = cc_test_call(c, "GET", path, NULL, NULL);
+    cc_test_assert_json(second, 200);
+    json_t *next = json_object_get(second->json, "items");
+    ck_assert_msg(json_array_size(next) == 1 &&
+                      due_cmp(json_array_get(items, 0), json_array_get(next, 0)) < 0,
+                  "the second page goes on after the first: %s then %s", first->body, second->body);
+    free(path);
+    cc_test_response_free(second);
+    cc_test_response_free(first);
+    const struct {
+        const char *query, *field;
+    } bad[] = {{"limit=0", "limit"}, {"limit=501", "limit"}, {"cursor=not-a-cursor", "cursor"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        path = cc_test_asprintf("/v1/schedule/due?%s", bad[i].query);
+        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
+        assert_field_error(resp, bad[i].field, NULL);
+        cc_test_response_free(resp);
+        free(path);
+    }
 }
 
 START_TEST(test_due)
@@ -693,41 +742,43 @@ START_TEST(test_due)
     size_t i;
 
     /* within_days=0: the stage1 opens today; stage2 next month, the surveillance years away. */
-    cc_test_response_t *due = get_due(&f.sm, "0", 0, lo, hi, &as_of);
-    assert_due(due->json, stage1, true, "open");
-    assert_due(due->json, stage2, false, NULL);
-    assert_due(due->json, surveillance1, false, NULL);
+    json_t *due = get_due(&f.sm, "0", 0, lo, hi, &as_of);
+    assert_due(due, stage1, true, "open");
+    assert_due(due, stage2, false, NULL);
+    assert_due(due, surveillance1, false, NULL);
     json_array_foreach(records, i, rec)
     {
         bool in = date_member(rec, "window_start") <= as_of;
-        assert_due(due->json, rec, in, "open");
+        assert_due(due, rec, in, "open");
     }
-    cc_test_response_free(due);
+    json_decref(due);
 
     /* within_days=366: stage1 open, stage2 opening; the rest as their windows say. */
     due = get_due(&f.sm, "366", 366, lo, hi, &as_of);
-    assert_due(due->json, stage1, true, "open");
+    assert_due(due, stage1, true, "open");
     ck_assert_msg(date_member(stage2, "window_start") > as_of, "stage2 opens today");
-    assert_due(due->json, stage2, true, "opening");
+    assert_due(due, stage2, true, "opening");
     json_array_foreach(records, i, rec)
     {
         int64_t ws = date_member(rec, "window_start");
-        assert_due(due->json, rec, ws <= as_of + 366, ws <= as_of ? "open" : "opening");
+        assert_due(due, rec, ws <= as_of + 366, ws <= as_of ? "open" : "opening");
     }
-    cc_test_response_free(due);
+    json_decref(due);
 
     /* The default horizon is 30 days; within_days 30 says the same. */
     due = get_due(&f.sm, NULL, 30, lo, hi, &as_of);
-    assert_due(due->json, stage1, true, "open");
+    assert_due(due, stage1, true, "open");
     json_array_foreach(records, i, rec)
     {
         int64_t ws = date_member(rec, "window_start");
-        assert_due(due->json, rec, ws <= as_of + 30, ws <= as_of ? "open" : "opening");
+        assert_due(due, rec, ws <= as_of + 30, ws <= as_of ? "open" : "opening");
     }
-    cc_test_response_free(due);
+    json_decref(due);
     due = get_due(&f.sm, "30", 30, lo, hi, &as_of);
-    assert_due(due->json, stage1, true, "open");
-    cc_test_response_free(due);
+    assert_due(due, stage1, true, "open");
+    json_decref(due);
+
+    assert_due_pages(&f.sm);
 
     /* Invalid horizons. */
     const char *bad[] = {"-1", "367", "abc", "1.5", "1000000000000"};
@@ -745,8 +796,8 @@ START_TEST(test_due)
         cc_test_caller_t c;
         cc_test_caller_login(&c, "northcert", staff[r]);
         due = get_due(&c, "0", 0, lo, cc_test_today_utc(), &as_of);
-        assert_due(due->json, stage1, true, "open");
-        cc_test_response_free(due);
+        assert_due(due, stage1, true, "open");
+        json_decref(due);
         cc_test_caller_free(&c);
     }
     cc_test_response_t *resp = cc_test_call(&f.client1, "GET", "/v1/schedule/due?within_days=0", NULL, NULL);
@@ -760,8 +811,8 @@ START_TEST(test_due)
     cc_test_caller_t south;
     cc_test_caller_login(&south, "southcert", "admin");
     due = get_due(&south, "366", 366, lo, cc_test_today_utc(), &as_of);
-    json_array_foreach(records, i, rec) assert_due(due->json, rec, false, NULL);
-    cc_test_response_free(due);
+    json_array_foreach(records, i, rec) assert_due(due, rec, false, NULL);
+    json_decref(due);
     cc_test_caller_free(&south);
 
     json_decref(records);
