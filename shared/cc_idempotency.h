@@ -1,5 +1,5 @@
 /*
- * Idempotency-Key for POST (DESIGN.md): the same key from the same caller
+ * Idempotency-Key for POST (ARCHITECTURE.md "API conventions"): the same key from the same caller
  * gets the same response and causes one effect. The key is claimed inside the
  * job's own transaction and the answer stored before it commits, so a retry
  * replays, a concurrent duplicate waits for the first and then replays, and a

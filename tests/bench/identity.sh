@@ -467,7 +467,7 @@ line() { # line LABEL VALUE TARGET VERDICT
     RSS_LOAD_MIB=$(kib "$(awk -v a="$RSS_ME_DURING" -v b="$RSS_GW_DURING" 'BEGIN {print (a > b ? a : b)}')")
     line "identity RSS under /v1/me load" "$RSS_LOAD_MIB MiB" "< 64 MiB" "$(verdict "$RSS_LOAD_MIB" "<" 64)"
     line "identity peak RSS incl. logins (VmHWM)" "$HWM_MIB MiB" "< 64 MiB" "$(verdict "$HWM_MIB" "<" 64)"
-    echo "  (each argon2id hash holds its 64 MiB cost (t=3, m=64 MiB, p=1, per DESIGN.md) while it runs, so any"
+    echo "  (each argon2id hash holds its 64 MiB cost (t=3, m=64 MiB, p=1, per ARCHITECTURE.md) while it runs, so any"
     echo "   login puts the peak above 64 MiB; identity runs cores-1 hashes at once and frees them afterwards)"
     echo
     if [ "${#ID_DEATHS[@]}" -gt 0 ]; then
