@@ -164,12 +164,16 @@ const cc_sql_t sql_standard_references = {
 #define CONFLICT_COLUMNS(t)                                                                                  \
     t "id, " t "auditor_id, " t "client_id, " t "reason, " t "until::text, " TS(t "created_at")
 
+/* The auditor (none: 404), then its periods by `from` then id after the cursor's period $3 (NULL: the first),
+ * $4 rows; a NULL period when there is none (left). */
 const cc_sql_t sql_unavailability_list = {
     "scheduling_unavailability_list",
     "SELECT a.id, " UNAVAILABILITY_COLUMNS(
         "v.") " FROM auditors a "
               "LEFT JOIN auditor_unavailability v ON v.tenant_id = a.tenant_id AND v.auditor_id = a.id "
-              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY lower(v.period)"};
+              "  AND ($3::uuid IS NULL OR (lower(v.period), v.id) > (SELECT lower(c.period), c.id "
+              "       FROM auditor_unavailability c WHERE c.tenant_id = $1 AND c.id = $3::uuid)) "
+              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY lower(v.period), v.id LIMIT $4::int"};
 
 /* `to` is inclusive: stored as the half-open [from, to + 1). */
 const cc_sql_t sql_unavailability_insert = {
@@ -177,13 +181,17 @@ const cc_sql_t sql_unavailability_insert = {
     "INSERT INTO auditor_unavailability (tenant_id, auditor_id, period, reason) "
     "VALUES ($1, $2, daterange($3::date, $4::date, '[]'), $5) RETURNING " UNAVAILABILITY_COLUMNS("")};
 
+/* The auditor (none: 404), then its conflicts ($3: live ones only) by until then id after the cursor's
+ * conflict $4 (NULL: the first), $5 rows; a NULL conflict when there is none (left). */
 const cc_sql_t sql_conflicts_list = {
     "scheduling_conflicts_list",
     "SELECT a.id, " CONFLICT_COLUMNS(
         "k.") " FROM auditors a "
               "LEFT JOIN auditor_conflicts k ON k.tenant_id = a.tenant_id AND k.auditor_id = a.id "
               "  AND (NOT $3::boolean OR k.until >= current_date) "
-              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY k.until, k.id"};
+              "  AND ($4::uuid IS NULL OR (k.until, k.id) > (SELECT c.until, c.id FROM auditor_conflicts c "
+              "       WHERE c.tenant_id = $1 AND c.id = $4::uuid)) "
+              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY k.until, k.id LIMIT $5::int"};
 
 /* until defaults to today + the tenant's impartiality period (settings.impartiality.conflict_years, 2). */
 const cc_sql_t sql_conflict_insert = {
