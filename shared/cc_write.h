@@ -111,6 +111,17 @@ struct cc_write {
 /* Runs spec's write for r: answers everything itself (see the header comment). */
 void cc_write_handle(cc_request_t *r, const cc_write_spec_t *spec);
 
+/*
+ * Defines the route handler `void name(cc_request_t *r)` that runs the write spec (a cc_write_spec_t object):
+ *     CC_WRITE_HANDLER(clients_create_handle, create_spec);
+ */
+#define CC_WRITE_HANDLER(name, spec)                                                                         \
+    void name(cc_request_t *r)                                                                               \
+    {                                                                                                        \
+        cc_write_handle(r, &(spec));                                                                         \
+    }                                                                                                        \
+    void name(cc_request_t *r)
+
 /* Sets the write's result: resource (stolen) is the answer's body; detail (stolen, may be NULL) the event's.
  */
 void cc_write_result(cc_write_t *w, json_t *resource, json_t *detail);

@@ -248,12 +248,5 @@ static const cc_write_spec_t patch_spec = {
     .event_entity = "user",
 };
 
-void users_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
-
-void users_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &patch_spec);
-}
+CC_WRITE_HANDLER(users_create_handle, create_spec);
+CC_WRITE_HANDLER(users_patch_handle, patch_spec);

@@ -141,7 +141,4 @@ static const cc_write_spec_t plan_spec = {
     .event_action = "audit.planned",
 };
 
-void audits_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &plan_spec);
-}
+CC_WRITE_HANDLER(audits_patch_handle, plan_spec);

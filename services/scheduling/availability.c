@@ -199,12 +199,5 @@ static const cc_write_spec_t conflict_spec = {
     .location = "/v1/auditors/{id}/conflicts/",
 };
 
-void unavailability_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &unavailability_spec);
-}
-
-void conflicts_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &conflict_spec);
-}
+CC_WRITE_HANDLER(unavailability_create_handle, unavailability_spec);
+CC_WRITE_HANDLER(conflicts_create_handle, conflict_spec);

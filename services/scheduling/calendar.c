@@ -160,7 +160,4 @@ static const cc_write_spec_t rotate_spec = {
     .event_entity = "auditor",
 };
 
-void auditor_calendar_token_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &rotate_spec);
-}
+CC_WRITE_HANDLER(auditor_calendar_token_handle, rotate_spec);

@@ -263,12 +263,5 @@ static const cc_write_spec_t patch_spec = {
     .event_entity = "client",
 };
 
-void clients_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
-
-void clients_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &patch_spec);
-}
+CC_WRITE_HANDLER(clients_create_handle, create_spec);
+CC_WRITE_HANDLER(clients_patch_handle, patch_spec);

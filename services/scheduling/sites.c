@@ -168,7 +168,4 @@ static const cc_write_spec_t create_spec = {
     .location = "/v1/clients/{id}/sites/",
 };
 
-void sites_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
+CC_WRITE_HANDLER(sites_create_handle, create_spec);
