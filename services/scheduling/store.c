@@ -4,21 +4,31 @@
  */
 #include "scheduling.h"
 
+/* The catalogue by family, newest edition first, then code, after the cursor's standard $1 (NULL: the first),
+ * $2 rows. */
 const cc_sql_t sql_standards_list = {
     "scheduling_standards_list",
     "SELECT s.code, s.reference, s.edition, s.title, s.family, s.status, s.superseded_by, "
     "       s.closed_to_new_audits_after::text, s.certificates_valid_until::text, "
     "       count(*) FILTER (WHERE r.kind = 'clause'), count(*) FILTER (WHERE r.kind = 'control') "
     "FROM standards s LEFT JOIN requirements r ON r.standard_code = s.code "
-    "GROUP BY s.code ORDER BY s.family, s.edition DESC, s.code"};
+    "WHERE $1::text IS NULL OR (s.family, -s.edition, s.code) > "
+    "  (SELECT c.family, -c.edition, c.code FROM standards c WHERE c.code = $1::text) "
+    "GROUP BY s.code ORDER BY s.family, s.edition DESC, s.code LIMIT $2::int"};
 
-/* One row with a NULL id when the standard exists but has no requirement of that kind; none when it does not.
+/*
+ * The standard $1's requirements ($2: of one kind) by position after the cursor's requirement $3 (NULL: the
+ * first), $4 rows. One row with a NULL id when the standard exists but has no (further) requirement of that
+ * kind; none when it does not.
  */
-const cc_sql_t sql_standard_requirements = {"scheduling_standard_requirements",
-                                            "SELECT r.id, r.number, r.parent_id, r.kind, r.title, r.theme "
-                                            "FROM standards s LEFT JOIN requirements r ON r.standard_code = "
-                                            "s.code AND ($2::text IS NULL OR r.kind = $2) "
-                                            "WHERE s.code = $1 ORDER BY r.position"};
+const cc_sql_t sql_standard_requirements = {
+    "scheduling_standard_requirements",
+    "SELECT r.id, r.number, r.parent_id, r.kind, r.title, r.theme "
+    "FROM standards s LEFT JOIN requirements r ON r.standard_code = s.code AND ($2::text IS NULL OR r.kind = "
+    "$2) "
+    "  AND ($3::text IS NULL OR r.position > (SELECT c.position FROM requirements c "
+    "       WHERE c.standard_code = s.code AND c.id = $3::text)) "
+    "WHERE s.code = $1 ORDER BY r.position LIMIT $4::int"};
 
 /* The tenant's [P] audit-time settings; 0 (the default) where a setting is absent or not a number. */
 #define AUDIT_TIME_SETTING(name)                                                                             \
