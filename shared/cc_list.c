@@ -4,7 +4,6 @@
 #include "cc_list.h"
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,42 +36,21 @@ cc_page_t *cc_page_or_respond(cc_request_t *r, cc_row_fn from_row, int id_column
 }
 
 /* A catalogue key: 1 to 36 printable ASCII characters, no space. */
-static bool is_key(const uint8_t *s, size_t len)
+static bool is_key(const char *s, size_t len)
 {
     if (len < 1 || len > 36)
         return false;
     for (size_t i = 0; i < len; i++)
-        if (s[i] <= ' ' || s[i] > '~')
+        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] > '~')
             return false;
     return true;
-}
-
-/* As cc_query_cursor_or_respond, for a cursor naming a catalogue key. */
-static int key_cursor_or_respond(cc_request_t *r, char after[37])
-{
-    char cursor[128];
-    after[0] = '\0';
-    int n = cc_query_param(r, "cursor", cursor, sizeof(cursor));
-    if (n == -1)
-        return 0;
-    uint8_t *decoded = NULL;
-    size_t len = 0;
-    bool ok = n >= 0 && cc_base64url_decode(cursor, (size_t)n, &decoded, &len) == 0 && is_key(decoded, len);
-    if (ok) {
-        memcpy(after, decoded, len);
-        after[len] = '\0';
-    }
-    free(decoded);
-    if (!ok)
-        cc_respond_query_error(r, "cursor", "invalid_cursor", "is not a cursor this API returned");
-    return ok ? 0 : -1;
 }
 
 cc_page_t *cc_page_keyed_or_respond(cc_request_t *r, cc_row_fn from_row, int id_column)
 {
     char after[37];
     int limit = cc_query_limit_or_respond(r);
-    if (limit < 0 || key_cursor_or_respond(r, after) < 0)
+    if (limit < 0 || cc_query_cursor_key_or_respond(r, after, is_key) < 0)
         return NULL;
     return page_new(r, limit, after, from_row, id_column);
 }
