@@ -141,32 +141,34 @@ int cc_query_enum_or_respond(cc_request_t *r, const char *name, const char *cons
     return -1;
 }
 
-int cc_query_uuid_or_respond(cc_request_t *r, const char *name, char out[37])
+/*
+ * Reads the query parameter `name` into out (size bytes with its NUL; "" when absent) when valid accepts it.
+ * Answers 400 with code and message naming it and returns -1 otherwise.
+ */
+static int query_checked_or_respond(cc_request_t *r, const char *name, char *out, size_t size,
+                                    bool (*valid)(const char *s, size_t len), const char *code,
+                                    const char *message)
 {
     char buf[64];
     int n = cc_query_param(r, name, buf, sizeof(buf));
     out[0] = '\0';
     if (n == -1)
         return 0;
-    if (n < 0 || !cc_is_uuid(buf, (size_t)n)) {
-        cc_respond_query_error(r, name, "invalid_uuid", "must be a UUID");
+    if (n < 0 || (size_t)n >= size || !valid(buf, (size_t)n)) {
+        cc_respond_query_error(r, name, code, message);
         return -1;
     }
-    memcpy(out, buf, 37);
+    memcpy(out, buf, (size_t)n + 1);
     return 0;
+}
+
+int cc_query_uuid_or_respond(cc_request_t *r, const char *name, char out[37])
+{
+    return query_checked_or_respond(r, name, out, 37, cc_is_uuid, "invalid_uuid", "must be a UUID");
 }
 
 int cc_query_date_or_respond(cc_request_t *r, const char *name, char out[11])
 {
-    char buf[16];
-    int n = cc_query_param(r, name, buf, sizeof(buf));
-    out[0] = '\0';
-    if (n == -1)
-        return 0;
-    if (n < 0 || !cc_is_date(buf, (size_t)n)) {
-        cc_respond_query_error(r, name, "invalid_date", "must be a date YYYY-MM-DD");
-        return -1;
-    }
-    memcpy(out, buf, 11);
-    return 0;
+    return query_checked_or_respond(r, name, out, 11, cc_is_date, "invalid_date",
+                                    "must be a date YYYY-MM-DD");
 }
