@@ -87,9 +87,9 @@ typedef struct cc_write_spec {
     const char *path_ids[2];  /* path parameters that must be UUIDs, copied to w->ids; NULL ends */
     cc_write_check_fn check;  /* optional */
     cc_write_run_fn run;      /* required */
-    int status;               /* the status of success: 200 or 201 */
+    int status;               /* the status of success: 201, or 200 (0 means 200) */
     const char *event_action; /* e.g. "client.created" */
-    const char *event_entity; /* e.g. "client" */
+    const char *event_entity; /* e.g. "client"; NULL: event_action up to its dot */
     const char *location;     /* the Location of success: this ("{id}" replaced by ids[0]) + the new id */
     const char *hashed_field; /* a body field the run hashes (a password): when present, the write runs on
                                  the password-hashing pool (cc_job_submit_hashing) */

@@ -131,8 +131,6 @@ static cc_step_t plan_run(cc_write_t *w)
 
 static const cc_write_spec_t plan_spec = {
     .flags = AUDIT_WRITE_FLAGS | CC_WRITE_PATCH,
-    .status = 200,
-    .event_entity = "audit",
     .fields = plan_fields,
     .nfields = CC_NFIELDS(plan_fields),
     .path_ids = {"id"},

@@ -262,7 +262,6 @@ static const cc_write_spec_t create_spec = {
     .run = create_auditor,
     .status = 201,
     .event_action = "auditor.created",
-    .event_entity = "auditor",
     .location = "/v1/auditors/",
 };
 
@@ -273,9 +272,7 @@ static const cc_write_spec_t patch_spec = {
     .path_ids = {"id"},
     .check = check_competences,
     .run = patch_auditor,
-    .status = 200,
     .event_action = "auditor.updated",
-    .event_entity = "auditor",
 };
 
 CC_WRITE_HANDLER(auditors_create_handle, create_spec);

@@ -183,7 +183,6 @@ static const cc_write_spec_t unavailability_spec = {
     .run = add_unavailability,
     .status = 201,
     .event_action = "auditor.unavailability_added",
-    .event_entity = "auditor",
     .location = "/v1/auditors/{id}/unavailability/",
 };
 
@@ -195,7 +194,6 @@ static const cc_write_spec_t conflict_spec = {
     .run = add_conflict,
     .status = 201,
     .event_action = "auditor.conflict_declared",
-    .event_entity = "auditor",
     .location = "/v1/auditors/{id}/conflicts/",
 };
 

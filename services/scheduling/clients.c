@@ -247,7 +247,6 @@ static const cc_write_spec_t create_spec = {
     .run = create_client,
     .status = 201,
     .event_action = "client.created",
-    .event_entity = "client",
     .location = "/v1/clients/",
 };
 
@@ -258,9 +257,7 @@ static const cc_write_spec_t patch_spec = {
     .path_ids = {"id"},
     .check = check_body,
     .run = patch_client,
-    .status = 200,
     .event_action = "client.updated",
-    .event_entity = "client",
 };
 
 CC_WRITE_HANDLER(clients_create_handle, create_spec);

@@ -262,7 +262,6 @@ static const cc_write_spec_t decision_spec = {
     .run = decide,
     .status = 201,
     .event_action = "programme.decision_recorded",
-    .event_entity = "programme",
 };
 
 CC_WRITE_HANDLER(programme_decision_handle, decision_spec);

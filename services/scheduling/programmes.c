@@ -478,7 +478,6 @@ static const cc_write_spec_t create_spec = {
     .run = create_programme,
     .status = 201,
     .event_action = "programme.created",
-    .event_entity = "programme",
     .location = "/v1/programmes/",
 };
 

@@ -164,7 +164,6 @@ static const cc_write_spec_t create_spec = {
     .run = create_site,
     .status = 201,
     .event_action = "site.created",
-    .event_entity = "site",
     .location = "/v1/clients/{id}/sites/",
 };
 
