@@ -340,6 +340,12 @@ int cc_query_limit_or_respond(cc_request_t *r)
 
 int cc_query_cursor_or_respond(cc_request_t *r, char after[37])
 {
+    return cc_query_cursor_key_or_respond(r, after, cc_is_uuid);
+}
+
+int cc_query_cursor_key_or_respond(cc_request_t *r, char after[37],
+                                   bool (*valid)(const char *key, size_t len))
+{
     char cursor[128];
     after[0] = '\0';
     int n = cc_query_param(r, "cursor", cursor, sizeof(cursor));
@@ -347,11 +353,11 @@ int cc_query_cursor_or_respond(cc_request_t *r, char after[37])
         return 0;
     uint8_t *decoded = NULL;
     size_t len = 0;
-    bool ok = n >= 0 && cc_base64url_decode(cursor, (size_t)n, &decoded, &len) == 0 &&
-              cc_is_uuid((char *)decoded, len);
+    bool ok = n >= 0 && cc_base64url_decode(cursor, (size_t)n, &decoded, &len) == 0 && len <= 36 &&
+              valid((char *)decoded, len);
     if (ok) {
-        memcpy(after, decoded, 36);
-        after[36] = '\0';
+        memcpy(after, decoded, len);
+        after[len] = '\0';
     }
     free(decoded);
     if (!ok) {

@@ -135,6 +135,11 @@ int cc_query_limit_or_respond(cc_request_t *r);
  */
 int cc_query_cursor_or_respond(cc_request_t *r, char after[37]);
 
+/* As cc_query_cursor_or_respond for a cursor naming another kind of key (at most 36 bytes) that valid
+ * accepts. */
+int cc_query_cursor_key_or_respond(cc_request_t *r, char after[37],
+                                   bool (*valid)(const char *key, size_t len));
+
 /*
  * Parses If-Match: the version of a single strong tag "N", -1 when absent or
  * "*" (any current version), -2 otherwise (a weak tag never matches: If-Match

@@ -10,31 +10,16 @@
 
 #include "cc_mem.h"
 
-static void reserve(cc_jsonw_t *w, size_t n)
-{
-    if (w->len + n + 1 <= w->cap)
-        return;
-    size_t cap = w->cap != 0 ? w->cap : 4096; /* an audit-time answer fits */
-    while (cap < w->len + n + 1)
-        cap *= 2;
-    w->buf = cc_realloc(w->buf, cap);
-    w->cap = cap;
-}
-
 static void put(cc_jsonw_t *w, const char *s, size_t n)
 {
-    reserve(w, n);
-    memcpy(w->buf + w->len, s, n);
-    w->len += n;
-    w->buf[w->len] = '\0';
+    cc_buf_append(&w->out, s, n);
 }
 
 static void put_char(cc_jsonw_t *w, char c)
 {
-    if (w->len + 2 > w->cap)
-        reserve(w, 1);
-    w->buf[w->len++] = c;
-    w->buf[w->len] = '\0';
+    cc_buf_reserve(&w->out, 1);
+    w->out.data[w->out.len++] = c;
+    w->out.data[w->out.len] = '\0';
 }
 
 /* Before any value or key: the comma that separates it from the previous member. */
@@ -54,16 +39,16 @@ static void separate(cc_jsonw_t *w)
 void cc_jsonw_init(cc_jsonw_t *w)
 {
     memset(w, 0, sizeof(*w));
-    reserve(w, 0);
-    w->buf[0] = '\0';
+    cc_buf_reserve(&w->out, 0);
+    w->out.data[0] = '\0';
 }
 
 char *cc_jsonw_finish(cc_jsonw_t *w, size_t *len)
 {
     if (len != NULL)
-        *len = w->len;
-    char *buf = w->buf;
-    w->buf = NULL;
+        *len = w->out.len;
+    char *buf = w->out.data;
+    w->out.data = NULL;
     return buf;
 }
 
@@ -98,13 +83,13 @@ void cc_jsonw_key(cc_jsonw_t *w, const char *key)
 {
     separate(w);
     size_t n = strlen(key); /* keys are the program's own names: nothing to escape */
-    reserve(w, n + 3);
-    w->buf[w->len++] = '"';
-    memcpy(w->buf + w->len, key, n);
-    w->len += n;
-    w->buf[w->len++] = '"';
-    w->buf[w->len++] = ':';
-    w->buf[w->len] = '\0';
+    cc_buf_reserve(&w->out, n + 3);
+    w->out.data[w->out.len++] = '"';
+    memcpy(w->out.data + w->out.len, key, n);
+    w->out.len += n;
+    w->out.data[w->out.len++] = '"';
+    w->out.data[w->out.len++] = ':';
+    w->out.data[w->out.len] = '\0';
     w->after_key = true;
 }
 

@@ -13,11 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cc_buf.h"
+
 #define CC_JSONW_MAX_DEPTH 32
 
 typedef struct cc_jsonw {
-    char *buf;
-    size_t len, cap;
+    cc_buf_t out; /* the document so far */
     int depth;
     bool has_items[CC_JSONW_MAX_DEPTH]; /* the container at this depth has a member already */
     char closing[CC_JSONW_MAX_DEPTH];   /* '}' or ']' */

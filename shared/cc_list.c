@@ -3,6 +3,7 @@
  */
 #include "cc_list.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,20 +13,46 @@
 #include "cc_json.h"
 #include "cc_problem.h"
 
+static cc_page_t *page_new(cc_request_t *r, int limit, const char after[37], cc_row_fn from_row,
+                           int id_column)
+{
+    cc_page_t *page = cc_request_alloc(r, sizeof(*page));
+    memset(page, 0, sizeof(*page));
+    page->limit = limit;
+    memcpy(page->after, after, sizeof(page->after));
+    snprintf(page->fetch, sizeof(page->fetch), "%d", limit + 1);
+    page->from_row = from_row;
+    page->id_column = id_column;
+    return page;
+}
+
 cc_page_t *cc_page_or_respond(cc_request_t *r, cc_row_fn from_row, int id_column)
 {
     char after[37];
     int limit = cc_query_limit_or_respond(r);
     if (limit < 0 || cc_query_cursor_or_respond(r, after) < 0)
         return NULL;
-    cc_page_t *page = cc_request_alloc(r, sizeof(*page));
-    memset(page, 0, sizeof(*page));
-    page->limit = limit;
-    memcpy(page->after, after, sizeof(after));
-    snprintf(page->fetch, sizeof(page->fetch), "%d", limit + 1);
-    page->from_row = from_row;
-    page->id_column = id_column;
-    return page;
+    return page_new(r, limit, after, from_row, id_column);
+}
+
+/* A catalogue key: 1 to 36 printable ASCII characters, no space. */
+static bool is_key(const char *s, size_t len)
+{
+    if (len < 1 || len > 36)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] > '~')
+            return false;
+    return true;
+}
+
+cc_page_t *cc_page_keyed_or_respond(cc_request_t *r, cc_row_fn from_row, int id_column)
+{
+    char after[37];
+    int limit = cc_query_limit_or_respond(r);
+    if (limit < 0 || cc_query_cursor_key_or_respond(r, after, is_key) < 0)
+        return NULL;
+    return page_new(r, limit, after, from_row, id_column);
 }
 
 const char *cc_page_after(const cc_page_t *page)
@@ -114,32 +141,34 @@ int cc_query_enum_or_respond(cc_request_t *r, const char *name, const char *cons
     return -1;
 }
 
-int cc_query_uuid_or_respond(cc_request_t *r, const char *name, char out[37])
+/*
+ * Reads the query parameter `name` into out (size bytes with its NUL; "" when absent) when valid accepts it.
+ * Answers 400 with code and message naming it and returns -1 otherwise.
+ */
+static int query_checked_or_respond(cc_request_t *r, const char *name, char *out, size_t size,
+                                    bool (*valid)(const char *s, size_t len), const char *code,
+                                    const char *message)
 {
     char buf[64];
     int n = cc_query_param(r, name, buf, sizeof(buf));
     out[0] = '\0';
     if (n == -1)
         return 0;
-    if (n < 0 || !cc_is_uuid(buf, (size_t)n)) {
-        cc_respond_query_error(r, name, "invalid_uuid", "must be a UUID");
+    if (n < 0 || (size_t)n >= size || !valid(buf, (size_t)n)) {
+        cc_respond_query_error(r, name, code, message);
         return -1;
     }
-    memcpy(out, buf, 37);
+    memcpy(out, buf, (size_t)n + 1);
     return 0;
+}
+
+int cc_query_uuid_or_respond(cc_request_t *r, const char *name, char out[37])
+{
+    return query_checked_or_respond(r, name, out, 37, cc_is_uuid, "invalid_uuid", "must be a UUID");
 }
 
 int cc_query_date_or_respond(cc_request_t *r, const char *name, char out[11])
 {
-    char buf[16];
-    int n = cc_query_param(r, name, buf, sizeof(buf));
-    out[0] = '\0';
-    if (n == -1)
-        return 0;
-    if (n < 0 || !cc_is_date(buf, (size_t)n)) {
-        cc_respond_query_error(r, name, "invalid_date", "must be a date YYYY-MM-DD");
-        return -1;
-    }
-    memcpy(out, buf, 11);
-    return 0;
+    return query_checked_or_respond(r, name, out, 11, cc_is_date, "invalid_date",
+                                    "must be a date YYYY-MM-DD");
 }

@@ -34,7 +34,7 @@ typedef json_t *(*cc_row_fn)(const PGresult *res, int row);
 
 typedef struct cc_page {
     int limit;
-    char after[37];     /* the id the cursor names, "" on the first page */
+    char after[37];     /* the id (or key) the cursor names, "" on the first page */
     char fetch[16];     /* limit + 1 as text: the statement's LIMIT */
     cc_row_fn from_row; /* NULL when the handler answers with cc_page_respond itself */
     int id_column;      /* the column of each row's id, which the next cursor names */
@@ -50,6 +50,12 @@ typedef struct cc_page {
  * returns NULL when one is invalid.
  */
 cc_page_t *cc_page_or_respond(cc_request_t *r, cc_row_fn from_row, int id_column);
+
+/*
+ * As cc_page_or_respond for a list keyed by text rather than UUIDs (the catalogue's codes and requirement
+ * ids): the cursor names a key of 1 to 36 printable characters.
+ */
+cc_page_t *cc_page_keyed_or_respond(cc_request_t *r, cc_row_fn from_row, int id_column);
 
 /* The cursor's id as a statement parameter: NULL on the first page. */
 const char *cc_page_after(const cc_page_t *page);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_buf.h"
 #include "cc_mem.h"
 
 static const int tracked_statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
@@ -71,34 +72,12 @@ void cc_metrics_observe(cc_metrics_t *m, size_t route_index, int status, double 
     atomic_fetch_add_explicit(&rm->sum_us, (unsigned long)(seconds * 1e6), memory_order_relaxed);
 }
 
-typedef struct text {
-    char *buf;
-    size_t len, cap;
-} text_t;
-
-static void appendf(text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void appendf(text_t *t, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-        va_end(ap);
-        if ((size_t)n < t->cap - t->len) {
-            t->len += (size_t)n;
-            return;
-        }
-        t->cap = t->cap * 2 + (size_t)n;
-        t->buf = cc_realloc(t->buf, t->cap);
-    }
-}
-
 char *cc_metrics_render(const cc_metrics_t *m, const cc_route_t *routes, size_t nroutes, const char *extra)
 {
-    text_t t = {cc_malloc(4096), 0, 4096};
-    t.buf[0] = '\0';
-    appendf(&t, "# HELP cc_http_requests_total HTTP requests answered, by route, method and status.\n"
-                "# TYPE cc_http_requests_total counter\n");
+    cc_buf_t t = {0};
+    cc_buf_append(&t, "", 0);
+    cc_buf_printf(&t, "# HELP cc_http_requests_total HTTP requests answered, by route, method and status.\n"
+                      "# TYPE cc_http_requests_total counter\n");
     for (size_t i = 0; i <= nroutes && i <= m->nroutes; i++) {
         const route_metrics_t *rm = &m->routes[i];
         const char *route = i < nroutes ? routes[i].pattern : "unmatched";
@@ -110,12 +89,12 @@ char *cc_metrics_render(const cc_metrics_t *m, const cc_route_t *routes, size_t 
             int code = s < NSTATUS - 1
                            ? tracked_statuses[s]
                            : (int)atomic_load_explicit(&rm->other_status_code, memory_order_relaxed);
-            appendf(&t, "cc_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %lu\n", route,
-                    method, code, n);
+            cc_buf_printf(&t, "cc_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %lu\n", route,
+                          method, code, n);
         }
     }
-    appendf(&t, "# HELP cc_http_request_duration_seconds Time from request to answer, by route.\n"
-                "# TYPE cc_http_request_duration_seconds histogram\n");
+    cc_buf_printf(&t, "# HELP cc_http_request_duration_seconds Time from request to answer, by route.\n"
+                      "# TYPE cc_http_request_duration_seconds histogram\n");
     for (size_t i = 0; i <= nroutes && i <= m->nroutes; i++) {
         const route_metrics_t *rm = &m->routes[i];
         unsigned long count = atomic_load_explicit(&rm->count, memory_order_relaxed);
@@ -126,17 +105,19 @@ char *cc_metrics_render(const cc_metrics_t *m, const cc_route_t *routes, size_t 
         unsigned long cumulative = 0;
         for (size_t b = 0; b < NBUCKETS; b++) {
             cumulative += atomic_load_explicit(&rm->le[b], memory_order_relaxed);
-            appendf(&t, "cc_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %lu\n",
-                    route, method, buckets[b], cumulative);
+            cc_buf_printf(
+                &t, "cc_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %lu\n",
+                route, method, buckets[b], cumulative);
         }
-        appendf(&t, "cc_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %lu\n",
-                route, method, count);
-        appendf(&t, "cc_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n", route, method,
-                (double)atomic_load_explicit(&rm->sum_us, memory_order_relaxed) / 1e6);
-        appendf(&t, "cc_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %lu\n", route, method,
-                count);
+        cc_buf_printf(&t,
+                      "cc_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %lu\n",
+                      route, method, count);
+        cc_buf_printf(&t, "cc_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n", route,
+                      method, (double)atomic_load_explicit(&rm->sum_us, memory_order_relaxed) / 1e6);
+        cc_buf_printf(&t, "cc_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %lu\n", route,
+                      method, count);
     }
     if (extra != NULL)
-        appendf(&t, "%s", extra);
-    return t.buf;
+        cc_buf_printf(&t, "%s", extra);
+    return t.data;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_crypto.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 
@@ -35,17 +36,6 @@ struct cc_revocations {
     int64_t loaded_at; /* 0: never loaded */
 };
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Parses a canonical UUID into 16 bytes; "" or NULL gives zeros when allow_empty. Returns 0 or -1. */
 static int parse_uuid(const char *s, uint8_t out[16], bool allow_empty)
 {
@@ -59,7 +49,7 @@ static int parse_uuid(const char *s, uint8_t out[16], bool allow_empty)
                 return -1;
             continue;
         }
-        int hi = hex_value(s[i]), lo = s[i + 1] != '\0' ? hex_value(s[i + 1]) : -1;
+        int hi = cc_hex_digit_value(s[i]), lo = s[i + 1] != '\0' ? cc_hex_digit_value(s[i + 1]) : -1;
         if (hi < 0 || lo < 0 || n == 16 || i + 1 == 8 || i + 1 == 13 || i + 1 == 18 || i + 1 == 23)
             return -1;
         out[n++] = (uint8_t)(hi << 4 | lo);

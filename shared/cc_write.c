@@ -116,10 +116,15 @@ static cc_step_t finish(cc_write_t *w)
         return cc_write_fail(w, 500, "internal_error", "the change could not be completed");
     }
     const char *id = cc_json_str(w->resource, "id");
+    char entity[64]; /* by default the action's prefix: "client" for "client.created" */
+    const char *dot = strchr(spec->event_action, '.');
+    snprintf(entity, sizeof(entity), "%.*s",
+             dot != NULL ? (int)(dot - spec->event_action) : (int)strlen(spec->event_action),
+             spec->event_action);
     cc_event_t ev = {w->actor.user_id,
                      w->actor.role,
                      spec->event_action,
-                     spec->event_entity,
+                     spec->event_entity != NULL ? spec->event_entity : entity,
                      (spec->flags & CC_WRITE_EVENT_ON_PATH) ? w->ids[0] : id,
                      w->actor.remote_addr,
                      w->actor.request_id,
@@ -135,10 +140,11 @@ static cc_step_t finish(cc_write_t *w)
     }
     json_t *resource = w->resource;
     w->resource = NULL;
+    int status = spec->status != 0 ? spec->status : 200;
     if (json_is_integer(json_object_get(resource, "version")))
-        cc_job_answer_versioned(w->job, spec->status, resource);
+        cc_job_answer_versioned(w->job, status, resource);
     else
-        cc_job_answer(w->job, spec->status, resource);
+        cc_job_answer(w->job, status, resource);
     if (cc_idempotency_store(w->job, w->db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
         cc_db_commit(w->db) != 0) {
         cc_job_clear_headers(w->job);

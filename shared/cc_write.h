@@ -87,9 +87,9 @@ typedef struct cc_write_spec {
     const char *path_ids[2];  /* path parameters that must be UUIDs, copied to w->ids; NULL ends */
     cc_write_check_fn check;  /* optional */
     cc_write_run_fn run;      /* required */
-    int status;               /* the status of success: 200 or 201 */
+    int status;               /* the status of success: 201, or 200 (0 means 200) */
     const char *event_action; /* e.g. "client.created" */
-    const char *event_entity; /* e.g. "client" */
+    const char *event_entity; /* e.g. "client"; NULL: event_action up to its dot */
     const char *location;     /* the Location of success: this ("{id}" replaced by ids[0]) + the new id */
     const char *hashed_field; /* a body field the run hashes (a password): when present, the write runs on
                                  the password-hashing pool (cc_job_submit_hashing) */
@@ -110,6 +110,17 @@ struct cc_write {
 
 /* Runs spec's write for r: answers everything itself (see the header comment). */
 void cc_write_handle(cc_request_t *r, const cc_write_spec_t *spec);
+
+/*
+ * Defines the route handler `void name(cc_request_t *r)` that runs the write spec (a cc_write_spec_t object):
+ *     CC_WRITE_HANDLER(clients_create_handle, create_spec);
+ */
+#define CC_WRITE_HANDLER(name, spec)                                                                         \
+    void name(cc_request_t *r)                                                                               \
+    {                                                                                                        \
+        cc_write_handle(r, &(spec));                                                                         \
+    }                                                                                                        \
+    void name(cc_request_t *r)
 
 /* Sets the write's result: resource (stolen) is the answer's body; detail (stolen, may be NULL) the event's.
  */

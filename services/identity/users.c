@@ -232,7 +232,6 @@ static const cc_write_spec_t create_spec = {
     .hashed_field = "password",
     .status = 201,
     .event_action = "user.created",
-    .event_entity = "user",
     .location = "/v1/users/",
 };
 
@@ -243,17 +242,8 @@ static const cc_write_spec_t patch_spec = {
     .path_ids = {"id"},
     .run = patch_user,
     .hashed_field = "password",
-    .status = 200,
     .event_action = "user.updated",
-    .event_entity = "user",
 };
 
-void users_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
-
-void users_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &patch_spec);
-}
+CC_WRITE_HANDLER(users_create_handle, create_spec);
+CC_WRITE_HANDLER(users_patch_handle, patch_spec);

@@ -131,8 +131,6 @@ static cc_step_t plan_run(cc_write_t *w)
 
 static const cc_write_spec_t plan_spec = {
     .flags = AUDIT_WRITE_FLAGS | CC_WRITE_PATCH,
-    .status = 200,
-    .event_entity = "audit",
     .fields = plan_fields,
     .nfields = CC_NFIELDS(plan_fields),
     .path_ids = {"id"},
@@ -141,7 +139,4 @@ static const cc_write_spec_t plan_spec = {
     .event_action = "audit.planned",
 };
 
-void audits_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &plan_spec);
-}
+CC_WRITE_HANDLER(audits_patch_handle, plan_spec);

@@ -155,12 +155,5 @@ static const cc_write_spec_t remove_spec = {
     .event_action = "audit.team_member_removed",
 };
 
-void audit_team_add_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &add_spec);
-}
-
-void audit_team_remove_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &remove_spec);
-}
+CC_WRITE_HANDLER(audit_team_add_handle, add_spec);
+CC_WRITE_HANDLER(audit_team_remove_handle, remove_spec);

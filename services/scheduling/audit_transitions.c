@@ -240,22 +240,7 @@ static const cc_write_spec_t cancel_spec = {
     AUDIT_WRITE_SPEC,   .fields = cancel_fields, .nfields = CC_NFIELDS(cancel_fields),
     .path_ids = {"id"}, .run = cancel_run,       .event_action = "audit.cancelled"};
 
-void audit_schedule_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &schedule_spec);
-}
-
-void audit_start_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &start_spec);
-}
-
-void audit_complete_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &complete_spec);
-}
-
-void audit_cancel_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &cancel_spec);
-}
+CC_WRITE_HANDLER(audit_schedule_handle, schedule_spec);
+CC_WRITE_HANDLER(audit_start_handle, start_spec);
+CC_WRITE_HANDLER(audit_complete_handle, complete_spec);
+CC_WRITE_HANDLER(audit_cancel_handle, cancel_spec);

@@ -41,7 +41,7 @@ cc_step_t audit_write_apply(cc_write_t *w, audit_change_fn change, json_t *detai
 
 /* What every audit write's spec shares: If-Match, Idempotency-Key, 200 with the audit, its event. */
 #define AUDIT_WRITE_FLAGS (CC_WRITE_IF_MATCH | CC_WRITE_IDEMPOTENT)
-#define AUDIT_WRITE_SPEC .flags = AUDIT_WRITE_FLAGS, .status = 200, .event_entity = "audit"
+#define AUDIT_WRITE_SPEC .flags = AUDIT_WRITE_FLAGS
 
 /* A value of the locked row, or NULL when SQL NULL. */
 const char *audit_locked_value(const PGresult *locked, int column);

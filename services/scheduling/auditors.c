@@ -262,7 +262,6 @@ static const cc_write_spec_t create_spec = {
     .run = create_auditor,
     .status = 201,
     .event_action = "auditor.created",
-    .event_entity = "auditor",
     .location = "/v1/auditors/",
 };
 
@@ -273,17 +272,8 @@ static const cc_write_spec_t patch_spec = {
     .path_ids = {"id"},
     .check = check_competences,
     .run = patch_auditor,
-    .status = 200,
     .event_action = "auditor.updated",
-    .event_entity = "auditor",
 };
 
-void auditors_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
-
-void auditors_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &patch_spec);
-}
+CC_WRITE_HANDLER(auditors_create_handle, create_spec);
+CC_WRITE_HANDLER(auditors_patch_handle, patch_spec);

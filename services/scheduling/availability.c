@@ -49,53 +49,56 @@ static json_t *conflict_from_row(const PGresult *res, int row, int c)
                      PQgetvalue(res, row, c + 5));
 }
 
-/* ---- lists: the auditor (none: 404), then its entries (a NULL entry when it has none) ---- */
+/* ---- lists: keyset pages of the auditor's entries (cc_list: no auditor answers 404) ---- */
 
 typedef json_t *(*row_fn)(const PGresult *res, int row, int first);
 
-static void respond_list(cc_request_t *r, PGresult *res, row_fn from_row)
+/* The list statements select the auditor's id first, then the entry's columns. */
+static json_t *unavailability_item(const PGresult *res, int row)
 {
-    if (PQntuples(res) == 0) {
-        cc_respond_error(r, 404, "not_found", "no such auditor");
-        return;
-    }
-    json_t *items = json_array();
-    for (int i = 0; i < PQntuples(res); i++)
-        if (!PQgetisnull(res, i, 1))
-            json_array_append_new(items, from_row(res, i, 1));
-    cc_respond_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
+    return unavailability_from_row(res, row, 1);
 }
 
-static void on_unavailability(cc_request_t *r, PGresult *res, void *data)
+static json_t *conflict_item(const PGresult *res, int row)
 {
-    respond_list(r, res, unavailability_from_row);
+    return conflict_from_row(res, row, 1);
 }
 
-static void on_conflicts(cc_request_t *r, PGresult *res, void *data)
+/* The page of the auditor named by the path, or NULL when an answer has been sent. */
+static cc_page_t *auditor_page_or_respond(cc_request_t *r, cc_row_fn from_row, const char **id)
 {
-    respond_list(r, res, conflict_from_row);
+    *id = cc_path_uuid_or_respond(r, "id");
+    if (*id == NULL)
+        return NULL;
+    cc_page_t *page = cc_page_or_respond(r, from_row, 1);
+    if (page != NULL)
+        page->parent = "no such auditor";
+    return page;
 }
 
 void unavailability_list_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
+    const char *id;
+    cc_page_t *page = auditor_page_or_respond(r, unavailability_item, &id);
+    if (page == NULL)
         return;
-    const char *params[] = {r->claims.tid, id};
-    cc_db_query(r, r->claims.tid, &sql_unavailability_list, 2, params, on_unavailability, NULL);
+    const char *params[] = {r->claims.tid, id, cc_page_after(page), page->fetch};
+    cc_page_query(r, page, &sql_unavailability_list, 4, params);
 }
 
 void conflicts_list_handle(cc_request_t *r)
 {
-    const char *id = cc_path_uuid_or_respond(r, "id");
-    if (id == NULL)
+    const char *id;
+    cc_page_t *page = auditor_page_or_respond(r, conflict_item, &id);
+    if (page == NULL)
         return;
     static const char *const booleans[] = {"true", "false", NULL};
     const char *live;
     if (cc_query_enum_or_respond(r, "live", booleans, &live) != 0)
         return;
-    const char *params[] = {r->claims.tid, id, live != NULL ? live : "false"};
-    cc_db_query(r, r->claims.tid, &sql_conflicts_list, 3, params, on_conflicts, NULL);
+    const char *params[] = {r->claims.tid, id, live != NULL ? live : "false", cc_page_after(page),
+                            page->fetch};
+    cc_page_query(r, page, &sql_conflicts_list, 5, params);
 }
 
 /* ---- writes ---- */
@@ -180,7 +183,6 @@ static const cc_write_spec_t unavailability_spec = {
     .run = add_unavailability,
     .status = 201,
     .event_action = "auditor.unavailability_added",
-    .event_entity = "auditor",
     .location = "/v1/auditors/{id}/unavailability/",
 };
 
@@ -192,16 +194,8 @@ static const cc_write_spec_t conflict_spec = {
     .run = add_conflict,
     .status = 201,
     .event_action = "auditor.conflict_declared",
-    .event_entity = "auditor",
     .location = "/v1/auditors/{id}/conflicts/",
 };
 
-void unavailability_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &unavailability_spec);
-}
-
-void conflicts_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &conflict_spec);
-}
+CC_WRITE_HANDLER(unavailability_create_handle, unavailability_spec);
+CC_WRITE_HANDLER(conflicts_create_handle, conflict_spec);

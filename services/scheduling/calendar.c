@@ -155,12 +155,7 @@ static const cc_write_spec_t rotate_spec = {
     .flags = CC_WRITE_EVENT_ON_PATH,
     .path_ids = {"id"},
     .run = rotate_token,
-    .status = 200,
     .event_action = "auditor.calendar_token_rotated",
-    .event_entity = "auditor",
 };
 
-void auditor_calendar_token_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &rotate_spec);
-}
+CC_WRITE_HANDLER(auditor_calendar_token_handle, rotate_spec);

@@ -247,7 +247,6 @@ static const cc_write_spec_t create_spec = {
     .run = create_client,
     .status = 201,
     .event_action = "client.created",
-    .event_entity = "client",
     .location = "/v1/clients/",
 };
 
@@ -258,17 +257,8 @@ static const cc_write_spec_t patch_spec = {
     .path_ids = {"id"},
     .check = check_body,
     .run = patch_client,
-    .status = 200,
     .event_action = "client.updated",
-    .event_entity = "client",
 };
 
-void clients_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
-
-void clients_patch_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &patch_spec);
-}
+CC_WRITE_HANDLER(clients_create_handle, create_spec);
+CC_WRITE_HANDLER(clients_patch_handle, patch_spec);

@@ -262,10 +262,6 @@ static const cc_write_spec_t decision_spec = {
     .run = decide,
     .status = 201,
     .event_action = "programme.decision_recorded",
-    .event_entity = "programme",
 };
 
-void programme_decision_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &decision_spec);
-}
+CC_WRITE_HANDLER(programme_decision_handle, decision_spec);

@@ -416,44 +416,55 @@ static cc_step_t create_programme(cc_write_t *w)
     return step == CC_GO_ON ? result(w, &p, id) : step;
 }
 
+static bool is_reference(const json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) >= 1 && json_string_length(v) <= 60;
+}
+
+static bool is_uuid_value(const json_t *v)
+{
+    return json_is_string(v) && cc_is_uuid(json_string_value(v), json_string_length(v));
+}
+
+static bool is_sector_code(const json_t *v)
+{
+    return json_is_string(v) && check_sector_code(json_string_value(v));
+}
+
+/* One array member of a new programme: its size bounds and the test each entry must pass. */
+typedef struct {
+    const char *name;
+    size_t min, max;
+    const char *size_code, *size_message;
+    bool (*valid)(const json_t *v);
+    const char *code, *message; /* of an entry that fails `valid`, named name[i] */
+} array_rule_t;
+
+static const array_rule_t array_rules[] = {
+    {"standards", 1, AUDIT_TIME_MAX_STANDARDS, "invalid_length", "must name 1 to 4 standards", is_reference,
+     "wrong_type", "must be a catalogue reference"},
+    {"site_ids", 0, MAX_SITE_IDS, "too_many", "must have at most 1000 entries", is_uuid_value, "invalid_uuid",
+     "must be a UUID"},
+    {"sector_codes", 0, MAX_SECTOR_CODES, "too_many", "must have at most 50 entries", is_sector_code,
+     "invalid", "must be 1 to 20 letters, digits, spaces, . or -"},
+};
+
 /* Checks the arrays of a new programme, one error each fault. */
 static cc_step_t check_arrays(cc_request_t *r, const json_t *body, json_t *problem)
 {
-    size_t i;
-    json_t *v;
-    char field[48];
-    json_t *standards = json_object_get(body, "standards");
-    if (json_array_size(standards) < 1 || json_array_size(standards) > AUDIT_TIME_MAX_STANDARDS) {
-        cc_problem_add_error(problem, "standards", "invalid_length", "must name 1 to 4 standards");
-    }
-    json_array_foreach(standards, i, v)
-    {
-        if (!json_is_string(v) || json_string_length(v) < 1 || json_string_length(v) > 60) {
-            snprintf(field, sizeof(field), "standards[%zu]", i);
-            cc_problem_add_error(problem, field, "wrong_type", "must be a catalogue reference");
-        }
-    }
-    json_t *sites = json_object_get(body, "site_ids");
-    if (json_array_size(sites) > MAX_SITE_IDS) {
-        cc_problem_add_error(problem, "site_ids", "too_many", "must have at most 1000 entries");
-    }
-    json_array_foreach(sites, i, v)
-    {
-        if (!json_is_string(v) || !cc_is_uuid(json_string_value(v), json_string_length(v))) {
-            snprintf(field, sizeof(field), "site_ids[%zu]", i);
-            cc_problem_add_error(problem, field, "invalid_uuid", "must be a UUID");
-        }
-    }
-    json_t *codes = json_object_get(body, "sector_codes");
-    if (json_array_size(codes) > MAX_SECTOR_CODES) {
-        cc_problem_add_error(problem, "sector_codes", "too_many", "must have at most 50 entries");
-    }
-    json_array_foreach(codes, i, v)
-    {
-        if (!json_is_string(v) || !check_sector_code(json_string_value(v))) {
-            snprintf(field, sizeof(field), "sector_codes[%zu]", i);
-            cc_problem_add_error(problem, field, "invalid",
-                                 "must be 1 to 20 letters, digits, spaces, . or -");
+    for (size_t k = 0; k < sizeof(array_rules) / sizeof(array_rules[0]); k++) {
+        const array_rule_t *rule = &array_rules[k];
+        json_t *array = json_object_get(body, rule->name), *v;
+        if (json_array_size(array) < rule->min || json_array_size(array) > rule->max)
+            cc_problem_add_error(problem, rule->name, rule->size_code, rule->size_message);
+        size_t i;
+        json_array_foreach(array, i, v)
+        {
+            if (!rule->valid(v)) {
+                char field[48];
+                snprintf(field, sizeof(field), "%s[%zu]", rule->name, i);
+                cc_problem_add_error(problem, field, rule->code, rule->message);
+            }
         }
     }
     return CC_GO_ON;
@@ -467,11 +478,7 @@ static const cc_write_spec_t create_spec = {
     .run = create_programme,
     .status = 201,
     .event_action = "programme.created",
-    .event_entity = "programme",
     .location = "/v1/programmes/",
 };
 
-void programmes_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
+CC_WRITE_HANDLER(programmes_create_handle, create_spec);

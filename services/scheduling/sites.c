@@ -164,11 +164,7 @@ static const cc_write_spec_t create_spec = {
     .run = create_site,
     .status = 201,
     .event_action = "site.created",
-    .event_entity = "site",
     .location = "/v1/clients/{id}/sites/",
 };
 
-void sites_create_handle(cc_request_t *r)
-{
-    cc_write_handle(r, &create_spec);
-}
+CC_WRITE_HANDLER(sites_create_handle, create_spec);

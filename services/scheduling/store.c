@@ -4,21 +4,31 @@
  */
 #include "scheduling.h"
 
+/* The catalogue by family, newest edition first, then code, after the cursor's standard $1 (NULL: the first),
+ * $2 rows. */
 const cc_sql_t sql_standards_list = {
     "scheduling_standards_list",
     "SELECT s.code, s.reference, s.edition, s.title, s.family, s.status, s.superseded_by, "
     "       s.closed_to_new_audits_after::text, s.certificates_valid_until::text, "
     "       count(*) FILTER (WHERE r.kind = 'clause'), count(*) FILTER (WHERE r.kind = 'control') "
     "FROM standards s LEFT JOIN requirements r ON r.standard_code = s.code "
-    "GROUP BY s.code ORDER BY s.family, s.edition DESC, s.code"};
+    "WHERE $1::text IS NULL OR (s.family, -s.edition, s.code) > "
+    "  (SELECT c.family, -c.edition, c.code FROM standards c WHERE c.code = $1::text) "
+    "GROUP BY s.code ORDER BY s.family, s.edition DESC, s.code LIMIT $2::int"};
 
-/* One row with a NULL id when the standard exists but has no requirement of that kind; none when it does not.
+/*
+ * The standard $1's requirements ($2: of one kind) by position after the cursor's requirement $3 (NULL: the
+ * first), $4 rows. One row with a NULL id when the standard exists but has no (further) requirement of that
+ * kind; none when it does not.
  */
-const cc_sql_t sql_standard_requirements = {"scheduling_standard_requirements",
-                                            "SELECT r.id, r.number, r.parent_id, r.kind, r.title, r.theme "
-                                            "FROM standards s LEFT JOIN requirements r ON r.standard_code = "
-                                            "s.code AND ($2::text IS NULL OR r.kind = $2) "
-                                            "WHERE s.code = $1 ORDER BY r.position"};
+const cc_sql_t sql_standard_requirements = {
+    "scheduling_standard_requirements",
+    "SELECT r.id, r.number, r.parent_id, r.kind, r.title, r.theme "
+    "FROM standards s LEFT JOIN requirements r ON r.standard_code = s.code AND ($2::text IS NULL OR r.kind = "
+    "$2) "
+    "  AND ($3::text IS NULL OR r.position > (SELECT c.position FROM requirements c "
+    "       WHERE c.standard_code = s.code AND c.id = $3::text)) "
+    "WHERE s.code = $1 ORDER BY r.position LIMIT $4::int"};
 
 /* The tenant's [P] audit-time settings; 0 (the default) where a setting is absent or not a number. */
 #define AUDIT_TIME_SETTING(name)                                                                             \
@@ -164,12 +174,16 @@ const cc_sql_t sql_standard_references = {
 #define CONFLICT_COLUMNS(t)                                                                                  \
     t "id, " t "auditor_id, " t "client_id, " t "reason, " t "until::text, " TS(t "created_at")
 
+/* The auditor (none: 404), then its periods by `from` then id after the cursor's period $3 (NULL: the first),
+ * $4 rows; a NULL period when there is none (left). */
 const cc_sql_t sql_unavailability_list = {
     "scheduling_unavailability_list",
     "SELECT a.id, " UNAVAILABILITY_COLUMNS(
         "v.") " FROM auditors a "
               "LEFT JOIN auditor_unavailability v ON v.tenant_id = a.tenant_id AND v.auditor_id = a.id "
-              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY lower(v.period)"};
+              "  AND ($3::uuid IS NULL OR (lower(v.period), v.id) > (SELECT lower(c.period), c.id "
+              "       FROM auditor_unavailability c WHERE c.tenant_id = $1 AND c.id = $3::uuid)) "
+              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY lower(v.period), v.id LIMIT $4::int"};
 
 /* `to` is inclusive: stored as the half-open [from, to + 1). */
 const cc_sql_t sql_unavailability_insert = {
@@ -177,13 +191,17 @@ const cc_sql_t sql_unavailability_insert = {
     "INSERT INTO auditor_unavailability (tenant_id, auditor_id, period, reason) "
     "VALUES ($1, $2, daterange($3::date, $4::date, '[]'), $5) RETURNING " UNAVAILABILITY_COLUMNS("")};
 
+/* The auditor (none: 404), then its conflicts ($3: live ones only) by until then id after the cursor's
+ * conflict $4 (NULL: the first), $5 rows; a NULL conflict when there is none (left). */
 const cc_sql_t sql_conflicts_list = {
     "scheduling_conflicts_list",
     "SELECT a.id, " CONFLICT_COLUMNS(
         "k.") " FROM auditors a "
               "LEFT JOIN auditor_conflicts k ON k.tenant_id = a.tenant_id AND k.auditor_id = a.id "
               "  AND (NOT $3::boolean OR k.until >= current_date) "
-              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY k.until, k.id"};
+              "  AND ($4::uuid IS NULL OR (k.until, k.id) > (SELECT c.until, c.id FROM auditor_conflicts c "
+              "       WHERE c.tenant_id = $1 AND c.id = $4::uuid)) "
+              "WHERE a.tenant_id = $1 AND a.id = $2 ORDER BY k.until, k.id LIMIT $5::int"};
 
 /* until defaults to today + the tenant's impartiality period (settings.impartiality.conflict_years, 2). */
 const cc_sql_t sql_conflict_insert = {

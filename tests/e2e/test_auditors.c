@@ -226,8 +226,8 @@ static char *create_auditor(const cc_test_caller_t *c, const char *user_id, json
     return id;
 }
 
-/* GETs a non-paginated list (unavailability, conflicts) as c: 200, next_cursor null; returns items (decref).
- */
+/* GETs a list (unavailability, conflicts) short enough for one page as c: 200, next_cursor null; returns
+ * items (decref). */
 static json_t *get_items(const cc_test_caller_t *c, const char *path)
 {
     cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
@@ -239,6 +239,33 @@ static json_t *get_items(const cc_test_caller_t *c, const char *path)
     json_incref(items);
     cc_test_response_free(resp);
     return items;
+}
+
+/* Fails unless the list at path, walked `limit` items a page, holds the ids of want (n of them) in order. */
+static void assert_walk(const cc_test_caller_t *c, const char *path, int limit, const char *const *want,
+                        size_t n)
+{
+    json_t *all = cc_test_list_walk(c, path, limit, false);
+    ck_assert_msg(json_array_size(all) == n, "%s walked %d a page: %zu items, want %zu", path, limit,
+                  json_array_size(all), n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(str_is(json_array_get(all, i), "id", want[i]), "%s item %zu is %s, want %s", path, i,
+                      cc_test_json_string(json_array_get(all, i), "id"), want[i]);
+    json_decref(all);
+}
+
+/* limit out of range and a cursor this API did not return answer 400 naming them. */
+static void assert_bad_page_params(const cc_test_caller_t *c, const char *path)
+{
+    const char *bad[][2] = {
+        {"limit=0", "limit"}, {"limit=501", "limit"}, {"cursor=bm90LWEtdXVpZA", "cursor"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *query = cc_test_asprintf("%s?%s", path, bad[i][0]);
+        cc_test_response_t *resp = cc_test_call(c, "GET", query, NULL, NULL);
+        assert_field_error(resp, bad[i][1], NULL);
+        cc_test_response_free(resp);
+        free(query);
+    }
 }
 
 /* The item of items whose key equals value, or NULL. Borrowed. */
@@ -1088,6 +1115,10 @@ START_TEST(test_unavailability)
                       cc_test_json_string(item, "id"), order[i]);
     }
     json_decref(items);
+    /* Pages of one and of two keep the order, the cursor naming the last period shown. */
+    assert_walk(&sm, upath, 1, order, 5);
+    assert_walk(&sm, upath, 2, order, 5);
+    assert_bad_page_params(&sm, upath);
     /* auditor1's list did not grow with our periods. */
     items = get_items(&sm, a1_upath);
     size_t i;
@@ -1227,6 +1258,12 @@ START_TEST(test_conflicts)
     ck_assert_ptr_nonnull(find_item(items, expl_id));
     ck_assert_msg(find_item(items, old_id) == NULL, "a lapsed conflict is listed with live=true");
     json_decref(items);
+    /* Ordered by until, a page at a time. */
+    const char *by_until[] = {old_id, dflt_id, expl_id};
+    assert_walk(&auditor1, cpath, 1, by_until, 3);
+    assert_walk(&auditor1, cpath, 2, by_until, 3);
+    assert_walk(&auditor1, live_path, 1, by_until + 1, 2);
+    assert_bad_page_params(&sm, cpath);
     cc_test_caller_free(&auditor1);
 
     free(live_path);

@@ -4,13 +4,15 @@
  * 27001:2022 with their themes, 404 for an unknown standard, a token needed)
  * and audit time (a 27006 table value with its stage split and sampling,
  * caps answered 422 naming the field, nested bad input 400 naming the field,
- * clients refused). Needs CC_TEST_GATEWAY_URL.
+ * clients refused). Both catalogue lists page by their keys (code, id) like
+ * every list. Needs CC_TEST_GATEWAY_URL.
  */
 #include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_test_caller.h"
 #include "cc_test_http.h"
 
 static const char *gateway(void)
@@ -31,6 +33,54 @@ static cc_test_response_t *as(const char *who, const char *method, const char *p
     free(auth);
     cc_test_tokens_free(&tokens);
     return resp;
+}
+
+/*
+ * Walks the list at path as auditor1, `limit` items a page, until next_cursor is
+ * null: every page at most limit items, a page with a cursor never empty. Returns every item (decref).
+ */
+static json_t *walk(const char *path, int limit)
+{
+    cc_test_tokens_t tokens;
+    cc_test_login(gateway(), "northcert", "auditor1@northcert.example", CC_TEST_DEMO_PASSWORD, &tokens);
+    char *auth = cc_test_bearer(tokens.access);
+    const char *headers[] = {auth, NULL};
+    json_t *all = json_array();
+    char *cursor = NULL;
+    for (int pages = 0;; pages++) {
+        ck_assert_msg(pages < 1000, "pagination of %s does not end", path);
+        char *enc = cursor != NULL ? cc_test_url_encode(cursor) : NULL;
+        char *page_path = cc_test_asprintf("%s%slimit=%d%s%s", path, strchr(path, '?') != NULL ? "&" : "?",
+                                           limit, enc != NULL ? "&cursor=" : "", enc != NULL ? enc : "");
+        cc_test_response_t *resp = cc_test_http("GET", gateway(), page_path, headers, NULL);
+        cc_test_assert_json(resp, 200);
+        json_t *items = json_object_get(resp->json, "items"),
+               *next = json_object_get(resp->json, "next_cursor");
+        ck_assert_msg(json_array_size(items) <= (size_t)limit, "%s: %s", page_path, resp->body);
+        ck_assert_msg(json_is_null(next) || (json_is_string(next) && json_array_size(items) > 0), "%s: %s",
+                      page_path, resp->body);
+        json_array_extend(all, items);
+        free(cursor);
+        cursor = json_is_string(next) ? strdup(json_string_value(next)) : NULL;
+        cc_test_response_free(resp);
+        free(page_path);
+        free(enc);
+        if (cursor == NULL)
+            break;
+    }
+    free(auth);
+    cc_test_tokens_free(&tokens);
+    return all;
+}
+
+/* Fails unless a and b list the same items in the same order. */
+static void assert_same_items(const json_t *a, const json_t *b, const char *what)
+{
+    ck_assert_msg(json_array_size(a) == json_array_size(b), "%s: %zu items walked, %zu in one page", what,
+                  json_array_size(a), json_array_size(b));
+    for (size_t i = 0; i < json_array_size(a); i++)
+        ck_assert_msg(json_equal(json_array_get(a, i), json_array_get(b, i)), "%s: item %zu differs", what,
+                      i);
 }
 
 static double number(const json_t *obj, const char *key)
@@ -74,7 +124,7 @@ END_TEST
 START_TEST(annex_a_controls_by_theme)
 {
     cc_test_response_t *resp =
-        as("auditor1", "GET", "/v1/standards/ISO27001:2022/requirements?kind=control", NULL);
+        as("auditor1", "GET", "/v1/standards/ISO27001:2022/requirements?kind=control&limit=100", NULL);
     cc_test_assert_json(resp, 200);
     json_t *items = json_object_get(resp->json, "items"), *c;
     ck_assert_uint_eq(json_array_size(items), 93);
@@ -110,6 +160,48 @@ START_TEST(annex_a_controls_by_theme)
     cc_test_assert_problem(resp, 400, "validation_failed");
     cc_test_assert_first_error_field(resp, "kind");
     cc_test_response_free(resp);
+}
+END_TEST
+
+/* Pages of the catalogue, walked a few items at a time, hold what one large page does, in the same order. */
+START_TEST(catalogue_lists_page)
+{
+    const char *paths[][2] = {
+        {"/v1/standards", "/v1/standards?limit=500"},
+        {"/v1/standards/ISO27001:2022/requirements?kind=control",
+         "/v1/standards/ISO27001:2022/requirements?kind=control&limit=500"},
+        {"/v1/standards/ISO27001:2013/requirements?kind=clause",
+         "/v1/standards/ISO27001:2013/requirements?kind=clause&limit=500"},
+    };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        cc_test_response_t *resp = as("auditor1", "GET", paths[i][1], NULL);
+        cc_test_assert_json(resp, 200);
+        ck_assert_msg(json_is_null(json_object_get(resp->json, "next_cursor")), "%s: %s", paths[i][1],
+                      resp->body);
+        json_t *one = json_object_get(resp->json, "items");
+        ck_assert_uint_gt(json_array_size(one), 2);
+        json_t *walked = walk(paths[i][0], 2);
+        assert_same_items(walked, one, paths[i][0]);
+        json_decref(walked);
+        cc_test_response_free(resp);
+    }
+    /* The default page is 50: 93 controls take two. */
+    cc_test_response_t *resp =
+        as("auditor1", "GET", "/v1/standards/ISO27001:2022/requirements?kind=control", NULL);
+    cc_test_assert_json(resp, 200);
+    ck_assert_uint_eq(json_array_size(json_object_get(resp->json, "items")), 50);
+    ck_assert_msg(json_is_string(json_object_get(resp->json, "next_cursor")), "%s", resp->body);
+    ck_assert_str_eq(cc_test_json_string(resp->json, "standard"), "ISO27001:2022");
+    cc_test_response_free(resp);
+    const char *bad[][2] = {{"/v1/standards?cursor=%25%25", "cursor"},
+                            {"/v1/standards/ISO27001:2022/requirements?cursor=IA", "cursor"},
+                            {"/v1/standards?limit=0", "limit"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        resp = as("auditor1", "GET", bad[i][0], NULL);
+        cc_test_assert_problem(resp, 400, "validation_failed");
+        cc_test_assert_first_error_field(resp, bad[i][1]);
+        cc_test_response_free(resp);
+    }
 }
 END_TEST
 
@@ -165,6 +257,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, standards_are_listed);
     tcase_add_test(tc, annex_a_controls_by_theme);
+    tcase_add_test(tc, catalogue_lists_page);
     tcase_add_test(tc, audit_time_from_the_27006_table);
     tcase_add_test(tc, audit_time_caps_and_bad_input);
     suite_add_tcase(s, tc);

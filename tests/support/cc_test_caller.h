@@ -6,6 +6,7 @@
 #define CC_TEST_CALLER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "cc_test_http.h"
 
@@ -41,6 +42,9 @@ char *cc_test_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)
  * repeated. Returns every item (the caller decrefs).
  */
 json_t *cc_test_list_all(const cc_test_caller_t *c, const char *base_path, int limit);
+
+/* As cc_test_list_all; the ids must ascend only when by_id (other lists order by a date, then id). */
+json_t *cc_test_list_walk(const cc_test_caller_t *c, const char *base_path, int limit, bool by_id);
 
 /* Fails unless resp has a Location header ending with path. */
 void cc_test_assert_location(const cc_test_response_t *resp, const char *path);

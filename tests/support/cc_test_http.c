@@ -7,6 +7,7 @@
  */
 #include "cc_test_http.h"
 
+#include "cc_buf.h"
 #include "cc_mem.h"
 
 #include <arpa/inet.h>
@@ -30,47 +31,6 @@
 
 /* Serialises appends to the responses log between threads of one test process. */
 static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
-
-/* A growable byte buffer, always NUL-terminated. */
-typedef struct buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} buf_t;
-
-static void buf_reserve(buf_t *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    b->data = cc_realloc(b->data, cap);
-    b->cap = cap;
-}
-
-static void buf_append(buf_t *b, const char *data, size_t len)
-{
-    buf_reserve(b, len);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
-static void buf_printf(buf_t *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        abort();
-    buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 static char *format_error(const char *fmt, ...)
 {
@@ -216,9 +176,9 @@ static int send_all(int fd, const char *data, size_t len)
 }
 
 /* Reads more bytes into b. Returns bytes read, 0 at end of stream, -1 on error or timeout. */
-static ssize_t recv_more(int fd, buf_t *b)
+static ssize_t recv_more(int fd, cc_buf_t *b)
 {
-    buf_reserve(b, 16384);
+    cc_buf_reserve(b, 16384);
     for (;;) {
         ssize_t n = recv(fd, b->data + b->len, 16384, 0);
         if (n < 0 && errno == EINTR)
@@ -235,7 +195,7 @@ static ssize_t recv_more(int fd, buf_t *b)
  * Decodes a chunked body starting at in[0..len). Returns 1 and fills out when
  * complete, 0 when more bytes are needed, -1 when malformed.
  */
-static int dechunk(const char *in, size_t len, buf_t *out)
+static int dechunk(const char *in, size_t len, cc_buf_t *out)
 {
     size_t pos = 0;
     out->len = 0;
@@ -261,7 +221,7 @@ static int dechunk(const char *in, size_t len, buf_t *out)
         }
         if (len - pos < size + 2)
             return 0;
-        buf_append(out, in + pos, size);
+        cc_buf_append(out, in + pos, size);
         if (memcmp(in + pos + size, "\r\n", 2) != 0)
             return -1;
         pos += size + 2;
@@ -391,8 +351,8 @@ static bool status_has_no_body(const char *method, int status)
 /* Reads and parses one final response from fd. Returns 0 or -1 with *error set. */
 static int read_response(int fd, const char *method, cc_test_response_t *resp, char **error)
 {
-    buf_t in = {0};
-    buf_t body = {0};
+    cc_buf_t in = {0};
+    cc_buf_t body = {0};
     int rc = -1;
     size_t head_end = 0;
     for (;;) {
@@ -419,7 +379,7 @@ static int read_response(int fd, const char *method, cc_test_response_t *resp, c
     const char *te = cc_test_response_header(resp, "Transfer-Encoding");
     const char *cl = cc_test_response_header(resp, "Content-Length");
     if (status_has_no_body(method, resp->status)) {
-        buf_append(&body, "", 0);
+        cc_buf_append(&body, "", 0);
     } else if (te != NULL && strcasestr(te, "chunked") != NULL) {
         int done;
         while ((done = dechunk(in.data + head_end, in.len - head_end, &body)) == 0) {
@@ -433,7 +393,7 @@ static int read_response(int fd, const char *method, cc_test_response_t *resp, c
             *error = format_error("malformed chunked body");
             goto out;
         }
-        buf_append(&body, "", 0);
+        cc_buf_append(&body, "", 0);
     } else if (cl != NULL) {
         char *end;
         unsigned long long want = strtoull(cl, &end, 10);
@@ -448,7 +408,7 @@ static int read_response(int fd, const char *method, cc_test_response_t *resp, c
                 goto out;
             }
         }
-        buf_append(&body, in.data + head_end, (size_t)want);
+        cc_buf_append(&body, in.data + head_end, (size_t)want);
     } else {
         ssize_t n;
         while ((n = recv_more(fd, &in)) > 0)
@@ -457,7 +417,7 @@ static int read_response(int fd, const char *method, cc_test_response_t *resp, c
             *error = format_error("could not read the body: %s", strerror(errno));
             goto out;
         }
-        buf_append(&body, in.data + head_end, in.len - head_end);
+        cc_buf_append(&body, in.data + head_end, in.len - head_end);
     }
     resp->body = body.data;
     resp->body_len = body.len;
@@ -475,7 +435,7 @@ cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error
 {
     char *host = NULL, *port = NULL, *prefix = NULL, *err = NULL;
     cc_test_response_t *resp = NULL;
-    buf_t out = {0};
+    cc_buf_t out = {0};
     int fd = -1;
     int timeout = req->timeout_seconds > 0 ? req->timeout_seconds : CC_TEST_HTTP_TIMEOUT;
 
@@ -489,21 +449,21 @@ cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error
 
     size_t body_len = req->body == NULL ? 0 : (req->body_len > 0 ? req->body_len : strlen(req->body));
     bool ipv6 = strchr(host, ':') != NULL;
-    buf_printf(&out, "%s %s%s HTTP/1.1\r\nHost: %s%s%s:%s\r\nConnection: close\r\nUser-Agent: cc-test\r\n",
-               req->method, prefix, req->path, ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
+    cc_buf_printf(&out, "%s %s%s HTTP/1.1\r\nHost: %s%s%s:%s\r\nConnection: close\r\nUser-Agent: cc-test\r\n",
+                  req->method, prefix, req->path, ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
     for (size_t i = 0; req->headers != NULL && req->headers[i] != NULL; i++)
-        buf_printf(&out, "%s\r\n", req->headers[i]);
+        cc_buf_printf(&out, "%s\r\n", req->headers[i]);
     if (req->body != NULL) {
         if (!has_header(req->headers, "Content-Type"))
-            buf_printf(&out, "Content-Type: application/json\r\n");
-        buf_printf(&out, "Content-Length: %zu\r\n", body_len);
+            cc_buf_printf(&out, "Content-Type: application/json\r\n");
+        cc_buf_printf(&out, "Content-Length: %zu\r\n", body_len);
     } else if (strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0 ||
                strcmp(req->method, "PATCH") == 0) {
-        buf_printf(&out, "Content-Length: 0\r\n");
+        cc_buf_printf(&out, "Content-Length: 0\r\n");
     }
-    buf_append(&out, "\r\n", 2);
+    cc_buf_append(&out, "\r\n", 2);
     if (req->body != NULL)
-        buf_append(&out, req->body, body_len);
+        cc_buf_append(&out, req->body, body_len);
     /* A server may answer (413, 401) before reading all of a large body: read the answer anyway. */
     (void)send_all(fd, out.data, out.len);
     if (req->on_sent != NULL)

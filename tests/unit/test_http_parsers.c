@@ -184,6 +184,29 @@ START_TEST(test_cursor)
 }
 END_TEST
 
+/* Keys of up to 36 characters without a dot, for cc_query_cursor_key_or_respond. */
+static bool dotless(const char *key, size_t len)
+{
+    return len > 0 && memchr(key, '.', len) == NULL;
+}
+
+START_TEST(test_cursor_key)
+{
+    char after[37], path[256];
+    const char *keys[][2] = {
+        {"ISO27001:2022/A.5", "-1"}, {"ISO27001:2022", "0"}, {"0123456789012345678901234567890123456", "-1"}};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        char *encoded = cc_base64url_encode(keys[i][0], strlen(keys[i][0]));
+        snprintf(path, sizeof(path), "/v1/standards?cursor=%s", encoded);
+        fake_t *f = fake_new(path, NULL);
+        ck_assert_int_eq(cc_query_cursor_key_or_respond(&f->r, after, dotless), atoi(keys[i][1]));
+        ck_assert_str_eq(after, atoi(keys[i][1]) == 0 ? keys[i][0] : "");
+        fake_free(f);
+        free(encoded);
+    }
+}
+END_TEST
+
 /* cc_if_match with an If-Match header of value (NULL: none). */
 static long long if_match(const char *value)
 {
@@ -221,6 +244,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_query_control_characters);
     tcase_add_test(tc, test_limit);
     tcase_add_test(tc, test_cursor);
+    tcase_add_test(tc, test_cursor_key);
     tcase_add_test(tc, test_if_match);
     suite_add_tcase(s, tc);
     return s;
