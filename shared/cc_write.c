@@ -106,6 +106,16 @@ static void location_of(const cc_write_t *w, const char *id, char *out, size_t c
         snprintf(out, cap, "%.*s%s%s%s", (int)(slot - base), base, w->ids[0], slot + 4, id);
 }
 
+/* The id the event names: the path's {id}, the caller's tenant, or the new resource's (see the flags). */
+static const char *event_entity_id(const cc_write_t *w, const char *id)
+{
+    if (w->spec->flags & CC_WRITE_EVENT_ON_PATH)
+        return w->ids[0];
+    if (w->spec->flags & CC_WRITE_EVENT_ON_TENANT)
+        return w->actor.tenant_id;
+    return id;
+}
+
 /* After a run that went on: the event, the answer with its ETag and Location, the stored answer, COMMIT. */
 static cc_step_t finish(cc_write_t *w)
 {
@@ -116,14 +126,8 @@ static cc_step_t finish(cc_write_t *w)
         return cc_write_fail(w, 500, "internal_error", "the change could not be completed");
     }
     const char *id = cc_json_str(w->resource, "id");
-    cc_event_t ev = {w->actor.user_id,
-                     w->actor.role,
-                     spec->event_action,
-                     spec->event_entity,
-                     (spec->flags & CC_WRITE_EVENT_ON_PATH) ? w->ids[0] : id,
-                     w->actor.remote_addr,
-                     w->actor.request_id,
-                     w->detail};
+    cc_event_t ev = {w->actor.user_id,       w->actor.role,        spec->event_action,  spec->event_entity,
+                     event_entity_id(w, id), w->actor.remote_addr, w->actor.request_id, w->detail};
     if (cc_event_append(w->db, &ev) != 0) {
         cc_job_clear_headers(w->job);
         return cc_write_fail(w, 503, "service_unavailable", UNAVAILABLE);
