@@ -172,7 +172,7 @@ static int write_run(cc_job_t *job, cc_dbconn_t *db)
     json_decref(w->resource);
     json_decref(w->detail);
     w->resource = w->detail = NULL;
-    return step == CC_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
+    return cc_job_outcome(step);
 }
 
 /* ---- for run functions ---- */
@@ -209,7 +209,7 @@ cc_step_t cc_write_fail_field(cc_write_t *w, int status, const char *code, const
 
 cc_step_t cc_write_fail_db(cc_write_t *w, PGresult *res, const char *context)
 {
-    return cc_job_fail_db(w->job, res, context) == CC_JOB_RETRY ? CC_RETRY : CC_ANSWERED;
+    return cc_job_fail_db_step(w->job, res, context);
 }
 
 cc_step_t cc_write_check_version(cc_write_t *w, long long version, const char *what)
