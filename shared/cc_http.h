@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cc_config.h"
 #include "cc_json.h"
 #include "cc_jwt.h"
 #include "cc_router.h"
@@ -153,6 +154,13 @@ void *cc_request_alloc(cc_request_t *r, size_t size);
 /* Copies len bytes of s (SIZE_MAX: up to its NUL), NUL-terminated, into memory that lives until r's h2o
  * request ends. Loop thread only. */
 char *cc_request_strdup(cc_request_t *r, const char *s, size_t len);
+
+/* The current key set as seen by r's thread (borrowed: valid during this loop iteration). Loop thread only.
+ */
+const cc_keyset_t *cc_request_keys(cc_request_t *r);
+
+/* The server's configuration (borrowed: lives as long as the server). */
+const cc_config_t *cc_request_config(const cc_request_t *r);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t cc_now_ns(void);

@@ -82,11 +82,7 @@ struct cc_server {
  */
 int cc_service_main(const cc_service_t *service);
 
-/* The current key set as seen by r's thread (borrowed: valid during this loop iteration). */
-const cc_keyset_t *cc_request_keys(cc_request_t *r);
-
-/* The server's configuration. */
-const cc_config_t *cc_request_config(const cc_request_t *r);
+/* cc_request_keys and cc_request_config: see cc_http.h (handlers need not include this header). */
 
 /* The server of a thread / request. */
 cc_server_t *cc_request_server(const cc_request_t *r);

@@ -1,9 +1,11 @@
 /*
  * The per-tenant settings document (see cc_settings.h). The ranges are those
  * the services accept when they read the settings: scheduling's audit-time
- * fractions (audit_time.c), the impartiality period (its SQL: 0..50 years)
- * and programme_settings_validate (programme_rules.c), so that nothing this
- * API stores is later ignored as invalid.
+ * fractions (audit_time.c), the impartiality period (its SQL: 0..50 years);
+ * the programme settings, their ranges and the rules between them are
+ * libccrules' (PROGRAMME_SETTINGS and programme_settings_faults in
+ * cycle_rules.h), the very ones scheduling applies when it reads them, so
+ * nothing this API stores is later ignored as invalid.
  */
 #include "cc_settings.h"
 
@@ -12,22 +14,18 @@
 #include <string.h>
 
 #include "cc_problem.h"
+#include "cycle_rules.h"
 
 static const cc_setting_t settings[] = {
     {"audit_time", "surveillance_fraction", false, 0, 1, true, 1.0 / 3.0},
     {"audit_time", "recertification_fraction", false, 0, 1, true, 2.0 / 3.0},
     {"audit_time", "stage1_fraction", false, 0, 0.5, true, 0.30},
     {"impartiality", "conflict_years", true, 0, 50, false, 2},
-    {"programme", "surveillance1_start_months", true, 0, 11, false, 9},
-    {"programme", "surveillance2_start_months", true, 1, 36, false, 21},
-    {"programme", "surveillance2_end_months", true, 1, 36, false, 24},
-    {"programme", "recertification_window_months", true, 1, 36, false, 6},
-    {"programme", "recertification_lead_days", true, 0, 3650, false, 30},
-    {"programme", "provisional_decision_lag_days", true, 0, 3650, false, 30},
-    {"programme", "window_closing_days", true, 0, 3650, false, 30},
-    {"programme", "stage1_validity_months", true, 0, 36, false, 6},
-    {"programme", "finding_plan_days", true, 0, 3650, false, 30},
-    {"programme", "finding_closure_days", true, 0, 3650, false, 90},
+/* The programme group is libccrules' own list (cycle_rules.h), so its names, ranges and defaults are the
+ * ones scheduling reads. */
+#define PROGRAMME_ENTRY(name, lo, hi, def) {"programme", #name, true, lo, hi, false, def},
+    PROGRAMME_SETTINGS(PROGRAMME_ENTRY)
+#undef PROGRAMME_ENTRY
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -154,35 +152,22 @@ size_t cc_settings_check_patch(const json_t *patch, json_t *problem)
     return errors;
 }
 
-static long long setting(const json_t *doc, const char *group, const char *name)
+static int setting(const json_t *doc, const char *group, const char *name)
 {
-    return (long long)json_number_value(json_object_get(json_object_get(doc, group), name));
+    return (int)json_number_value(json_object_get(json_object_get(doc, group), name));
 }
 
 size_t cc_settings_check_document(const json_t *effective, json_t *problem)
 {
-    size_t errors = 0;
-    long long s1 = setting(effective, "programme", "surveillance1_start_months");
-    long long s2 = setting(effective, "programme", "surveillance2_start_months");
-    long long s2_end = setting(effective, "programme", "surveillance2_end_months");
-    long long window = setting(effective, "programme", "recertification_window_months");
-    long long lead = setting(effective, "programme", "recertification_lead_days");
-    if (s2 <= s1) {
-        add_error(problem, "programme", "surveillance2_start_months", "out_of_range",
-                  "must be greater than surveillance1_start_months");
-        errors++;
-    }
-    if (s2_end < s2) {
-        add_error(problem, "programme", "surveillance2_end_months", "out_of_range",
-                  "must be at least surveillance2_start_months");
-        errors++;
-    }
-    if (lead >= 28 * window) { /* the shortest month: the window must keep at least a day */
-        add_error(problem, "programme", "recertification_lead_days", "out_of_range",
-                  "must be less than 28 days per month of recertification_window_months");
-        errors++;
-    }
-    return errors;
+    programme_settings_t p;
+#define READ_MEMBER(name, lo, hi, def) p.name = setting(effective, "programme", #name);
+    PROGRAMME_SETTINGS(READ_MEMBER)
+#undef READ_MEMBER
+    programme_settings_fault_t faults[PROGRAMME_SETTINGS_MAX_FAULTS];
+    size_t n = programme_settings_faults(&p, faults, PROGRAMME_SETTINGS_MAX_FAULTS);
+    for (size_t i = 0; i < n && i < PROGRAMME_SETTINGS_MAX_FAULTS; i++)
+        add_error(problem, "programme", faults[i].setting, "out_of_range", faults[i].message);
+    return n;
 }
 
 json_t *cc_settings_merge(const json_t *target, const json_t *patch)

@@ -230,6 +230,26 @@ int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context)
     return rc;
 }
 
+cc_step_t cc_job_fail_db_step(cc_job_t *job, PGresult *res, const char *context)
+{
+    return cc_job_fail_db(job, res, context) == CC_JOB_RETRY ? CC_RETRY : CC_ANSWERED;
+}
+
+int cc_job_outcome(cc_step_t step)
+{
+    return step == CC_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
+}
+
+const cc_config_t *cc_job_config(const cc_job_t *job)
+{
+    return &job->thread->server->config;
+}
+
+cc_keyset_t *cc_job_keys(const cc_job_t *job)
+{
+    return cc_server_keys(job->thread->server);
+}
+
 void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail)
 {
     cc_job_answer(job, status, cc_problem_new(status, code, detail));

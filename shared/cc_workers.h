@@ -17,7 +17,10 @@
 #include <h2o.h>
 #include <jansson.h>
 
+#include "cc_config.h"
 #include "cc_db.h"
+#include "cc_jwt.h"
+#include "cc_step.h"
 
 struct cc_request;
 struct cc_thread;
@@ -104,6 +107,19 @@ void cc_job_fail(cc_job_t *job, int status, const char *code, const char *detail
  * Returns CC_JOB_RETRY for a serialization failure or deadlock (the job runs again), else CC_JOB_DONE.
  */
 int cc_job_fail_db(cc_job_t *job, PGresult *res, const char *context);
+
+/* As cc_job_fail_db, for a step function (cc_step.h): returns CC_RETRY or CC_ANSWERED. */
+cc_step_t cc_job_fail_db_step(cc_job_t *job, PGresult *res, const char *context);
+
+/* A job's return for the outcome of its steps: CC_JOB_RETRY for CC_RETRY, else CC_JOB_DONE. */
+int cc_job_outcome(cc_step_t step);
+
+/* The configuration of the server the job runs for (borrowed: lives as long as the server). Any thread. */
+const cc_config_t *cc_job_config(const cc_job_t *job);
+
+/* A retained reference to the server's current signing keys (any thread); release it with
+ * cc_keyset_release. */
+cc_keyset_t *cc_job_keys(const cc_job_t *job);
 
 /* Adds a response header (copied) to the answer. */
 void cc_job_header(cc_job_t *job, const char *name, const char *value);

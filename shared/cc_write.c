@@ -106,6 +106,16 @@ static void location_of(const cc_write_t *w, const char *id, char *out, size_t c
         snprintf(out, cap, "%.*s%s%s%s", (int)(slot - base), base, w->ids[0], slot + 4, id);
 }
 
+/* The id the event names: the path's {id}, the caller's tenant, or the new resource's (see the flags). */
+static const char *event_entity_id(const cc_write_t *w, const char *id)
+{
+    if (w->spec->flags & CC_WRITE_EVENT_ON_PATH)
+        return w->ids[0];
+    if (w->spec->flags & CC_WRITE_EVENT_ON_TENANT)
+        return w->actor.tenant_id;
+    return id;
+}
+
 /* After a run that went on: the event, the answer with its ETag and Location, the stored answer, COMMIT. */
 static cc_step_t finish(cc_write_t *w)
 {
@@ -121,14 +131,10 @@ static cc_step_t finish(cc_write_t *w)
     snprintf(entity, sizeof(entity), "%.*s",
              dot != NULL ? (int)(dot - spec->event_action) : (int)strlen(spec->event_action),
              spec->event_action);
-    cc_event_t ev = {w->actor.user_id,
-                     w->actor.role,
-                     spec->event_action,
-                     spec->event_entity != NULL ? spec->event_entity : entity,
-                     (spec->flags & CC_WRITE_EVENT_ON_PATH) ? w->ids[0] : id,
-                     w->actor.remote_addr,
-                     w->actor.request_id,
-                     w->detail};
+    cc_event_t ev = {w->actor.user_id,       w->actor.role,
+                     spec->event_action,     spec->event_entity != NULL ? spec->event_entity : entity,
+                     event_entity_id(w, id), w->actor.remote_addr,
+                     w->actor.request_id,    w->detail};
     if (cc_event_append(w->db, &ev) != 0) {
         cc_job_clear_headers(w->job);
         return cc_write_fail(w, 503, "service_unavailable", UNAVAILABLE);
@@ -174,7 +180,7 @@ static int write_run(cc_job_t *job, cc_dbconn_t *db)
     json_decref(w->resource);
     json_decref(w->detail);
     w->resource = w->detail = NULL;
-    return step == CC_RETRY ? CC_JOB_RETRY : CC_JOB_DONE;
+    return cc_job_outcome(step);
 }
 
 /* ---- for run functions ---- */
@@ -211,7 +217,7 @@ cc_step_t cc_write_fail_field(cc_write_t *w, int status, const char *code, const
 
 cc_step_t cc_write_fail_db(cc_write_t *w, PGresult *res, const char *context)
 {
-    return cc_job_fail_db(w->job, res, context) == CC_JOB_RETRY ? CC_RETRY : CC_ANSWERED;
+    return cc_job_fail_db_step(w->job, res, context);
 }
 
 cc_step_t cc_write_check_version(cc_write_t *w, long long version, const char *what)

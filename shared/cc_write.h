@@ -67,6 +67,9 @@
 #define CC_WRITE_IDEMPOTENT 0x2    /* honours Idempotency-Key: one effect, the same answer on a retry */
 #define CC_WRITE_PATCH 0x4         /* no field is required, and an empty body is refused (400 `empty`) */
 #define CC_WRITE_EVENT_ON_PATH 0x8 /* the event names the {id} of the path (ids[0]), not the new resource */
+/* The write's target is the caller's tenant itself (e.g. PATCH /v1/settings: no path id, the resource has no
+ * `id`): the event names the tenant's id. */
+#define CC_WRITE_EVENT_ON_TENANT 0x10
 
 typedef struct cc_write cc_write_t;
 

@@ -6,7 +6,10 @@
 --     see 0004), per tenant;
 --   * refresh tokens past their expiry, and revoked ones a day after their
 --     revocation (a late replay meanwhile still reads as a revoked family), per
---     tenant.
+--     tenant;
+--   * login_failures rows (0011) whose 15-minute window is over and whose lock,
+--     if any, has ended, per tenant: such a row counts nothing any more (the
+--     next failure starts a fresh window), so deleting it changes no answer.
 -- The identity service calls it every CC_HOUSEKEEPING_INTERVAL seconds, again
 -- at once while a statement filled its batch. Row-level security is forced
 -- even for the owner, so the function (SECURITY DEFINER: runs as cc_owner,
@@ -14,7 +17,7 @@
 -- in turn in app.tenant_id and restores the caller's value at the end.
 
 CREATE FUNCTION cc_housekeeping_purge(batch integer DEFAULT 1000)
-RETURNS TABLE (idempotency_keys bigint, login_throttle bigint, refresh_tokens bigint)
+RETURNS TABLE (idempotency_keys bigint, login_throttle bigint, refresh_tokens bigint, login_failures bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
@@ -28,6 +31,7 @@ BEGIN
     END IF;
     idempotency_keys := 0;
     refresh_tokens := 0;
+    login_failures := 0;
 
     DELETE FROM public.login_throttle t
     WHERE t.address IN (SELECT o.address FROM public.login_throttle o
@@ -51,6 +55,14 @@ BEGIN
                          AND (o.expires_at < now() OR o.revoked_at < now() - interval '1 day') LIMIT batch);
         GET DIAGNOSTICS v_n = ROW_COUNT;
         refresh_tokens := refresh_tokens + v_n;
+        DELETE FROM public.login_failures f
+        WHERE f.tenant_id = v_tenant
+          AND f.email IN (SELECT o.email FROM public.login_failures o
+                          WHERE o.tenant_id = v_tenant
+                            AND o.window_start <= now() - interval '15 minutes'
+                            AND (o.locked_until IS NULL OR o.locked_until <= now()) LIMIT batch);
+        GET DIAGNOSTICS v_n = ROW_COUNT;
+        login_failures := login_failures + v_n;
     END LOOP;
 
     PERFORM set_config('app.tenant_id', coalesce(v_saved, ''), true);
@@ -58,6 +70,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cc_housekeeping_purge(integer)
-    IS 'purges expired login throttles, idempotency keys and refresh tokens, at most batch rows per statement';
+    IS 'purges expired login throttles, idempotency keys, refresh tokens and login failures, at most batch rows per statement';
 
 GRANT EXECUTE ON FUNCTION cc_housekeeping_purge(integer) TO cc_app;

@@ -1,8 +1,9 @@
--- cc_housekeeping_purge (0013): expired login throttles, idempotency keys and refresh tokens go, in
+-- cc_housekeeping_purge (0013): expired login throttles, idempotency keys, refresh tokens and ended
+-- login failures go, in
 -- bounded batches per tenant, whatever tenant the caller names; live rows stay; cc_app may call it;
 -- the caller's app.tenant_id is kept.
 BEGIN;
-SELECT plan(14);
+SELECT plan(18);
 
 -- Two tenants, each with a user (refresh tokens reference users).
 SELECT set_config('app.tenant_id', 'a1300000-0000-4000-8000-00000000000a', true);
@@ -23,6 +24,11 @@ INSERT INTO refresh_tokens (user_id, family_id, token_hash, created_at, expires_
      now() - interval '3 days', now() + interval '20 days', now() - interval '1 hour'),
     ('a1310000-0000-4000-8000-00000000000a', gen_random_uuid(), sha256('live'), now(), now() + interval '30 days',
      NULL);
+INSERT INTO login_failures (email, failures, window_start, locked_until) VALUES
+    ('ended@hk.example', 3, now() - interval '20 minutes', NULL),
+    ('lock-ended@hk.example', 5, now() - interval '40 minutes', now() - interval '10 minutes'),
+    ('counting@hk.example', 2, now() - interval '5 minutes', NULL),
+    ('locked@hk.example', 5, now() - interval '20 minutes', now() + interval '5 minutes');
 
 SELECT set_config('app.tenant_id', 'a1300000-0000-4000-8000-00000000000b', true);
 INSERT INTO tenants (id, slug, name) VALUES ('a1300000-0000-4000-8000-00000000000b', 'hk-test-b', 'HK B');
@@ -64,10 +70,18 @@ SELECT is((SELECT count(*)::int FROM login_throttle WHERE address = 'hk-current'
           'a throttle window still running stays');
 SELECT is((SELECT count(*)::int FROM login_throttle WHERE address LIKE 'hk-old-%'), 0,
           'throttle windows that are over go');
+SELECT is((SELECT count(*)::int FROM login_failures WHERE email IN ('ended@hk.example', 'lock-ended@hk.example')),
+          0, 'login failures whose window and lock are over go');
+SELECT is((SELECT count(*)::int FROM login_failures WHERE email = 'counting@hk.example'), 1,
+          'login failures whose window is still running stay');
+SELECT is((SELECT count(*)::int FROM login_failures WHERE email = 'locked@hk.example'), 1,
+          'login failures still locking the address stay, though their window is over');
 
 -- A second run takes the rest of the batch.
 SELECT ok((SELECT idempotency_keys >= 1 FROM cc_housekeeping_purge(2)), 'a second run purges what the batch left');
 SELECT is((SELECT count(*)::int FROM idempotency_keys WHERE key LIKE 'old-%'), 0, 'nothing expired is left');
+SELECT is((SELECT login_failures FROM cc_housekeeping_purge(2)), 0::bigint,
+          'a run with nothing ended reports no login failures purged');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,7 @@
 /*
  * Identity's housekeeping: purges expired idempotency keys, finished
- * login-throttle windows and expired or long-revoked refresh tokens through
+ * login-throttle windows, expired or long-revoked refresh tokens and
+ * per-address login failures whose window and lock have ended through
  * cc_housekeeping_purge (0013), a bounded batch per statement, again at once
  * while a batch came back full, so that no run holds locks for long.
  */
@@ -14,12 +15,12 @@
 #define MAX_ROUNDS 100 /* per run: a backlog larger than this waits for the next run */
 
 static const cc_sql_t purge_sql = {"identity_housekeeping_purge",
-                                   "SELECT idempotency_keys, login_throttle, refresh_tokens "
+                                   "SELECT idempotency_keys, login_throttle, refresh_tokens, login_failures "
                                    "FROM cc_housekeeping_purge($1::integer)"};
 
 void housekeeping_run(cc_dbconn_t *db)
 {
-    long long totals[3] = {0, 0, 0};
+    long long totals[4] = {0, 0, 0, 0};
     bool full = true;
     for (int round = 0; round < MAX_ROUNDS && full; round++) {
         const char *params[] = {BATCH};
@@ -30,15 +31,15 @@ void housekeeping_run(cc_dbconn_t *db)
             return;
         }
         full = false;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             long long n = atoll(PQgetvalue(res, 0, i));
             totals[i] += n;
             full = full || n >= BATCH_ROWS; /* a batch or more: some statement may have filled its own */
         }
         PQclear(res);
     }
-    if (totals[0] + totals[1] + totals[2] > 0)
+    if (totals[0] + totals[1] + totals[2] + totals[3] > 0)
         cc_log_fields(CC_LOG_INFO, "housekeeping purged",
-                      json_pack("{s:I, s:I, s:I}", "idempotency_keys", totals[0], "login_throttle", totals[1],
-                                "refresh_tokens", totals[2]));
+                      json_pack("{s:I, s:I, s:I, s:I}", "idempotency_keys", totals[0], "login_throttle",
+                                totals[1], "refresh_tokens", totals[2], "login_failures", totals[3]));
 }

@@ -11,6 +11,7 @@
 
 #include "cc_db.h"
 #include "cc_http.h"
+#include "cc_step.h"
 #include "cc_workers.h"
 
 /* ---- routes (routes.c) ---- */
@@ -51,12 +52,12 @@ json_t *user_from_row(const PGresult *res, int row);
 /*
  * Issues a token pair for a user inside the open transaction of db: inserts a
  * refresh token in family_id (NULL: a new family) and signs an access token.
- * On success sets the job's 200 answer and returns CC_JOB_DONE; on a failure
- * answers it and returns CC_JOB_RETRY when the transaction should run again
- * (deadlock, serialization failure), else CC_JOB_DONE.
+ * and commits. Sets the job's answer (200 with the pair, or the failure) and
+ * returns CC_ANSWERED, or CC_RETRY when the transaction should run again
+ * (deadlock, serialization failure).
  */
-int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
-                     const char *role, const char *client_id, const char *family_id);
+cc_step_t issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
+                           const char *role, const char *client_id, const char *family_id);
 
 /* ---- housekeeping (housekeeping.c) ---- */
 

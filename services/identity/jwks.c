@@ -2,7 +2,6 @@
  * GET /.well-known/jwks.json: the public halves of every signing key, so that
  * other services and third parties can verify access tokens.
  */
-#include "cc_server.h"
 #include "identity.h"
 
 void jwks_handle(cc_request_t *r)

@@ -11,7 +11,6 @@
 
 #include "cc_events.h"
 #include "cc_mem.h"
-#include "cc_server.h"
 #include "identity.h"
 
 typedef struct login_input {
@@ -26,17 +25,25 @@ static const cc_field_t login_fields[] = {
     {"password", CC_FIELD_STRING, CC_FIELD_REQUIRED, 1, 256, NULL},
 };
 
-static void invalid_credentials(cc_job_t *job)
+static cc_step_t invalid_credentials(cc_job_t *job)
 {
     cc_job_fail(job, 401, "invalid_credentials", "the e-mail address or password is not correct");
+    return CC_ANSWERED;
 }
 
-static void too_many(cc_job_t *job, const char *code, const char *detail, int retry_after)
+static cc_step_t too_many(cc_job_t *job, const char *code, const char *detail, int retry_after)
 {
     char seconds[16];
     snprintf(seconds, sizeof(seconds), "%d", retry_after > 0 ? retry_after : 1);
     cc_job_fail(job, 429, code, detail);
     cc_job_header(job, "retry-after", seconds);
+    return CC_ANSWERED;
+}
+
+static cc_step_t unavailable(cc_job_t *job)
+{
+    cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
+    return CC_ANSWERED;
 }
 
 /* Returns the seconds to wait when the address is throttled, 0 when it may try. */
@@ -64,22 +71,17 @@ typedef struct login_account {
     char *password_hash; /* owned */
 } login_account_t;
 
-/* Reads the account of (tenant, e-mail) into *acct; returns 0, or -1 after answering 503. */
-static int find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
-                        login_account_t *acct)
+/* Reads the account of (tenant, e-mail) into *acct: CC_GO_ON, or the step of a failure (answered). */
+static cc_step_t find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
+                              login_account_t *acct)
 {
     const char *params[] = {tenant_id, in->email};
-    if (cc_db_begin(db, tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return -1;
-    }
+    if (cc_db_begin(db, tenant_id) != 0)
+        return unavailable(job);
     PGresult *user = cc_db_exec(db, &sql_user_for_login, 2, params);
     cc_db_rollback(db);
-    if (!cc_db_is_ok(user)) {
-        cc_job_answer(job, 503, cc_db_problem(user, "login user"));
-        PQclear(user);
-        return -1;
-    }
+    if (!cc_db_is_ok(user))
+        return cc_job_fail_db_step(job, user, "login user");
     if (PQntuples(user) == 1) {
         acct->found = true;
         acct->password_hash = cc_strdup(PQgetvalue(user, 0, 1));
@@ -90,7 +92,7 @@ static int find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in,
                  PQgetisnull(user, 0, 3) ? "" : PQgetvalue(user, 0, 3));
     }
     PQclear(user);
-    return 0;
+    return CC_GO_ON;
 }
 
 /*
@@ -101,64 +103,55 @@ static int find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in,
  * another: once the fifth failure locks the address, every attempt still in
  * flight answers 429 too, whatever its password, and none clears the lock.
  */
-static int record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, const char *tenant_id,
-                          const login_account_t *acct, bool success)
+static cc_step_t record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in,
+                                const char *tenant_id, const login_account_t *acct, bool success)
 {
     const char *params[] = {tenant_id, in->email};
-    if (cc_db_begin(db, tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
+    if (cc_db_begin(db, tenant_id) != 0)
+        return unavailable(job);
     PGresult *res = cc_db_exec(db, &sql_login_failures_lock, 2, params);
     if (!cc_db_is_ok(res) || PQntuples(res) != 1)
-        return cc_job_fail_db(job, res, "login lock");
+        return cc_job_fail_db_step(job, res, "login lock");
     int locked_seconds = atoi(PQgetvalue(res, 0, 0));
     PQclear(res);
     if (locked_seconds > 0) {
         cc_db_rollback(db);
         if (!success)
             record_address_failure(db, in);
-        too_many(job, "account_locked", "the account is locked after repeated failed logins; try again later",
-                 locked_seconds);
-        return CC_JOB_DONE;
+        return too_many(job, "account_locked",
+                        "the account is locked after repeated failed logins; try again later",
+                        locked_seconds);
     }
     res = cc_db_exec(db, success ? &sql_login_succeeded : &sql_login_failed, 2, params);
     if (!cc_db_is_ok(res))
-        return cc_job_fail_db(job, res, "login outcome");
+        return cc_job_fail_db_step(job, res, "login outcome");
     PQclear(res);
     const char *client_id = acct->client_id[0] != '\0' ? acct->client_id : NULL;
     cc_event_t ev = {acct->id,       acct->role, success ? "auth.login" : "auth.login_failed",
                      "user",         acct->id,   in->remote_addr,
                      in->request_id, NULL};
-    if (acct->found && cc_event_append(db, &ev) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-    } else if (success) {
+    if (acct->found && cc_event_append(db, &ev) != 0)
+        return unavailable(job);
+    if (success)
         return issue_token_pair(job, db, tenant_id, acct->id, acct->role, client_id, NULL); /* commits */
-    } else {
-        if (cc_db_commit(db) != 0)
-            cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        else
-            invalid_credentials(job);
-        record_address_failure(db, in);
-    }
-    return CC_JOB_DONE;
+    cc_step_t step = cc_db_commit(db) != 0 ? unavailable(job) : invalid_credentials(job);
+    record_address_failure(db, in);
+    return step;
 }
 
-/* Returns the tenant's id into tenant_id ("" when there is no such tenant); 0, or -1 after answering 503. */
-static int find_tenant(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, char tenant_id[37])
+/* Reads the tenant's id into tenant_id ("" when there is no such tenant): CC_GO_ON, or the step of a failure
+ * (answered). */
+static cc_step_t find_tenant(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, char tenant_id[37])
 {
     const char *slug_param[] = {in->tenant_slug};
     PGresult *tenant = cc_db_exec(db, &sql_tenant_id, 1, slug_param);
-    if (!cc_db_is_ok(tenant)) {
-        cc_job_answer(job, 503, cc_db_problem(tenant, "login tenant"));
-        PQclear(tenant);
-        return -1;
-    }
+    if (!cc_db_is_ok(tenant))
+        return cc_job_fail_db_step(job, tenant, "login tenant");
     tenant_id[0] = '\0';
     if (PQntuples(tenant) == 1 && !PQgetisnull(tenant, 0, 0))
         snprintf(tenant_id, 37, "%s", PQgetvalue(tenant, 0, 0));
     PQclear(tenant);
-    return 0;
+    return CC_GO_ON;
 }
 
 /*
@@ -167,20 +160,19 @@ static int find_tenant(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in, 
  * its timing tells whether an account exists. An unknown tenant has nowhere
  * to count failures: it answers 401 and counts towards the address throttle.
  */
-static int login_run(cc_job_t *job, cc_dbconn_t *db)
+static cc_step_t login_steps(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in)
 {
-    login_input_t *in = job->data;
-    const cc_config_t *cfg = &job->thread->server->config;
-    int wait = address_throttled(db, in, cfg->login_address_limit);
-    if (wait > 0) {
-        too_many(job, "too_many_requests", "too many failed logins from this address; try again later", wait);
-        return CC_JOB_DONE;
-    }
+    int wait = address_throttled(db, in, cc_job_config(job)->login_address_limit);
+    if (wait > 0)
+        return too_many(job, "too_many_requests", "too many failed logins from this address; try again later",
+                        wait);
     char tenant_id[37];
     login_account_t acct = {0};
-    if (find_tenant(job, db, in, tenant_id) != 0 ||
-        (tenant_id[0] != '\0' && find_account(job, db, in, tenant_id, &acct) != 0))
-        return CC_JOB_DONE;
+    cc_step_t step = find_tenant(job, db, in, tenant_id);
+    if (step == CC_GO_ON && tenant_id[0] != '\0')
+        step = find_account(job, db, in, tenant_id, &acct);
+    if (step != CC_GO_ON)
+        return step;
 
     bool verified = false;
     if (acct.found)
@@ -190,10 +182,14 @@ static int login_run(cc_job_t *job, cc_dbconn_t *db)
     free(acct.password_hash);
     if (tenant_id[0] == '\0') {
         record_address_failure(db, in);
-        invalid_credentials(job);
-        return CC_JOB_DONE;
+        return invalid_credentials(job);
     }
     return record_outcome(job, db, in, tenant_id, &acct, verified && !acct.disabled);
+}
+
+static int login_run(cc_job_t *job, cc_dbconn_t *db)
+{
+    return cc_job_outcome(login_steps(job, db, job->data));
 }
 
 static void login_done(cc_job_t *job)

@@ -2,28 +2,19 @@
  * The admin's tenant settings: GET /v1/settings shows every setting's
  * effective value and its default with the document's version (ETag);
  * PATCH /v1/settings applies a JSON merge patch (RFC 7396) of the document,
- * each setting checked by shared/cc_settings.c, in a transaction with its
- * event-log entry. The row's trigger (migration 0012) NOTIFYs cc_settings on
- * commit, so every service's settings caches drop the tenant at once.
+ * each setting checked by shared/cc_settings.c, on the write path
+ * (shared/cc_write.c) with its event-log entry on the tenant. The row's trigger (migration 0012) NOTIFYs
+ * cc_settings on commit, so every service's settings caches drop the tenant at once.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cc_events.h"
-#include "cc_mem.h"
+#include "cc_dbasync.h"
 #include "cc_problem.h"
-#include "cc_server.h"
 #include "cc_settings.h"
+#include "cc_write.h"
 #include "identity.h"
-
-static const cc_field_t patch_groups[] = {
-    {"audit_time", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
-    {"impartiality", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
-    {"programme", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
-};
-
-#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* {"settings": effective values, "defaults": ..., "version": N} from the stored document's text. */
 static json_t *settings_view(const char *stored_text, int version)
@@ -52,21 +43,7 @@ void settings_get_handle(cc_request_t *r)
     cc_db_query(r, r->claims.tid, &sql_settings_get, 1, params, on_settings_get, NULL);
 }
 
-/* ---- PATCH /v1/settings ---- */
-
-typedef struct settings_write {
-    cc_actor_t actor;
-    json_t *patch;
-    long long if_match; /* -1: none */
-} settings_write_t;
-
-static void settings_write_done(cc_job_t *job)
-{
-    settings_write_t *w = job->data;
-    cc_job_respond(job);
-    json_decref(w->patch);
-    free(w);
-}
+/* ---- PATCH /v1/settings: a cc_write whose target is the caller's tenant ---- */
 
 /* The "group.name" of every setting the patch names (a whole group when it sets the group to null). */
 static json_t *changed_paths(const json_t *patch)
@@ -90,11 +67,20 @@ static json_t *changed_paths(const json_t *patch)
     return paths;
 }
 
-/* Merges the patch into the locked document; answers 400 when the result breaks a rule between settings. */
-static json_t *merged_or_fail(cc_job_t *job, const char *stored_text, const json_t *patch)
+/* On the loop: each setting the patch names, by type and range (cc_settings.c). */
+static cc_step_t patch_check(cc_request_t *r, const json_t *patch, json_t *problem)
+{
+    (void)r;
+    cc_settings_check_patch(patch, problem);
+    return CC_GO_ON;
+}
+
+/* Merges the patch into the locked document; NULL after answering 400 when the result breaks a rule between
+ * settings. */
+static json_t *merged_or_fail(cc_write_t *w, const char *stored_text)
 {
     json_t *stored = json_loads(stored_text, 0, NULL);
-    json_t *merged = cc_settings_merge(stored, patch);
+    json_t *merged = cc_settings_merge(stored, w->body);
     json_decref(stored);
     json_t *effective = cc_settings_effective(merged);
     json_t *problem = cc_problem_new(400, "validation_failed", "the settings would break a rule; see errors");
@@ -102,85 +88,65 @@ static json_t *merged_or_fail(cc_job_t *job, const char *stored_text, const json
     json_decref(effective);
     if (errors != 0) {
         json_decref(merged);
-        cc_job_answer(job, 400, problem);
+        cc_job_answer(w->job, 400, problem);
         return NULL;
     }
     json_decref(problem);
     return merged;
 }
 
-static int store_and_finish(cc_job_t *job, cc_dbconn_t *db, settings_write_t *w, const json_t *merged)
+static cc_step_t store(cc_write_t *w, const json_t *merged)
 {
     char *text = json_dumps(merged, JSON_COMPACT);
     const char *params[] = {w->actor.tenant_id, text};
-    PGresult *res = cc_db_exec(db, &sql_settings_update, 2, params);
+    PGresult *res = cc_db_exec(w->db, &sql_settings_update, 2, params);
     free(text);
     if (!cc_db_is_ok(res))
-        return cc_job_fail_db(job, res, "settings update");
+        return cc_write_fail_db(w, res, "settings update");
     json_t *view = settings_view(PQgetvalue(res, 0, 0), atoi(PQgetvalue(res, 0, 1)));
     PQclear(res);
-    json_t *detail = json_pack("{s:o, s:O}", "changed", changed_paths(w->patch), "patch", w->patch);
-    cc_event_t ev = {w->actor.user_id,   w->actor.role,        "settings.updated",  "tenant",
-                     w->actor.tenant_id, w->actor.remote_addr, w->actor.request_id, detail};
-    int appended = cc_event_append(db, &ev);
-    json_decref(detail);
-    if (appended != 0 || cc_db_commit(db) != 0) {
-        json_decref(view);
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
-    cc_job_answer_versioned(job, 200, view);
-    return CC_JOB_DONE;
+    cc_write_result(w, view, json_pack("{s:o, s:O}", "changed", changed_paths(w->body), "patch", w->body));
+    return CC_GO_ON;
 }
 
-static int patch_run(cc_job_t *job, cc_dbconn_t *db)
+/* In the transaction: the document locked, If-Match, the merged document's rules, the update. */
+static cc_step_t patch_run(cc_write_t *w)
 {
-    settings_write_t *w = job->data;
-    if (cc_db_begin(db, w->actor.tenant_id) != 0) {
-        cc_job_fail(job, 503, "service_unavailable", "the database is unavailable; try again");
-        return CC_JOB_DONE;
-    }
     const char *key[] = {w->actor.tenant_id};
-    PGresult *current = cc_db_exec(db, &sql_settings_lock, 1, key);
+    PGresult *current = cc_db_exec(w->db, &sql_settings_lock, 1, key);
     if (!cc_db_is_ok(current))
-        return cc_job_fail_db(job, current, "settings lock");
-    int rc = CC_JOB_DONE;
+        return cc_write_fail_db(w, current, "settings lock");
+    cc_step_t step = CC_ANSWERED;
     json_t *merged = NULL;
-    if (PQntuples(current) != 1) {
-        cc_job_fail(job, 404, "not_found", "no such tenant");
-    } else if (w->if_match >= 0 && w->if_match != atoll(PQgetvalue(current, 0, 1))) {
-        cc_job_fail(job, 412, "precondition_failed",
-                    "the settings have changed since you read them (If-Match)");
-    } else if ((merged = merged_or_fail(job, PQgetvalue(current, 0, 0), w->patch)) != NULL) {
-        rc = store_and_finish(job, db, w, merged);
-    }
+    if (PQntuples(current) != 1)
+        cc_write_fail(w, 404, "not_found", "no such tenant");
+    else if (cc_write_check_version(w, atoll(PQgetvalue(current, 0, 1)), "settings") != CC_GO_ON)
+        ; /* answered 412 */
+    else if ((merged = merged_or_fail(w, PQgetvalue(current, 0, 0))) != NULL)
+        step = store(w, merged);
     json_decref(merged);
     PQclear(current);
-    return rc;
+    return step;
 }
+
+static const cc_field_t patch_groups[] = {
+    {"audit_time", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
+    {"impartiality", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
+    {"programme", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
+};
+
+static const cc_write_spec_t patch_spec = {
+    .fields = patch_groups,
+    .nfields = CC_NFIELDS(patch_groups),
+    .flags = CC_WRITE_IF_MATCH | CC_WRITE_PATCH | CC_WRITE_EVENT_ON_TENANT,
+    .check = patch_check,
+    .run = patch_run,
+    .status = 200,
+    .event_action = "settings.updated",
+    .event_entity = "tenant",
+};
 
 void settings_patch_handle(cc_request_t *r)
 {
-    long long if_match = cc_if_match(r);
-    if (if_match == -2) {
-        cc_respond_error(r, 412, "precondition_failed", "If-Match must be an ETag this API returned");
-        return;
-    }
-    json_t *patch = cc_read_json_or_respond(r, patch_groups, NFIELDS(patch_groups));
-    if (patch == NULL)
-        return;
-    json_t *problem = cc_problem_new(400, "validation_failed", "the body has invalid fields; see errors");
-    if (json_object_size(patch) == 0)
-        cc_problem_add_error(problem, "", "empty", "the body names no setting to change");
-    if (json_object_size(patch) == 0 || cc_settings_check_patch(patch, problem) != 0) {
-        json_decref(patch);
-        cc_respond_problem(r, problem);
-        return;
-    }
-    json_decref(problem);
-    settings_write_t *w = cc_calloc(1, sizeof(*w));
-    cc_actor_from_request(r, &w->actor);
-    w->patch = patch;
-    w->if_match = if_match;
-    cc_job_submit(r, patch_run, settings_write_done, w);
+    cc_write_handle(r, &patch_spec);
 }

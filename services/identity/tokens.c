@@ -9,17 +9,15 @@
 
 #include "cc_jwt.h"
 #include "cc_log.h"
-#include "cc_server.h"
 #include "cc_tenant_token.h"
 #include "identity.h"
 
-int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
-                     const char *role, const char *client_id, const char *family_id)
+cc_step_t issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, const char *user_id,
+                           const char *role, const char *client_id, const char *family_id)
 {
-    cc_server_t *server = job->thread->server;
-    const cc_config_t *cfg = &server->config;
+    const cc_config_t *cfg = cc_job_config(job);
     char *refresh = NULL, *access = NULL, ttl[16], hash[68];
-    int rc = CC_JOB_DONE;
+    cc_step_t step = CC_ANSWERED;
     if (cc_tenant_token_new(tenant_id, &refresh, hash) != 0) {
         cc_job_fail(job, 503, "service_unavailable", "tokens cannot be issued right now");
         goto out;
@@ -28,7 +26,7 @@ int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, cons
     const char *params[] = {tenant_id, user_id, family_id, hash, ttl};
     PGresult *res = cc_db_exec(db, &sql_refresh_insert, 5, params);
     if (!cc_db_is_ok(res)) {
-        rc = cc_job_fail_db(job, res, "refresh token insert");
+        step = cc_job_fail_db_step(job, res, "refresh token insert");
         goto out;
     }
     PQclear(res);
@@ -39,7 +37,7 @@ int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, cons
     snprintf(claims.tid, sizeof(claims.tid), "%s", tenant_id);
     snprintf(claims.role, sizeof(claims.role), "%s", role);
     snprintf(claims.cid, sizeof(claims.cid), "%s", client_id != NULL ? client_id : "");
-    cc_keyset_t *keys = cc_server_keys(server);
+    cc_keyset_t *keys = cc_job_keys(job);
     int signed_ok = cc_jwt_issue(keys, &claims, cfg->jwt_issuer, cfg->access_ttl, time(NULL), &access);
     cc_keyset_release(keys);
     if (signed_ok != 0) {
@@ -58,5 +56,5 @@ int issue_token_pair(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, cons
 out:
     free(refresh);
     free(access);
-    return rc;
+    return step;
 }

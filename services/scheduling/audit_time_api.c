@@ -101,7 +101,7 @@ static size_t check_standards(const json_t *body, json_t *problem)
 
 static void *pool_array(cc_request_t *r, size_t n, size_t size)
 {
-    return n == 0 ? NULL : h2o_mem_alloc_pool(&r->req->pool, n * size);
+    return n == 0 ? NULL : cc_request_alloc(r, n * size);
 }
 
 /* Builds the calculation's input from a validated body (strings borrowed from it). */
@@ -263,7 +263,7 @@ void audit_time_handle(cc_request_t *r)
     }
     json_decref(problem);
     cc_request_hold_json(r, body);
-    calculation_t *calc = h2o_mem_alloc_pool(&r->req->pool, sizeof(*calc));
+    calculation_t *calc = cc_request_alloc(r, sizeof(*calc));
     build_input(r, body, &calc->input);
     const audit_time_settings_t *settings = cached_settings(r->claims.tid);
     if (settings != NULL) {

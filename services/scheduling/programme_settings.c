@@ -1,5 +1,7 @@
 /*
- * A tenant's programme settings (see programme_settings.h).
+ * A tenant's programme settings (see programme_settings.h): read with the
+ * names and ranges of libccrules' PROGRAMME_SETTINGS, checked by
+ * programme_settings_validate, the rules identity's settings API applies too.
  */
 #include <jansson.h>
 #include <stddef.h>
@@ -7,20 +9,15 @@
 
 #include "programme_settings.h"
 
+/* The members by name, with their ranges: libccrules' list (PROGRAMME_SETTINGS in cycle_rules.h). */
 static const struct {
     const char *name;
     size_t offset;
+    int min, max;
 } members[] = {
-    {"surveillance1_start_months", offsetof(programme_settings_t, surveillance1_start_months)},
-    {"surveillance2_start_months", offsetof(programme_settings_t, surveillance2_start_months)},
-    {"surveillance2_end_months", offsetof(programme_settings_t, surveillance2_end_months)},
-    {"recertification_window_months", offsetof(programme_settings_t, recertification_window_months)},
-    {"recertification_lead_days", offsetof(programme_settings_t, recertification_lead_days)},
-    {"provisional_decision_lag_days", offsetof(programme_settings_t, provisional_decision_lag_days)},
-    {"window_closing_days", offsetof(programme_settings_t, window_closing_days)},
-    {"stage1_validity_months", offsetof(programme_settings_t, stage1_validity_months)},
-    {"finding_plan_days", offsetof(programme_settings_t, finding_plan_days)},
-    {"finding_closure_days", offsetof(programme_settings_t, finding_closure_days)},
+#define MEMBER(name, lo, hi, def) {#name, offsetof(programme_settings_t, name), lo, hi},
+    PROGRAMME_SETTINGS(MEMBER)
+#undef MEMBER
 };
 
 int programme_settings_from_json(const char *json_text, programme_settings_t *out)
@@ -37,7 +34,8 @@ int programme_settings_from_json(const char *json_text, programme_settings_t *ou
         json_t *v = json_object_get(obj, members[i].name);
         if (v == NULL)
             continue;
-        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3650)
+        if (!json_is_integer(v) || json_integer_value(v) < members[i].min ||
+            json_integer_value(v) > members[i].max)
             rc = -1;
         else
             *(int *)((char *)&s + members[i].offset) = (int)json_integer_value(v);

@@ -10,42 +10,49 @@
 
 /* ---- settings ---- */
 
+#define COUNT_MEMBER(name, lo, hi, def) +1
+_Static_assert(sizeof(programme_settings_t) == (0 PROGRAMME_SETTINGS(COUNT_MEMBER)) * sizeof(int),
+               "programme_settings_t has one int member per PROGRAMME_SETTINGS line");
+
 void programme_settings_default(programme_settings_t *s)
 {
-    s->surveillance1_start_months = 9;
-    s->surveillance2_start_months = 21;
-    s->surveillance2_end_months = 24;
-    s->recertification_window_months = 6;
-    s->recertification_lead_days = 30;
-    s->provisional_decision_lag_days = 30;
-    s->window_closing_days = 30;
-    s->stage1_validity_months = 6;
-    s->finding_plan_days = 30;
-    s->finding_closure_days = 90;
+#define SET_DEFAULT(name, lo, hi, def) s->name = (def);
+    PROGRAMME_SETTINGS(SET_DEFAULT)
+#undef SET_DEFAULT
 }
 
-static bool in_range(int v, int lo, int hi)
+/* Appends a fault when there is room; counts it always. */
+static void add_fault(programme_settings_fault_t *out, size_t max, size_t *n, const char *setting,
+                      const char *message)
 {
-    return v >= lo && v <= hi;
+    if (*n < max)
+        out[*n] = (programme_settings_fault_t){setting, message};
+    (*n)++;
+}
+
+size_t programme_settings_faults(const programme_settings_t *s, programme_settings_fault_t *out, size_t max)
+{
+    size_t n = 0;
+#define CHECK_RANGE(name, lo, hi, def)                                                                       \
+    if (s->name < (lo) || s->name > (hi))                                                                    \
+        add_fault(out, max, &n, #name, "must be from " #lo " to " #hi);
+    PROGRAMME_SETTINGS(CHECK_RANGE)
+#undef CHECK_RANGE
+    if (s->surveillance2_start_months <= s->surveillance1_start_months)
+        add_fault(out, max, &n, "surveillance2_start_months",
+                  "must be greater than surveillance1_start_months");
+    if (s->surveillance2_end_months < s->surveillance2_start_months)
+        add_fault(out, max, &n, "surveillance2_end_months", "must be at least surveillance2_start_months");
+    /* The shortest month span is 28 days per month: the window must keep at least a day. */
+    if (s->recertification_lead_days >= 28 * s->recertification_window_months)
+        add_fault(out, max, &n, "recertification_lead_days",
+                  "must be less than 28 days per month of recertification_window_months");
+    return n;
 }
 
 int programme_settings_validate(const programme_settings_t *s)
 {
-    if (s == NULL)
-        return -1;
-    if (!in_range(s->surveillance1_start_months, 0, PROGRAMME_SURVEILLANCE1_MAX_MONTHS - 1) ||
-        !in_range(s->surveillance2_start_months, s->surveillance1_start_months + 1, 36) ||
-        !in_range(s->surveillance2_end_months, s->surveillance2_start_months, 36) ||
-        !in_range(s->recertification_window_months, 1, 36) ||
-        !in_range(s->recertification_lead_days, 0, 3650) ||
-        !in_range(s->provisional_decision_lag_days, 0, 3650) || !in_range(s->window_closing_days, 0, 3650) ||
-        !in_range(s->stage1_validity_months, 0, 36) || !in_range(s->finding_plan_days, 0, 3650) ||
-        !in_range(s->finding_closure_days, 0, 3650))
-        return -1;
-    /* The shortest month span is 28 days per month: the window must keep at least a day. */
-    if (s->recertification_lead_days >= 28 * s->recertification_window_months)
-        return -1;
-    return 0;
+    return s != NULL && programme_settings_faults(s, NULL, 0) == 0 ? 0 : -1;
 }
 
 /* ---- certificate validity and recertification ---- */

@@ -66,6 +66,26 @@
 
 /* ---- tenant settings [P] ---- */
 
+/*
+ * The programme settings, one X(member, min, max, default) each: the one source of
+ * their names, ranges and defaults. programme_settings_t has one int member per line
+ * (in this order); programme_settings_default, programme_settings_faults, scheduling's
+ * reading of tenants.settings.programme and identity's settings API (cc_settings.c)
+ * all expand this list. surveillance1_start_months stays below
+ * PROGRAMME_SURVEILLANCE1_MAX_MONTHS; months are at most 36, days at most 3650.
+ */
+#define PROGRAMME_SETTINGS(X)                                                                                \
+    X(surveillance1_start_months, 0, 11, 9)                                                                  \
+    X(surveillance2_start_months, 1, 36, 21)                                                                 \
+    X(surveillance2_end_months, 1, 36, 24)                                                                   \
+    X(recertification_window_months, 1, 36, 6)                                                               \
+    X(recertification_lead_days, 0, 3650, 30)                                                                \
+    X(provisional_decision_lag_days, 0, 3650, 30)                                                            \
+    X(window_closing_days, 0, 3650, 30)                                                                      \
+    X(stage1_validity_months, 0, 36, 6)                                                                      \
+    X(finding_plan_days, 0, 3650, 30)                                                                        \
+    X(finding_closure_days, 0, 3650, 90)
+
 typedef struct {
     int surveillance1_start_months;    /* surveillance 1 window opens anchor + this (9) */
     int surveillance2_start_months;    /* surveillance 2 natural window opens anchor + this (21) */
@@ -82,12 +102,24 @@ typedef struct {
 /* Fills *s with DOMAIN.md's defaults (the numbers in parentheses above). */
 void programme_settings_default(programme_settings_t *s);
 
+/* One way a set of programme settings is unusable. */
+typedef struct {
+    const char *setting; /* the member at fault, e.g. "surveillance2_start_months" (static) */
+    const char *message; /* why, e.g. "must be greater than surveillance1_start_months" (static) */
+} programme_settings_fault_t;
+
+#define PROGRAMME_SETTINGS_MAX_FAULTS 16 /* more than programme_settings_faults can find */
+
 /*
- * Returns 0 when *s is usable, -1 otherwise: every number in range (months 0..36,
- * days 0..3650), surveillance 1 opening before 12 months, surveillance 2 opening after
- * surveillance 1 opens and closing no earlier than it opens, and a non-empty
- * recertification window.
+ * Checks *s against every rule: each member within its PROGRAMME_SETTINGS range, then
+ * the rules between settings: surveillance 2 opening after surveillance 1 opens and
+ * closing no earlier than it opens, and a non-empty recertification window (the lead
+ * below 28 days per month of the window). Writes the first max faults to out (out may
+ * be NULL when max is 0) and returns how many there are: 0 when *s is usable.
  */
+size_t programme_settings_faults(const programme_settings_t *s, programme_settings_fault_t *out, size_t max);
+
+/* Returns 0 when *s is usable (programme_settings_faults finds nothing), -1 otherwise (or s NULL). */
 int programme_settings_validate(const programme_settings_t *s);
 
 /* ---- certificate validity and recertification ---- */

@@ -199,7 +199,8 @@ START_TEST(change_is_in_the_event_log)
     char *changed =
         cc_test_db_value(db,
                          "SELECT detail ->> 'changed' FROM event_log WHERE action = 'settings.updated' "
-                         "AND entity_type = 'tenant' AND actor_role = 'admin' AND request_id = $1",
+                         "AND entity_type = 'tenant' AND entity_id = cc_tenant_id('northcert') "
+                         "AND actor_role = 'admin' AND request_id = $1",
                          1, params);
     ck_assert_ptr_nonnull(changed);
     ck_assert_str_eq(changed, "[\"programme.stage1_validity_months\"]");

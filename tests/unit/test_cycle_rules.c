@@ -482,6 +482,46 @@ START_TEST(test_windows_invalid)
 }
 END_TEST
 
+/* programme_settings_faults names each member at fault, and validate agrees with it. */
+START_TEST(test_settings_faults)
+{
+    programme_settings_t s = defaults();
+    programme_settings_fault_t f[PROGRAMME_SETTINGS_MAX_FAULTS];
+    ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 0);
+    ck_assert_int_eq(programme_settings_validate(&s), 0);
+
+    s.surveillance2_start_months = s.surveillance1_start_months; /* surveillance 2 must open later */
+    ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 1);
+    ck_assert_str_eq(f[0].setting, "surveillance2_start_months");
+    ck_assert_str_eq(f[0].message, "must be greater than surveillance1_start_months");
+    ck_assert_int_eq(programme_settings_validate(&s), -1);
+
+    s = defaults();
+    s.surveillance2_end_months = s.surveillance2_start_months - 1;
+    ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 1);
+    ck_assert_str_eq(f[0].setting, "surveillance2_end_months");
+
+    s = defaults();
+    s.recertification_window_months = 1;
+    s.recertification_lead_days = 27; /* 28 days per month: one day left */
+    ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 0);
+    s.recertification_lead_days = 28;
+    ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 1);
+    ck_assert_str_eq(f[0].setting, "recertification_lead_days");
+
+    s = defaults();
+    s.finding_closure_days = 3651; /* the ranges of PROGRAMME_SETTINGS */
+    s.surveillance1_start_months = 12;
+    ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 2);
+    ck_assert_str_eq(f[0].setting, "surveillance1_start_months");
+    ck_assert_str_eq(f[0].message, "must be from 0 to 11");
+    ck_assert_str_eq(f[1].setting, "finding_closure_days");
+    ck_assert_uint_eq(programme_settings_faults(&s, NULL, 0), 2); /* counts without room */
+    ck_assert_uint_eq(programme_settings_faults(&s, f, 1), 2);    /* writes only what fits */
+    ck_assert_int_eq(programme_settings_validate(NULL), -1);
+}
+END_TEST
+
 /* The invariants a window plan must keep. */
 static void check_invariants(const programme_windows_t *w, const programme_settings_t *s)
 {
@@ -717,6 +757,7 @@ static Suite *cycle_rules_suite(void)
     tcase_add_test(cycle, test_recert_decide);
     tcase_add_test(cycle, test_recert_decide_invalid);
     tcase_add_test(cycle, test_settings);
+    tcase_add_test(cycle, test_settings_faults);
     tcase_add_test(cycle, test_recertification_end);
     tcase_add_test(cycle, test_audit_type_from_name);
     suite_add_tcase(s, cycle);

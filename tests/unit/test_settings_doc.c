@@ -4,12 +4,14 @@
  * settings, and RFC 7396 merge semantics (its appendix A cases that apply).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cc_problem.h"
 #include "cc_settings.h"
 #include "cc_test_main.h"
+#include "cycle_rules.h"
 
 static json_t *parse(const char *text)
 {
@@ -112,6 +114,59 @@ START_TEST(test_check_document)
 }
 END_TEST
 
+/* The document's rules are libccrules' own: the same faults, on the same members, as scheduling applies. */
+START_TEST(test_document_rules_are_the_rules)
+{
+    json_t *stored =
+        parse("{\"programme\":{\"surveillance1_start_months\":10,\"surveillance2_start_months\":10,"
+              "\"recertification_window_months\":1,\"recertification_lead_days\":28}}");
+    json_t *e = cc_settings_effective(stored), *problem = cc_problem_new(400, "validation_failed", "x");
+    programme_settings_t p;
+    programme_settings_default(&p);
+    p.surveillance1_start_months = 10;
+    p.surveillance2_start_months = 10;
+    p.recertification_window_months = 1;
+    p.recertification_lead_days = 28;
+    programme_settings_fault_t f[PROGRAMME_SETTINGS_MAX_FAULTS];
+    size_t n = programme_settings_faults(&p, f, PROGRAMME_SETTINGS_MAX_FAULTS);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(cc_settings_check_document(e, problem), n);
+    json_t *errors = json_object_get(problem, "errors");
+    for (size_t i = 0; i < n; i++) {
+        char field[128];
+        snprintf(field, sizeof(field), "programme.%s", f[i].setting);
+        ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, i), "field")), field);
+        ck_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, i), "message")),
+                         f[i].message);
+    }
+    json_decref(e);
+    json_decref(stored);
+    json_decref(problem);
+}
+END_TEST
+
+/* Every programme setting the API offers is one of libccrules' list, with its default. */
+START_TEST(test_programme_table_is_the_rules)
+{
+    size_t n;
+    const cc_setting_t *table = cc_settings_table(&n);
+    size_t programme = 0;
+    for (size_t i = 0; i < n; i++)
+        programme += strcmp(table[i].group, "programme") == 0;
+#define COUNT(name, lo, hi, def) +1
+    ck_assert_uint_eq(programme, 0 PROGRAMME_SETTINGS(COUNT));
+#undef COUNT
+    programme_settings_t d;
+    programme_settings_default(&d);
+    json_t *defaults = cc_settings_defaults();
+#define SAME_DEFAULT(name, lo, hi, def)                                                                      \
+    ck_assert_int_eq(json_integer_value(get(defaults, "programme", #name)), d.name);
+    PROGRAMME_SETTINGS(SAME_DEFAULT)
+#undef SAME_DEFAULT
+    json_decref(defaults);
+}
+END_TEST
+
 /* RFC 7396 appendix A: target, patch, result. */
 static void assert_merge(const char *target, const char *patch, const char *want)
 {
@@ -147,6 +202,8 @@ int main(void)
     tcase_add_test(tc, test_effective);
     tcase_add_test(tc, test_check_patch);
     tcase_add_test(tc, test_check_document);
+    tcase_add_test(tc, test_document_rules_are_the_rules);
+    tcase_add_test(tc, test_programme_table_is_the_rules);
     tcase_add_test(tc, test_merge);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
