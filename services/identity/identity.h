@@ -34,8 +34,8 @@ void settings_get_handle(cc_request_t *r);   /* GET /v1/settings */
 void settings_patch_handle(cc_request_t *r); /* PATCH /v1/settings */
 
 /* ---- SQL (store.c) ---- */
-extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_login_failures_lock, sql_login_failed,
-    sql_login_succeeded;
+extern const cc_sql_t sql_tenant_id, sql_user_for_login, sql_user_recheck_for_login, sql_login_failures_lock,
+    sql_login_failed, sql_login_succeeded;
 extern const cc_sql_t sql_throttle_check, sql_throttle_record;
 extern const cc_sql_t sql_refresh_insert, sql_refresh_rotate, sql_refresh_lookup, sql_refresh_revoke_family,
     sql_refresh_revoke_user, sql_refresh_family_lock, sql_refresh_user_lock, sql_refresh_family_revoked;

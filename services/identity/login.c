@@ -96,6 +96,29 @@ static cc_step_t find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_
 }
 
 /*
+ * For a verified login: locks the user row and checks that the account still
+ * has the password that was verified and is not disabled; refreshes the role
+ * and client (a change committed while argon2 ran wins). Sets *still_valid.
+ */
+static cc_step_t recheck_account(cc_job_t *job, cc_dbconn_t *db, const char *tenant_id, login_account_t *acct,
+                                 bool *still_valid)
+{
+    const char *params[] = {tenant_id, acct->id};
+    PGresult *res = cc_db_exec(db, &sql_user_recheck_for_login, 2, params);
+    if (!cc_db_is_ok(res))
+        return cc_job_fail_db_step(job, res, "login recheck");
+    *still_valid = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), acct->password_hash) == 0 &&
+                   PQgetvalue(res, 0, 3)[0] != 't';
+    if (*still_valid) {
+        snprintf(acct->role, sizeof(acct->role), "%s", PQgetvalue(res, 0, 1));
+        snprintf(acct->client_id, sizeof(acct->client_id), "%s",
+                 PQgetisnull(res, 0, 2) ? "" : PQgetvalue(res, 0, 2));
+    }
+    PQclear(res);
+    return CC_GO_ON;
+}
+
+/*
  * Records the outcome of a verified attempt at (tenant, e-mail) and answers
  * it, whether an account exists or not: an unknown address counts, locks and
  * answers exactly like a known one. The address's failure row is locked and
@@ -104,7 +127,7 @@ static cc_step_t find_account(cc_job_t *job, cc_dbconn_t *db, const login_input_
  * flight answers 429 too, whatever its password, and none clears the lock.
  */
 static cc_step_t record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_input_t *in,
-                                const char *tenant_id, const login_account_t *acct, bool success)
+                                const char *tenant_id, login_account_t *acct, bool success)
 {
     const char *params[] = {tenant_id, in->email};
     if (cc_db_begin(db, tenant_id) != 0)
@@ -122,6 +145,9 @@ static cc_step_t record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_inpu
                         "the account is locked after repeated failed logins; try again later",
                         locked_seconds);
     }
+    cc_step_t step;
+    if (success && (step = recheck_account(job, db, tenant_id, acct, &success)) != CC_GO_ON)
+        return step;
     res = cc_db_exec(db, success ? &sql_login_succeeded : &sql_login_failed, 2, params);
     if (!cc_db_is_ok(res))
         return cc_job_fail_db_step(job, res, "login outcome");
@@ -134,7 +160,7 @@ static cc_step_t record_outcome(cc_job_t *job, cc_dbconn_t *db, const login_inpu
         return unavailable(job);
     if (success)
         return issue_token_pair(job, db, tenant_id, acct->id, acct->role, client_id, NULL); /* commits */
-    cc_step_t step = cc_db_commit(db) != 0 ? unavailable(job) : invalid_credentials(job);
+    step = cc_db_commit(db) != 0 ? unavailable(job) : invalid_credentials(job);
     record_address_failure(db, in);
     return step;
 }
@@ -179,12 +205,14 @@ static cc_step_t login_steps(cc_job_t *job, cc_dbconn_t *db, const login_input_t
         verified = passwords_verify(acct.password_hash, in->password) == 0;
     else
         passwords_burn(in->password);
-    free(acct.password_hash);
     if (tenant_id[0] == '\0') {
+        free(acct.password_hash);
         record_address_failure(db, in);
         return invalid_credentials(job);
     }
-    return record_outcome(job, db, in, tenant_id, &acct, verified && !acct.disabled);
+    step = record_outcome(job, db, in, tenant_id, &acct, verified && !acct.disabled);
+    free(acct.password_hash);
+    return step;
 }
 
 static int login_run(cc_job_t *job, cc_dbconn_t *db)

@@ -19,6 +19,16 @@ const cc_sql_t sql_user_for_login = {"identity_user_for_login",
                                      "FROM users WHERE tenant_id = $1 AND lower(email) = lower($2)"};
 
 /*
+ * The account again, locked, in the transaction that issues the tokens: a
+ * password change or a disable that committed while argon2 ran must not be
+ * outrun (its revocation could not see tokens not yet issued). The user row is
+ * locked before the event log's lock, as refresh and user writes lock them.
+ */
+const cc_sql_t sql_user_recheck_for_login = {"identity_user_recheck_for_login",
+                                             "SELECT password_hash, role, client_id, disabled FROM users "
+                                             "WHERE tenant_id = $1 AND id = $2 FOR SHARE"};
+
+/*
  * Creates or locks the (tenant, address) failure row, account or not, and
  * returns the seconds it stays locked (0: not locked). The row lock makes
  * parallel attempts at one address count one after another.
