@@ -5,8 +5,6 @@
 
 #include <stdlib.h>
 
-#include "cc_log.h"
-
 static const cc_sql_t append_sql = {
     "cc_event_append", "SELECT cc_event_append($1::uuid, $2, $3, $4, $5::uuid, $6, $7, $8::jsonb)"};
 
@@ -17,9 +15,8 @@ int cc_event_append(cc_dbconn_t *db, const cc_event_t *ev)
                             ev->entity_id, ev->source_ip,  ev->request_id, detail != NULL ? detail : "{}"};
     PGresult *res = cc_db_exec(db, &append_sql, 8, params);
     int ok = cc_db_is_ok(res);
-    if (!ok)
-        cc_log(CC_LOG_ERROR, "could not append to the event log: %s",
-               res != NULL ? PQresultErrorMessage(res) : "no connection");
+    if (!ok) /* logged, and a serialization failure or deadlock marks the job for another run */
+        json_decref(cc_db_problem(res, "event append"));
     PQclear(res);
     free(detail);
     return ok ? 0 : -1;
