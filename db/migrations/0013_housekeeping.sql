@@ -33,8 +33,11 @@ BEGIN
     refresh_tokens := 0;
     login_failures := 0;
 
+    -- Each DELETE repeats its age test on the outer row: a row renewed by a concurrent transaction
+    -- after the inner SELECT saw it is re-checked when the DELETE reaches it, and kept.
     DELETE FROM public.login_throttle t
-    WHERE t.address IN (SELECT o.address FROM public.login_throttle o
+    WHERE t.window_start <= now() - interval '15 minutes'
+      AND t.address IN (SELECT o.address FROM public.login_throttle o
                         WHERE o.window_start <= now() - interval '15 minutes' LIMIT batch);
     GET DIAGNOSTICS v_n = ROW_COUNT;
     login_throttle := v_n;
@@ -42,21 +45,22 @@ BEGIN
     FOR v_tenant IN SELECT id FROM public.tenants ORDER BY id LOOP
         PERFORM set_config('app.tenant_id', v_tenant::text, true);
         DELETE FROM public.idempotency_keys k
-        WHERE k.tenant_id = v_tenant
+        WHERE k.tenant_id = v_tenant AND k.created_at < now() - interval '24 hours'
           AND (k.actor_id, k.key) IN (SELECT o.actor_id, o.key FROM public.idempotency_keys o
                                       WHERE o.tenant_id = v_tenant
                                         AND o.created_at < now() - interval '24 hours' LIMIT batch);
         GET DIAGNOSTICS v_n = ROW_COUNT;
         idempotency_keys := idempotency_keys + v_n;
         DELETE FROM public.refresh_tokens r
-        WHERE r.tenant_id = v_tenant
+        WHERE r.tenant_id = v_tenant AND (r.expires_at < now() OR r.revoked_at < now() - interval '1 day')
           AND r.id IN (SELECT o.id FROM public.refresh_tokens o
                        WHERE o.tenant_id = v_tenant
                          AND (o.expires_at < now() OR o.revoked_at < now() - interval '1 day') LIMIT batch);
         GET DIAGNOSTICS v_n = ROW_COUNT;
         refresh_tokens := refresh_tokens + v_n;
         DELETE FROM public.login_failures f
-        WHERE f.tenant_id = v_tenant
+        WHERE f.tenant_id = v_tenant AND f.window_start <= now() - interval '15 minutes'
+          AND (f.locked_until IS NULL OR f.locked_until <= now())
           AND f.email IN (SELECT o.email FROM public.login_failures o
                           WHERE o.tenant_id = v_tenant
                             AND o.window_start <= now() - interval '15 minutes'
