@@ -413,7 +413,7 @@ cc_keys_ensure() {
 }
 
 # cc_services_start STATE BIN_DIR PORT_OF_FN: starts every service of CC_SERVICES, on the
-# port printed by the function PORT_OF_FN NAME DEFAULT_PORT, and waits for its /healthz.
+# port printed by the function PORT_OF_FN NAME DEFAULT_PORT, and waits for its /readyz (the database answers and the users' token state is loaded).
 cc_services_start() {
     local state=$1 bindir=$2 portfn=$3 line name def port bin pidf log
     for line in "${CC_SERVICES[@]}"; do
@@ -429,7 +429,7 @@ cc_services_start() {
         fi
         cc_log "starting $name on 127.0.0.1:$port"
         CC_LISTEN=127.0.0.1:$port cc_start_bg "$name" "$port" "$pidf" "$log" "$bin"
-        cc_wait_http "$name" "$port" /healthz "$pidf" "$log" || return 1
+        cc_wait_http "$name" "$port" /readyz "$pidf" "$log" || return 1
     done
 }
 

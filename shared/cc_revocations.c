@@ -268,6 +268,14 @@ bool cc_revocations_check(cc_revocations_t *t, cc_claims_t *claims)
     return allowed;
 }
 
+bool cc_revocations_is_loaded(cc_revocations_t *t)
+{
+    pthread_rwlock_rdlock(&t->lock);
+    bool loaded = t->loaded_at != 0;
+    pthread_rwlock_unlock(&t->lock);
+    return loaded;
+}
+
 size_t cc_revocations_count(cc_revocations_t *t)
 {
     pthread_rwlock_rdlock(&t->lock);

@@ -81,6 +81,13 @@ int cc_revocations_load(cc_revocations_t *t, PGconn *pg, int64_t now);
  */
 bool cc_revocations_check(cc_revocations_t *t, cc_claims_t *claims);
 
+/*
+ * True once the table has been loaded from the database. Until then a token
+ * cannot be checked, so authenticated requests answer 503 and /readyz is not
+ * ready: a service must never serve a revoked user because it has just started.
+ */
+bool cc_revocations_is_loaded(cc_revocations_t *t);
+
 /* The number of users in the table (for tests and logs). */
 size_t cc_revocations_count(cc_revocations_t *t);
 

@@ -46,6 +46,10 @@ static void on_ready_result(cc_request_t *r, PGresult *res, void *data)
 
 static void on_readyz(cc_request_t *r)
 {
+    if (!cc_revocations_is_loaded(cc_request_server(r)->revocations)) { /* tokens cannot be checked yet */
+        cc_respond_error(r, 503, "service_unavailable", "the users' token state is not loaded yet");
+        return;
+    }
     cc_db_query(r, NULL, &ready_sql, 0, NULL, on_ready_result, NULL);
 }
 
@@ -321,6 +325,10 @@ static int authenticate_or_respond(cc_request_t *r)
         cc_token_cache_put(r->thread->tokens, token, token_len, &r->claims);
     }
     /* The cache trusts the claims; the user may have been disabled or demoted since (may rewrite role). */
+    if (!cc_revocations_is_loaded(r->thread->server->revocations)) {
+        cc_respond_error(r, 503, "service_unavailable", "the service is starting; try again");
+        return -1;
+    }
     if (!cc_revocations_check(r->thread->server->revocations, &r->claims)) {
         cc_respond_error(r, 401, "unauthorized", "the access token has been revoked");
         return -1;
@@ -453,7 +461,7 @@ static void shut_down(cc_server_t *s, pthread_t keys_thread)
     if (left > 0) {
         /* a worker may still be stuck on a lock: joining it could wait for ever */
         cc_log(CC_LOG_WARN, "shutdown timeout (CC_SHUTDOWN_TIMEOUT): %d requests abandoned", left);
-        return;
+        _exit(0); /* no exit handlers: they would race the workers still running */
     }
     cc_workers_stop(
         s->workers); /* what remains queued is background work; each pool closes its connections */

@@ -51,12 +51,18 @@ static cc_user_state_t state_for(int n, cc_role_t role)
     return s;
 }
 
+/* The table itself trusts claims before its first load; the server refuses to check tokens until
+ * cc_revocations_is_loaded (503), so that state never reaches a caller. */
 START_TEST(test_never_loaded_trusts_claims)
 {
     cc_revocations_t *t = cc_revocations_new();
+    ck_assert(!cc_revocations_is_loaded(t));
     cc_claims_t c = claims_for(1, "admin", NOW - 3600);
     ck_assert(cc_revocations_check(t, &c));
     ck_assert_str_eq(c.role, "admin");
+    cc_user_state_t s = state_for(1, CC_ROLE_ADMIN);
+    ck_assert_int_eq(cc_revocations_replace(t, &s, 1, NOW), 0);
+    ck_assert(cc_revocations_is_loaded(t));
     cc_revocations_free(t);
 }
 END_TEST
