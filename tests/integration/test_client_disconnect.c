@@ -25,8 +25,7 @@
 #include "cc_test_db.h"
 #include "cc_test_http.h"
 
-#define CLIENTS 24      /* more than one loop's read connections hold in flight (2 x 8) */
-#define POLL_ROUNDS 600 /* x 50 ms */
+#define CLIENTS 24 /* more than one loop's read connections hold in flight (2 x 8) */
 
 static int port_of(const char *base)
 {
@@ -49,25 +48,6 @@ static int send_raw(int port, const char *request)
         off += (size_t)n;
     }
     return fd;
-}
-
-/* Waits (bounded) until at least want backends wait on the locker's lock; returns how many do. */
-static int wait_blocked(PGconn *watcher, PGconn *locker, int want)
-{
-    char pid[16];
-    snprintf(pid, sizeof(pid), "%d", PQbackendPID(locker));
-    const char *params[] = {pid};
-    int blocked = 0;
-    for (int i = 0; i < POLL_ROUNDS && blocked < want; i++) {
-        char *n = cc_test_db_value(
-            watcher, "SELECT count(*)::text FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
-            1, params);
-        blocked = n != NULL ? atoi(n) : 0;
-        free(n);
-        if (blocked < want)
-            usleep(50 * 1000);
-    }
-    return blocked;
 }
 
 static int status_of(const char *base, const char *method, const char *path, const char *auth,
@@ -114,7 +94,7 @@ START_TEST(hang_ups_during_reads_and_jobs)
     snprintf(request, sizeof(request), "GET /v1/me HTTP/1.1\r\nHost: test\r\n%s\r\n\r\n", auth);
     for (int i = 0; i < CLIENTS; i++)
         fds[i] = send_raw(port, request);
-    int reads_blocked = wait_blocked(watcher, locker, 1);
+    int reads_blocked = cc_test_db_wait_blocked(watcher, locker, 1);
     hang_up(fds, CLIENTS);
     usleep(200 * 1000); /* let the loop see the hang-ups before the results arrive */
     cc_test_db_run(locker, "COMMIT", 0, NULL);
@@ -137,7 +117,7 @@ START_TEST(hang_ups_during_reads_and_jobs)
              id, auth, strlen(patch), patch);
     for (int i = 0; i < CLIENTS; i++)
         fds[i] = send_raw(port, request);
-    int jobs_blocked = wait_blocked(watcher, locker, 1);
+    int jobs_blocked = cc_test_db_wait_blocked(watcher, locker, 1);
     hang_up(fds, CLIENTS);
     usleep(200 * 1000);
     cc_test_db_run(locker, "COMMIT", 0, NULL);

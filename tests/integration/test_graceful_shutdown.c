@@ -162,24 +162,12 @@ START_TEST(sigterm_finishes_a_request_held_on_a_lock)
     cc_test_db_run(locker,
                    "SELECT id FROM users WHERE tenant_id = cc_current_tenant() AND id = $1::uuid FOR UPDATE",
                    1, idp);
-    char locker_pid[16];
-    snprintf(locker_pid, sizeof(locker_pid), "%d", PQbackendPID(locker));
 
     pthread_t thread;
     ck_assert_int_eq(pthread_create(&thread, NULL, run_patch, &p), 0);
     while (!atomic_load(&p.sent))
         pause_briefly();
-    const char *wp[] = {locker_pid};
-    bool blocked = false;
-    for (int i = 0; i < POLL_ROUNDS && !blocked && p.resp == NULL; i++) {
-        char *n = cc_test_db_value(
-            watcher, "SELECT count(*)::text FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
-            1, wp);
-        blocked = n != NULL && strcmp(n, "0") != 0;
-        free(n);
-        if (!blocked)
-            pause_briefly();
-    }
+    bool blocked = cc_test_db_wait_blocked(watcher, locker, 1) >= 1;
 
     kill(child, SIGTERM);
     bool stopped_accepting = false;

@@ -89,8 +89,6 @@ START_TEST(test_locked_request_does_not_block_healthz)
         idp);
     ck_assert_int_eq(PQntuples(res), 1);
     PQclear(res);
-    char locker_pid[16];
-    snprintf(locker_pid, sizeof(locker_pid), "%d", PQbackendPID(locker));
 
     atomic_int completed = 0;
     patch_job_t job = {.base = identity, .path = path, .auth = auth, .completed = &completed};
@@ -100,17 +98,7 @@ START_TEST(test_locked_request_does_not_block_healthz)
     /* Wait until the PATCH is written, then until PostgreSQL shows a backend blocked by our lock. */
     while (!atomic_load(&job.sent))
         pause_briefly();
-    const char *wp[] = {locker_pid};
-    bool blocked = false;
-    for (int i = 0; i < 1500 && !blocked && atomic_load(&completed) == 0; i++) {
-        char *n = cc_test_db_value(
-            watcher, "SELECT count(*)::text FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
-            1, wp);
-        blocked = n != NULL && strcmp(n, "0") != 0;
-        free(n);
-        if (!blocked)
-            pause_briefly();
-    }
+    bool blocked = cc_test_db_wait_blocked(watcher, locker, 1) >= 1;
 
     /* Ask /healthz while the PATCH waits; record when it completes. */
     cc_test_response_t *health = NULL;

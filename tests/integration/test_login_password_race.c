@@ -24,7 +24,6 @@
 #include "cc_test_http.h"
 
 #define OLD_PASSWORD "Race-old-password-42"
-#define POLL_ROUNDS 600 /* x 50 ms */
 
 typedef struct login {
     const char *base;
@@ -51,25 +50,6 @@ static void *run_login(void *arg)
 static void pause_briefly(void)
 {
     usleep(50 * 1000);
-}
-
-/* Waits (bounded) until some backend waits on locker's locks; false when none did before l was answered. */
-static bool wait_until_blocked(PGconn *watcher, PGconn *locker, login_t *l)
-{
-    char locker_pid[16];
-    snprintf(locker_pid, sizeof(locker_pid), "%d", PQbackendPID(locker));
-    const char *wp[] = {locker_pid};
-    for (int i = 0; i < POLL_ROUNDS && l->resp == NULL; i++) {
-        char *n = cc_test_db_value(
-            watcher, "SELECT count(*)::text FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
-            1, wp);
-        bool blocked = n != NULL && strcmp(n, "0") != 0;
-        free(n);
-        if (blocked)
-            return true;
-        pause_briefly();
-    }
-    return false;
 }
 
 START_TEST(login_racing_a_password_change_fails)
@@ -100,7 +80,7 @@ START_TEST(login_racing_a_password_change_fails)
     ck_assert_int_eq(pthread_create(&thread, NULL, run_login, &l), 0);
     while (!atomic_load(&l.sent))
         pause_briefly();
-    bool blocked = wait_until_blocked(watcher, locker, &l);
+    bool blocked = cc_test_db_wait_blocked(watcher, locker, 1) >= 1;
     cc_test_db_run(locker, "COMMIT", 0, NULL);
     pthread_join(thread, NULL);
     PQfinish(watcher);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 PGconn *cc_test_db_connect(const char *env_name)
 {
@@ -52,4 +53,22 @@ char *cc_test_db_value(PGconn *conn, const char *sql, int nparams, const char *c
         value = cc_strdup(PQgetvalue(res, 0, 0));
     PQclear(res);
     return value;
+}
+
+int cc_test_db_wait_blocked(PGconn *watcher, PGconn *holder, int want)
+{
+    char pid[16];
+    snprintf(pid, sizeof(pid), "%d", PQbackendPID(holder));
+    const char *params[] = {pid};
+    int blocked = 0;
+    for (int i = 0; i < 600 && blocked < want; i++) {
+        char *n = cc_test_db_value(
+            watcher, "SELECT count(*)::text FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
+            1, params);
+        blocked = n != NULL ? atoi(n) : 0;
+        free(n);
+        if (blocked < want)
+            usleep(50 * 1000);
+    }
+    return blocked;
 }

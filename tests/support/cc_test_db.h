@@ -32,4 +32,11 @@ void cc_test_db_run(PGconn *conn, const char *sql, int nparams, const char *cons
  */
 char *cc_test_db_value(PGconn *conn, const char *sql, int nparams, const char *const *params);
 
+/*
+ * Waits (bounded: 30 s in 50 ms steps) until at least want backends wait on a
+ * lock that holder's transaction holds, as watcher sees in pg_stat_activity.
+ * Returns how many do (fewer than want when time ran out).
+ */
+int cc_test_db_wait_blocked(PGconn *watcher, PGconn *holder, int want);
+
 #endif
