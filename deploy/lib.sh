@@ -31,6 +31,7 @@ CC_APT_PACKAGES=(
 CC_SERVICES=(
     "identity 8101"
     "scheduling 8102"
+    "findings 8103"
 )
 CC_GATEWAY_DEFAULT_PORT=8080
 

@@ -39,6 +39,7 @@ void cc_actor_from_request(const cc_request_t *r, cc_actor_t *out)
     memcpy(out->tenant_id, r->claims.tid, sizeof(out->tenant_id));
     memcpy(out->user_id, r->claims.sub, sizeof(out->user_id));
     memcpy(out->role, r->claims.role, sizeof(out->role));
+    memcpy(out->client_id, r->claims.cid, sizeof(out->client_id));
     memcpy(out->remote_addr, r->remote_addr, sizeof(out->remote_addr));
     memcpy(out->request_id, r->request_id, sizeof(out->request_id));
 }

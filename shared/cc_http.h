@@ -41,9 +41,10 @@ typedef struct cc_request {
     atomic_bool client_gone; /* set on the loop thread when the client goes; read by workers */
 } cc_request_t;
 
-/* Who made a request, copied for work that outlives it (a worker job): for the event log and the tenant. */
+/* Who made a request, copied for work that outlives it (a worker job): for the event log and the tenant.
+ * client_id is the caller's organisation for a client user, "" for staff. */
 typedef struct cc_actor {
-    char tenant_id[37], user_id[37], role[24], remote_addr[64], request_id[65];
+    char tenant_id[37], user_id[37], role[24], client_id[37], remote_addr[64], request_id[65];
 } cc_actor_t;
 
 /* Copies r's verified caller, address and request id into *out. */

@@ -179,10 +179,14 @@ static void assert_bad_gateway(const cc_test_response_t *resp, const char *path,
 START_TEST(test_unreachable_service)
 {
     const char *base = cc_test_env("CC_TEST_DEAD_GATEWAY_URL");
-    const char *paths[] = {
-        "/v1/auth/login", "/v1/me",         "/v1/users",           "/.well-known/jwks.json",
-        "/v1/standards",  "/v1/audit-time", "/v1/clients/x/sites", "/v1/auditors",
-        "/v1/programmes", "/v1/audits",     "/v1/schedule/due",    "/v1/settings"};
+    const char *paths[] = {"/v1/auth/login",      "/v1/me",
+                           "/v1/users",           "/.well-known/jwks.json",
+                           "/v1/standards",       "/v1/audit-time",
+                           "/v1/clients/x/sites", "/v1/auditors",
+                           "/v1/programmes",      "/v1/audits",
+                           "/v1/schedule/due",    "/v1/settings",
+                           "/v1/findings",        "/v1/findings/x/evidence",
+                           "/v1/evidence/x"};
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         cc_test_response_t *resp = cc_test_http("GET", base, paths[i], NULL, NULL);
         assert_bad_gateway(resp, paths[i], NULL);

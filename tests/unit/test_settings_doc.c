@@ -45,11 +45,16 @@ START_TEST(test_defaults)
     ck_assert_int_eq(json_integer_value(get(d, "impartiality", "conflict_years")), 2);
     ck_assert(json_real_value(get(d, "audit_time", "stage1_fraction")) == 0.30);
     ck_assert_int_eq(json_integer_value(get(d, "programme", "surveillance2_end_months")), 24);
+    ck_assert_int_eq(json_integer_value(get(d, "findings", "plan_days")), 30);
+    ck_assert_int_eq(json_integer_value(get(d, "findings", "closure_days")), 90);
+    ck_assert_int_eq(json_integer_value(get(d, "findings", "minor_cluster")), 3);
+    ck_assert_int_eq(json_integer_value(get(d, "findings", "evidence_max_bytes")), 20 * 1024 * 1024);
     size_t n;
     cc_settings_table(&n);
     ck_assert_uint_eq(json_object_size(json_object_get(d, "programme")) +
                           json_object_size(json_object_get(d, "audit_time")) +
-                          json_object_size(json_object_get(d, "impartiality")),
+                          json_object_size(json_object_get(d, "impartiality")) +
+                          json_object_size(json_object_get(d, "findings")),
                       n);
     json_decref(d);
 }
