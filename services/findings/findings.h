@@ -44,6 +44,9 @@ const char *finding_actor_scope(const cc_write_t *w);
 extern const cc_sql_t sql_finding_get;
 extern const cc_sql_t sql_finding_lock;
 
+/* The summary's one read (summary.c). */
+extern const cc_sql_t sql_findings_summary;
+
 /*
  * In a write's transaction: the finding w->ids[0] as the API shows it, locked FOR UPDATE when lock is set.
  * Returns a new reference, or NULL after answering: 404 `not_found` (no such finding, or not the caller's

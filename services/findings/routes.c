@@ -29,6 +29,7 @@ const size_t findings_nroutes = sizeof(findings_routes) / sizeof(findings_routes
 
 const cc_sql_t *const findings_read_statements[] = {
     &sql_finding_get,
+    &sql_findings_summary,
 };
 
 const size_t findings_nread_statements =
