@@ -78,6 +78,10 @@ int finding_deadlines(civil_date_t audit_last_day, bool at_recertification, civi
         return 0;
     bound = civil_date_compare(audit_last_day, cert_expiry) <= 0 ? cert_expiry
                                                                  : programme_restore_limit(cert_expiry);
+    /* Past the restoration limit there is no certificate left to bound anything (a new Stage 2 is due):
+     * clamping there would put the deadlines before the audit's own last day. */
+    if (civil_date_compare(audit_last_day, bound) > 0)
+        return 0;
     if (civil_date_compare(out->plan_due, bound) > 0) {
         out->plan_due = bound;
         out->plan_clamped = true;

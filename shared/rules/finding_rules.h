@@ -80,8 +80,10 @@ typedef struct {
  * Finding deadlines from the audit's last day: plan + s->plan_days, closure +
  * s->closure_days. At recertification no deadline passes cert_expiry (each is
  * clamped to it); when the audit itself ends after cert_expiry (restoration work) the
- * bound is programme_restore_limit(cert_expiry) instead. cert_expiry is ignored unless
- * at_recertification. Returns 0, or -1 for invalid dates or settings.
+ * bound is programme_restore_limit(cert_expiry) instead, and an audit ending after that
+ * limit has no bound (nothing is left to restore; a deadline is never before the audit's
+ * last day). cert_expiry is ignored unless at_recertification. Returns 0, or -1 for
+ * invalid dates or settings.
  */
 int finding_deadlines(civil_date_t audit_last_day, bool at_recertification, civil_date_t cert_expiry,
                       const finding_settings_t *s, programme_finding_deadlines_t *out);

@@ -105,6 +105,110 @@ START_TEST(test_major_nc_cutoff)
 }
 END_TEST
 
+/* Month ends and leap days: the deadlines count days, the 6-month cut-off counts months (end-of-month
+ * clamped, as civil_date_add_months: 31 January + 1 month is 28 or 29 February). */
+START_TEST(test_finding_month_ends_and_leap_days)
+{
+    static const struct {
+        civil_date_t last_day, plan, closure;
+    } days[] = {
+        {{2025, 1, 31}, {2025, 3, 2}, {2025, 5, 1}},  /* February has 28 days */
+        {{2024, 1, 31}, {2024, 3, 1}, {2024, 4, 30}}, /* ... or 29 */
+        {{2024, 1, 30}, {2024, 2, 29}, {2024, 4, 29}},  {{2024, 2, 29}, {2024, 3, 30}, {2024, 5, 29}},
+        {{2023, 12, 31}, {2024, 1, 30}, {2024, 3, 30}}, {{2027, 12, 31}, {2028, 1, 30}, {2028, 3, 30}},
+    };
+    static const struct {
+        civil_date_t stage2_last, cutoff;
+    } months[] = {
+        {{2025, 1, 31}, {2025, 7, 31}},  {{2025, 3, 31}, {2025, 9, 30}}, {{2025, 5, 31}, {2025, 11, 30}},
+        {{2024, 12, 31}, {2025, 6, 30}}, {{2025, 8, 31}, {2026, 2, 28}}, {{2027, 8, 31}, {2028, 2, 29}},
+        {{2023, 8, 30}, {2024, 2, 29}},  {{2023, 8, 29}, {2024, 2, 29}}, {{2023, 8, 28}, {2024, 2, 28}},
+        {{2028, 2, 29}, {2028, 8, 29}},  {{2025, 9, 1}, {2026, 3, 1}},   {{2099, 8, 31}, {2100, 2, 28}},
+    };
+    finding_settings_t s;
+    finding_settings_default(&s);
+
+    for (size_t i = 0; i < NELEMS(days); i++) {
+        programme_finding_deadlines_t d;
+        ck_assert_int_eq(finding_deadlines(days[i].last_day, false, D(0, 0, 0), &s, &d), 0);
+        ck_assert_date_eq(d.plan_due, days[i].plan);
+        ck_assert_date_eq(d.closure_due, days[i].closure);
+    }
+    for (size_t i = 0; i < NELEMS(months); i++)
+        ck_assert_date_eq(programme_major_nc_cutoff(months[i].stage2_last), months[i].cutoff);
+}
+END_TEST
+
+/* The recertification cap: each deadline at most the expiry while the audit ends by the expiry; after it
+ * (restoration work) at most the restoration limit, itself end-of-month clamped. */
+START_TEST(test_finding_recertification_cap)
+{
+    static const struct {
+        civil_date_t last_day, expiry, plan, closure;
+        bool plan_clamped, closure_clamped;
+    } cases[] = {
+        /* the audit's last day is the expiry: both deadlines are the expiry */
+        {{2028, 3, 9}, {2028, 3, 9}, {2028, 3, 9}, {2028, 3, 9}, true, true},
+        /* the day before the expiry, an expiry on 29 February */
+        {{2028, 2, 28}, {2028, 2, 29}, {2028, 2, 29}, {2028, 2, 29}, true, true},
+        /* plan exactly on the expiry: not clamped; closure clamped */
+        {{2028, 1, 30}, {2028, 2, 29}, {2028, 2, 29}, {2028, 2, 29}, false, true},
+        /* the day after an expiry on 29 February: restoration limit 29 August */
+        {{2028, 3, 1}, {2028, 2, 29}, {2028, 3, 31}, {2028, 5, 30}, false, false},
+        {{2028, 7, 1}, {2028, 2, 29}, {2028, 7, 31}, {2028, 8, 29}, false, true},
+        /* an expiry on 31 August: restoration limit 28 (or 29) February */
+        {{2027, 12, 15}, {2027, 8, 31}, {2028, 1, 14}, {2028, 2, 29}, false, true},
+        {{2026, 12, 15}, {2026, 8, 31}, {2027, 1, 14}, {2027, 2, 28}, false, true},
+        /* on the restoration limit itself: both deadlines are that day */
+        {{2027, 2, 28}, {2026, 8, 31}, {2027, 2, 28}, {2027, 2, 28}, true, true},
+        /* after the restoration limit nothing can be restored (a new Stage 2, DOMAIN.md "Recertification,
+           expiry and restoration"): no bound, never a deadline before the audit itself ended */
+        {{2027, 3, 1}, {2026, 8, 31}, {2027, 3, 31}, {2027, 5, 30}, false, false},
+    };
+    finding_settings_t s;
+    finding_settings_default(&s);
+
+    for (size_t i = 0; i < NELEMS(cases); i++) {
+        programme_finding_deadlines_t d;
+        ck_assert_int_eq(finding_deadlines(cases[i].last_day, true, cases[i].expiry, &s, &d), 0);
+        ck_assert_date_eq(d.plan_due, cases[i].plan);
+        ck_assert_date_eq(d.closure_due, cases[i].closure);
+        ck_assert_msg(d.plan_clamped == cases[i].plan_clamped, "case %zu plan_clamped", i);
+        ck_assert_msg(d.closure_clamped == cases[i].closure_clamped, "case %zu closure_clamped", i);
+        ck_assert_msg(civil_date_compare(d.plan_due, cases[i].last_day) >= 0,
+                      "case %zu plan before the audit", i);
+    }
+}
+END_TEST
+
+/* The 6-month rule at leap days: verified closed on the cut-off is in time, the day after blocks; not closed,
+ * it blocks from the day after the cut-off. Mirrored by db/tests/17_findings.sql against
+ * cc_decision_blockers. */
+START_TEST(test_major_nc_cutoff_leap_days)
+{
+    static const struct {
+        civil_date_t stage2_last, cutoff, day_after;
+    } cases[] = {
+        {{2023, 8, 31}, {2024, 2, 29}, {2024, 3, 1}},
+        {{2025, 8, 31}, {2026, 2, 28}, {2026, 3, 1}},
+        {{2024, 2, 29}, {2024, 8, 29}, {2024, 8, 30}},
+        {{2027, 12, 31}, {2028, 6, 30}, {2028, 7, 1}},
+    };
+    for (size_t i = 0; i < NELEMS(cases); i++) {
+        civil_date_t c = {0, 0, 0};
+        civil_date_t s2 = cases[i].stage2_last, cut = cases[i].cutoff, after = cases[i].day_after;
+
+        ck_assert(!programme_is_major_nc_blocking(s2, true, cut, after, &c));
+        ck_assert_date_eq(c, cut);
+        ck_assert(programme_is_major_nc_blocking(s2, true, after, after, NULL));
+        ck_assert(!programme_is_major_nc_blocking(s2, false, D(0, 0, 0), cut, NULL));
+        ck_assert(programme_is_major_nc_blocking(s2, false, D(0, 0, 0), after, NULL));
+        /* verified in time, the decision years later: still fine */
+        ck_assert(!programme_is_major_nc_blocking(s2, true, s2, civil_date_add_years(after, 2), NULL));
+    }
+}
+END_TEST
+
 START_TEST(test_grades)
 {
     static const char *const names[] = {"major", "minor", "observation", "ofi", "area_of_concern"};
@@ -195,6 +299,9 @@ static Suite *finding_rules_suite(void)
     tcase_add_test(deadlines, test_finding_deadlines);
     tcase_add_test(deadlines, test_finding_deadlines_settings_and_invalid);
     tcase_add_test(deadlines, test_major_nc_cutoff);
+    tcase_add_test(deadlines, test_finding_month_ends_and_leap_days);
+    tcase_add_test(deadlines, test_finding_recertification_cap);
+    tcase_add_test(deadlines, test_major_nc_cutoff_leap_days);
     suite_add_tcase(s, deadlines);
     tcase_add_test(grades, test_grades);
     tcase_add_test(grades, test_grade_allowed);
