@@ -20,7 +20,7 @@
 
 #define POLL_STEP_US (50 * 1000)
 #define POLL_STEPS 20 /* 20 x 50 ms: the one second the issue allows */
-#define RESET_ALL "{\"audit_time\":null,\"impartiality\":null,\"programme\":null}"
+#define RESET_ALL "{\"audit_time\":null,\"findings\":null,\"impartiality\":null,\"programme\":null}"
 #define AUDIT_TIME_BODY "{\"standard\":\"ISO/IEC 27001:2022\",\"personnel\":100,\"sites\":5}"
 
 static const char *gateway(void)
@@ -119,6 +119,8 @@ START_TEST(each_setting_is_validated)
     assert_refused("{\"audit_time\":{\"stage1_fraction\":0.6}}", "audit_time.stage1_fraction");
     assert_refused("{\"audit_time\":{\"surveillance_fraction\":0}}", "audit_time.surveillance_fraction");
     assert_refused("{\"programme\":{\"window_closing_days\":-1}}", "programme.window_closing_days");
+    assert_refused("{\"findings\":{\"minor_cluster\":1}}", "findings.minor_cluster");
+    assert_refused("{\"findings\":{\"evidence_max_bytes\":25165825}}", "findings.evidence_max_bytes");
     assert_refused("{\"programme\":{\"no_such_setting\":1}}", "programme.no_such_setting");
     assert_refused("{\"no_such_group\":{}}", "no_such_group");
     assert_refused("{\"programme\":3}", "programme");
@@ -165,6 +167,12 @@ START_TEST(merge_patch_semantics)
     ck_assert_int_eq(json_integer_value(setting(resp, "settings", "impartiality", "conflict_years")), 3);
     ck_assert_int_eq(json_integer_value(setting(resp, "settings", "programme", "window_closing_days")), 10);
     ck_assert_int_eq(json_integer_value(setting(resp, "defaults", "impartiality", "conflict_years")), 2);
+    cc_test_response_free(resp);
+
+    /* every group may be patched, the findings group too */
+    resp = patch(NULL, "{\"findings\":{\"minor_cluster\":4}}");
+    cc_test_assert_json(resp, 200);
+    ck_assert_int_eq(json_integer_value(setting(resp, "settings", "findings", "minor_cluster")), 4);
     cc_test_response_free(resp);
 
     /* null restores one default and leaves the rest. */
