@@ -111,7 +111,8 @@ AS $$
                          AND (s.audit_id IS NULL OR f.audit_id = s.audit_id)
           JOIN audits a ON a.tenant_id = f.tenant_id AND a.id = f.audit_id
     ), blockers AS (
-        SELECT b.* FROM scope s CROSS JOIN LATERAL cc_decision_blockers(s.programme_id, p_as_of) b
+        SELECT b.* FROM scope s
+         CROSS JOIN LATERAL cc_decision_blockers(s.programme_id, p_as_of) WITH ORDINALITY b
          WHERE s.audit_id IS NULL OR b.audit_id = s.audit_id
     ), deadlines AS (
         SELECT f.id, 'plan' AS kind, f.plan_due AS due, 0 AS k FROM f
@@ -160,7 +161,8 @@ AS $$
         'decision_blockers', coalesce((
             SELECT jsonb_agg(jsonb_build_object('finding_id', b.finding_id, 'audit_id', b.audit_id,
                                                 'grade', b.grade, 'status', b.status, 'reason', b.reason,
-                                                'decision_blocking_after', b.decision_blocking_after))
+                                                'decision_blocking_after', b.decision_blocking_after)
+                             ORDER BY b.ordinality)
               FROM blockers b), '[]'))
       FROM scope s
 $$;
