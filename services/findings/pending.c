@@ -11,7 +11,6 @@
     }
 
 PENDING(findings_list_handle)
-PENDING(findings_create_handle)
 PENDING(findings_patch_handle)
 PENDING(findings_regrade_handle)
 PENDING(findings_summary_handle)
