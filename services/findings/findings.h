@@ -51,6 +51,12 @@ extern const cc_sql_t sql_finding_lock;
  */
 json_t *finding_load(cc_write_t *w, bool lock, cc_step_t *step);
 
+/* ---- GET /v1/findings (finding_list.c): its statements, one per narrowest filter (read connections) ---- */
+extern const cc_sql_t sql_findings_list_by_audit;
+extern const cc_sql_t sql_findings_list_by_programme;
+extern const cc_sql_t sql_findings_list_by_client;
+extern const cc_sql_t sql_findings_list;
+
 /* ---- raising, editing and regrading (finding_facts.c) ---- */
 
 #include "raise_rules.h"

@@ -140,3 +140,50 @@ json_t *cc_test_get_finding(const cc_test_caller_t *c, const char *id)
     cc_test_response_free(resp);
     return finding;
 }
+
+json_t *cc_test_team_certified(const cc_test_team_t *t, const char *s1, const char *s1_end, const char *s2,
+                               const char *s2_end, const char *granted)
+{
+    json_t *programme = cc_test_findings_programme(t, false, NULL);
+    cc_test_team_conduct(t, cc_test_audit_of(programme, "stage1"), s1, s1_end, true);
+    cc_test_team_conduct(t, cc_test_audit_of(programme, "stage2"), s2, s2_end, true);
+    if (granted == NULL)
+        return programme;
+    char *path = cc_test_asprintf("/v1/programmes/%s/decisions", cc_test_json_string(programme, "id"));
+    char *body = cc_test_asprintf("{\"kind\":\"grant\",\"decided_on\":\"%s\"}", granted);
+    cc_test_response_t *resp = cc_test_call(&t->dm, "POST", path, NULL, body);
+    cc_test_assert_json(resp, 201);
+    cc_test_response_free(resp);
+    free(body);
+    free(path);
+    /* the decision recomputed the programme's expiry and windows: read it again */
+    path = cc_test_asprintf("/v1/programmes/%s", cc_test_json_string(programme, "id"));
+    resp = cc_test_call(&t->cb.sm, "GET", path, NULL, NULL);
+    cc_test_assert_json(resp, 200);
+    json_decref(programme);
+    programme = json_incref(resp->json);
+    cc_test_response_free(resp);
+    free(path);
+    return programme;
+}
+
+char *cc_test_team_site(const cc_test_team_t *t)
+{
+    char *path = cc_test_asprintf("/v1/clients/%s/sites", t->cb.org);
+    json_t *sites = cc_test_list_all(&t->cb.sm, path, 100);
+    char *id = NULL;
+    if (json_array_size(sites) > 0) {
+        id = cc_strdup(cc_test_json_string(json_array_get(sites, 0), "id"));
+    } else {
+        cc_test_response_t *resp = cc_test_call(&t->cb.sm, "POST", path, NULL,
+                                                "{\"name\":\"Findings test site\",\"personnel\":5,"
+                                                "\"address\":{\"street\":\"1 Test Road\",\"city\":\"Bergen\","
+                                                "\"post_code\":\"5000\",\"country\":\"NO\"}}");
+        cc_test_assert_json(resp, 201);
+        id = cc_strdup(cc_test_json_string(resp->json, "id"));
+        cc_test_response_free(resp);
+    }
+    json_decref(sites);
+    free(path);
+    return id;
+}

@@ -3,7 +3,8 @@
  * an audit team (a lead, a team auditor, a technical expert, and an auditor on
  * no team) logged in; programmes whose audits are conducted by that team; and
  * findings raised on them. Every helper fails the current test when an answer
- * is not the expected one.
+ * is not the expected one. One team's auditors are booked on every audit it
+ * conducts: give each audit of one team days of its own.
  */
 #ifndef CC_TEST_FINDINGS_H
 #define CC_TEST_FINDINGS_H
@@ -46,6 +47,16 @@ void cc_test_team_conduct(const cc_test_team_t *t, const char *audit, const char
  */
 json_t *cc_test_team_audit(const cc_test_team_t *t, const char *type, const char *start, const char *end,
                            bool complete, const char **audit);
+
+/*
+ * A new programme whose Stage 1 and Stage 2 the team conducts and completes on the given days, granted by the
+ * decision maker on `granted` (NULL: not decided). The caller decrefs the programme.
+ */
+json_t *cc_test_team_certified(const cc_test_team_t *t, const char *s1, const char *s1_end, const char *s2,
+                               const char *s2_end, const char *granted);
+
+/* The id of a site of client1's organisation (one is created when it has none); the caller frees. */
+char *cc_test_team_site(const cc_test_team_t *t);
 
 /* POST /v1/findings as c: grade on audit against requirement (a catalogue id), statement and evidence fixed.
  */
