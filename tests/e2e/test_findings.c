@@ -647,6 +647,87 @@ START_TEST(test_regrade)
 }
 END_TEST
 
+/* ---- roles, idempotency, events ---- */
+
+/* The actions of the event log's entries about entity, in order (read as the superuser), as one string. */
+static char *events_of(const char *entity)
+{
+    PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
+    const char *params[] = {entity};
+    char *actions = cc_test_db_value(
+        db, "SELECT string_agg(action, ',' ORDER BY seq) FROM event_log WHERE entity_id = $1", 1, params);
+    PQfinish(db);
+    return actions != NULL ? actions : cc_strdup("");
+}
+
+START_TEST(test_roles_idempotency_events)
+{
+    cc_test_team_t t;
+    cc_test_team_setup(&t);
+    cc_test_caller_t client2; /* a client user of another organisation */
+    cc_test_caller_login(&client2, "northcert", "client2");
+    const char *audit;
+    json_t *p = cc_test_team_audit(&t, "stage2", "2026-02-02", "2026-02-04", false, &audit);
+
+    /* one effect per Idempotency-Key */
+    char suffix[17];
+    cc_test_random_suffix(suffix);
+    char *key = cc_test_asprintf("Idempotency-Key: raise-%s", suffix);
+    char *body = body_with(audit, ",\"grade\":\"minor\",\"requirement_id\":\"" CC_TEST_CLAUSE "\"" GOOD_TEXT);
+    cc_test_response_t *first = cc_test_call(&t.lead, "POST", "/v1/findings", key, body);
+    cc_test_assert_json(first, 201);
+    cc_test_response_t *again = cc_test_call(&t.lead, "POST", "/v1/findings", key, body);
+    cc_test_assert_json(again, 201);
+    const char *id = cc_test_json_string(first->json, "id");
+    assert_str_member(again->json, "id", id);
+    ck_assert_ptr_nonnull(cc_test_response_header(again, "Idempotent-Replayed"));
+    char *path = cc_test_asprintf("/v1/findings?audit_id=%s", audit);
+    json_t *items = list(&t.cb.sm, path);
+    ck_assert_int_eq(json_array_size(items), 1);
+    json_decref(items);
+
+    /* who reads it */
+    const cc_test_caller_t *readers[] = {&t.cb.admin, &t.cb.sm, &t.lead,      &t.outsider,
+                                         &t.expert,   &t.dm,    &t.cb.client1};
+    for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+        json_t *f = cc_test_get_finding(readers[i], id);
+        json_decref(f);
+    }
+    const cc_test_caller_t *strangers[] = {&client2, &t.cb.other_admin};
+    for (size_t i = 0; i < 2; i++) {
+        cc_test_response_t *resp = cc_test_finding_call(strangers[i], "GET", id, "", NULL, NULL);
+        cc_test_assert_problem(resp, 404, "not_found");
+        cc_test_response_free(resp);
+        items = list(strangers[i], path);
+        ck_assert_int_eq(json_array_size(items), 0);
+        json_decref(items);
+    }
+    regrade_refused(&client2, id, TO_MAJOR, 403, "forbidden", NULL);
+    patch_refused(&client2, id, "{\"statement\":\"x\"}", 403, "forbidden", NULL);
+    raise_refused(&client2, body, 403, "forbidden", NULL);
+
+    /* each write is in the event log */
+    cc_test_response_t *resp = patch(&t.lead, id, NULL, "{\"statement\":\"Sharper\"}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    resp = regrade(&t.lead, id, TO_MAJOR);
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    char *events = events_of(id);
+    ck_assert_str_eq(events, "finding.raised,finding.updated,finding.regraded");
+
+    free(events);
+    free(path);
+    cc_test_response_free(first);
+    cc_test_response_free(again);
+    free(body);
+    free(key);
+    json_decref(p);
+    cc_test_caller_free(&client2);
+    cc_test_team_free(&t);
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
     Suite *s = suite_create("findings");
@@ -660,6 +741,7 @@ static Suite *findings_suite(void)
     tcase_add_test(tc, test_list_filters);
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_regrade);
+    tcase_add_test(tc, test_roles_idempotency_events);
     suite_add_tcase(s, tc);
     return s;
 }
