@@ -400,6 +400,20 @@ START_TEST(test_list_filters)
     ck_assert_ptr_null(json_object_get(item, "history")); /* lists carry no rounds or history */
     ck_assert_ptr_null(json_object_get(item, "responses"));
     ck_assert_ptr_nonnull(json_object_get(item, "overdue"));
+    /* each item is the finding as GET /v1/findings/{id} shows it, without rounds and history */
+    size_t i;
+    json_array_foreach(items, i, item)
+    {
+        json_t *one = cc_test_get_finding(&t.cb.sm, cc_test_json_string(item, "id"));
+        json_object_del(one, "responses");
+        json_object_del(one, "history");
+        char *a = json_dumps(item, JSON_SORT_KEYS | JSON_COMPACT),
+             *b = json_dumps(one, JSON_SORT_KEYS | JSON_COMPACT);
+        ck_assert_msg(json_equal(item, one), "list item %s\nGET         %s", a, b);
+        free(a);
+        free(b);
+        json_decref(one);
+    }
     json_decref(items);
     expect_count(&t.cb.sm, "/v1/findings?programme_id=%s", pid, 3);
     char *q = cc_test_asprintf("/v1/findings?audit_id=%s&%%s", audit);
