@@ -742,6 +742,52 @@ START_TEST(test_roles_idempotency_events)
 }
 END_TEST
 
+/* A minor closed with its verification deferred is listed for the programme's next audit. */
+START_TEST(test_verify_at_next_audit)
+{
+    cc_test_team_t t;
+    cc_test_team_setup(&t);
+    const char *audit;
+    json_t *p = cc_test_team_audit(&t, "stage2", "2026-02-02", "2026-02-04", false, &audit);
+    json_t *deferred = cc_test_must_raise(&t, audit, "minor");
+    json_t *verified = cc_test_must_raise(&t, audit, "minor");
+    json_t *open = cc_test_must_raise(&t, audit, "minor");
+    /* closed by the routes of another module; here straight in the database */
+    PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
+    const char *d[] = {cc_test_json_string(deferred, "id"), "deferred"};
+    const char *v[] = {cc_test_json_string(verified, "id"), "verified"};
+    const char *sql =
+        "UPDATE findings SET status = 'closed', closed_at = now(), verification = $2 WHERE id = $1";
+    cc_test_db_run(db, sql, 2, d);
+    cc_test_db_run(db, sql, 2, v);
+    PQfinish(db);
+    const char *next = NULL; /* the first surveillance: the next audit by position */
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(p, "audits"), i, a)
+    {
+        if (strcmp(cc_test_json_string(a, "type"), "surveillance") == 0 &&
+            json_integer_value(json_object_get(a, "sequence")) == 1)
+            next = cc_test_json_string(a, "id");
+    }
+    ck_assert_ptr_nonnull(next);
+    char *path = cc_test_asprintf("/v1/findings?verify_at_audit=%s", next);
+    json_t *items = list(&t.cb.sm, path);
+    ck_assert_int_eq(json_array_size(items), 1);
+    assert_str_member(json_array_get(items, 0), "id", cc_test_json_string(deferred, "id"));
+    assert_str_member(json_array_get(items, 0), "verification", "deferred");
+    json_decref(items);
+    expect_count(&t.cb.client1, "/v1/findings?verify_at_audit=%s", next, 1);
+    expect_count(&t.cb.sm, "/v1/findings?verify_at_audit=%s", audit, 0);
+    free(path);
+    json_decref(open);
+    json_decref(verified);
+    json_decref(deferred);
+    json_decref(p);
+    cc_test_team_free(&t);
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
     Suite *s = suite_create("findings");
@@ -756,6 +802,7 @@ static Suite *findings_suite(void)
     tcase_add_test(tc, test_patch);
     tcase_add_test(tc, test_regrade);
     tcase_add_test(tc, test_roles_idempotency_events);
+    tcase_add_test(tc, test_verify_at_next_audit);
     suite_add_tcase(s, tc);
     return s;
 }
