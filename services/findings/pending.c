@@ -10,10 +10,6 @@
         cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
     }
 
-PENDING(findings_list_handle)
-PENDING(findings_create_handle)
-PENDING(findings_patch_handle)
-PENDING(findings_regrade_handle)
 PENDING(findings_respond_handle)
 PENDING(findings_review_handle)
 PENDING(findings_verify_handle)
