@@ -2,9 +2,14 @@
  * End-to-end tests of the findings summary (GET /v1/findings/summary) through the gateway: exactly one
  * of audit_id and programme_id, each refusal naming the parameter; who may read which summary (a client
  * user its own organisation's only; another organisation's, another tenant's or an unknown audit or
- * programme answers 404); and the summary's shape for a cycle without findings.
+ * programme answers 404); the summary's shape for a cycle without findings; and its counts and flags over
+ * a Stage 2's majors, minors, observations and OFIs (a cluster of three minors on one control, not one
+ * once findings.minor_cluster is 4; every NC a decision blocker; a Stage 2 major past its 6-month date).
+ * The findings are raised through POST /v1/findings (tests/support/cc_test_findings.h).
  */
 #include "cc_test_caller.h"
+#include "cc_test_dates.h"
+#include "cc_test_findings.h"
 #include "cc_test_http.h"
 #include "cc_test_main.h"
 #include "cc_test_scheduling.h"
@@ -164,6 +169,206 @@ START_TEST(test_summary_scope)
 }
 END_TEST
 
+/* ---- with findings (tests/support/cc_test_findings.h) ---- */
+
+/* days from today (UTC) as YYYY-MM-DD in out */
+static void day_from_today(int delta, char out[16])
+{
+    cc_test_format_days(cc_test_today_utc() + delta, out);
+}
+
+static json_int_t member_int(const json_t *obj, const char *path1, const char *path2)
+{
+    const json_t *v = json_object_get(obj, path1);
+    if (path2 != NULL)
+        v = json_object_get(v, path2);
+    ck_assert_msg(json_is_integer(v), "%s%s%s is not an integer", path1, path2 != NULL ? "." : "",
+                  path2 != NULL ? path2 : "");
+    return json_integer_value(v);
+}
+
+/* "<last two characters of finding_id>:<reason>" for each blocker, comma-separated, in order (caller frees).
+ */
+static char *blockers_text(const json_t *summary, const json_t *const *findings, size_t n)
+{
+    char *out = cc_test_asprintf("%s", "");
+    const json_t *b;
+    size_t i;
+    json_array_foreach(json_object_get(summary, "decision_blockers"), i, b)
+    {
+        const char *id = cc_test_json_string(b, "finding_id");
+        size_t k = 0;
+        while (k < n && strcmp(cc_test_json_string(findings[k], "id"), id) != 0)
+            k++;
+        char *next =
+            cc_test_asprintf("%s%s%zu:%s", out, i > 0 ? "," : "", k, cc_test_json_string(b, "reason"));
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+static void assert_blockers(const json_t *summary, const json_t *const *findings, size_t n,
+                            const char *expected)
+{
+    char *text = blockers_text(summary, findings, n);
+    ck_assert_msg(strcmp(text, expected) == 0, "decision_blockers: got %s, expected %s", text, expected);
+    free(text);
+}
+
+static json_t *raise_on(const cc_test_team_t *t, const char *audit, const char *grade,
+                        const char *requirement)
+{
+    cc_test_response_t *resp = cc_test_raise(&t->lead, audit, grade, requirement);
+    cc_test_assert_json(resp, 201);
+    json_t *finding = json_incref(resp->json);
+    cc_test_response_free(resp);
+    return finding;
+}
+
+static void set_minor_cluster(const cc_test_caller_t *admin, const char *value)
+{
+    char *body = cc_test_asprintf("{\"findings\":{\"minor_cluster\":%s}}", value);
+    cc_test_response_t *resp = cc_test_call(admin, "PATCH", "/v1/settings", NULL, body);
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    free(body);
+}
+
+/*
+ * A Stage 2 that ended two days ago with two majors, four minors (three on one control), an observation
+ * and an OFI: the counts, the earliest deadline, the cluster (flagged at 3, not at 4), the Stage 2 majors'
+ * 6-month date, and every NC a blocker. Findings: 0, 1 majors; 2, 3, 4 minors on the control; 5 a minor on
+ * the clause; 6 an observation; 7 an OFI.
+ */
+START_TEST(test_summary_counts)
+{
+    cc_test_team_t t;
+    cc_test_team_setup(&t);
+    char start[16], end[16], plan[16], cutoff[16];
+    day_from_today(-3, start);
+    day_from_today(-2, end);
+    day_from_today(-2 + 30, plan);
+    cc_test_format_days(cc_test_add_months(cc_test_today_utc() - 2, 6), cutoff);
+    const char *audit = NULL;
+    json_t *programme = cc_test_team_audit(&t, "stage2", start, end, true, &audit);
+    const char *pid = cc_test_json_string(programme, "id");
+    json_t *f[8];
+    f[0] = raise_on(&t, audit, "major", CC_TEST_CLAUSE);
+    f[1] = raise_on(&t, audit, "major", CC_TEST_CONTROL);
+    for (int i = 2; i < 5; i++)
+        f[i] = raise_on(&t, audit, "minor", CC_TEST_CONTROL);
+    f[5] = raise_on(&t, audit, "minor", CC_TEST_CLAUSE);
+    f[6] = raise_on(&t, audit, "observation", CC_TEST_CLAUSE);
+    f[7] = raise_on(&t, audit, "ofi", CC_TEST_CONTROL);
+
+    json_t *s = summary_of(&t.cb.client1, "audit_id", audit);
+    ck_assert_int_eq(member_int(s, "total", NULL), 8);
+    ck_assert_int_eq(member_int(s, "by_grade", "major"), 2);
+    ck_assert_int_eq(member_int(s, "by_grade", "minor"), 4);
+    ck_assert_int_eq(member_int(s, "by_grade", "observation"), 1);
+    ck_assert_int_eq(member_int(s, "by_grade", "ofi"), 1);
+    ck_assert_int_eq(member_int(s, "by_grade", "area_of_concern"), 0);
+    ck_assert_int_eq(member_int(s, "by_status", "open"), 6);
+    ck_assert_int_eq(member_int(s, "by_status", "recorded"), 2);
+    ck_assert_int_eq(member_int(s, "by_status", "closed"), 0);
+    ck_assert_int_eq(member_int(s, "open_majors", NULL), 2);
+    ck_assert_int_eq(member_int(s, "minors_without_accepted_plan", NULL), 4);
+    ck_assert_int_eq(member_int(s, "overdue", NULL), 0);
+    json_t *earliest = json_object_get(s, "earliest_deadline");
+    ck_assert_str_eq(cc_test_json_string(earliest, "kind"), "plan");
+    ck_assert_str_eq(cc_test_json_string(earliest, "due"), plan);
+    ck_assert_int_eq(member_int(s, "minor_cluster", NULL), 3);
+    json_t *clusters = json_object_get(s, "minor_clusters");
+    ck_assert_int_eq(json_array_size(clusters), 1);
+    ck_assert_str_eq(cc_test_json_string(json_array_get(clusters, 0), "requirement_id"), CC_TEST_CONTROL);
+    ck_assert_str_eq(cc_test_json_string(json_array_get(clusters, 0), "audit_id"), audit);
+    ck_assert_int_eq(member_int(json_array_get(clusters, 0), "count", NULL), 3);
+    json_t *majors = json_object_get(s, "stage2_majors");
+    ck_assert_int_eq(json_array_size(majors), 2);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_str_eq(cc_test_json_string(json_array_get(majors, i), "finding_id"),
+                         cc_test_json_string(f[i], "id"));
+        ck_assert_str_eq(cc_test_json_string(json_array_get(majors, i), "decision_blocking_after"), cutoff);
+        ck_assert(json_is_false(json_object_get(json_array_get(majors, i), "past_cutoff")));
+    }
+    assert_blockers(s, (const json_t *const *)f, 8,
+                    "0:major_open,1:major_open,2:minor_without_accepted_plan,3:minor_without_accepted_plan,"
+                    "4:minor_without_accepted_plan,5:minor_without_accepted_plan");
+    json_decref(s);
+
+    /* the programme's summary: the same findings (its Stage 1 has none) */
+    s = summary_of(&t.dm, "programme_id", pid);
+    ck_assert_int_eq(member_int(s, "total", NULL), 8);
+    ck_assert(json_is_null(json_object_get(s, "audit_id")));
+    ck_assert_int_eq(json_array_size(json_object_get(s, "decision_blockers")), 6);
+    json_decref(s);
+    /* the Stage 1 has no finding, so no blocker comes from it */
+    s = summary_of(&t.cb.sm, "audit_id", cc_test_audit_of(programme, "stage1"));
+    ck_assert_int_eq(member_int(s, "total", NULL), 0);
+    ck_assert_int_eq(json_array_size(json_object_get(s, "decision_blockers")), 0);
+    json_decref(s);
+
+    /* findings.minor_cluster 4: three minors are no longer a cluster */
+    set_minor_cluster(&t.cb.admin, "4");
+    s = summary_of(&t.lead, "audit_id", audit);
+    ck_assert_int_eq(member_int(s, "minor_cluster", NULL), 4);
+    ck_assert_int_eq(json_array_size(json_object_get(s, "minor_clusters")), 0);
+    json_decref(s);
+    set_minor_cluster(&t.cb.admin, "null");
+    s = summary_of(&t.outsider, "audit_id", audit);
+    ck_assert_int_eq(json_array_size(json_object_get(s, "minor_clusters")), 1);
+    json_decref(s);
+
+    for (int i = 0; i < 8; i++)
+        json_decref(f[i]);
+    json_decref(programme);
+    cc_test_team_free(&t);
+}
+END_TEST
+
+/* A Stage 2 that ended eight months ago, its major never closed: past its 6-month date, overdue, and a
+ * blocker twice over (a new Stage 2 is needed, and it is open). */
+START_TEST(test_summary_stage2_past_cutoff)
+{
+    cc_test_team_t t;
+    cc_test_team_setup(&t);
+    int64_t end_days = cc_test_add_months(cc_test_today_utc(), -8);
+    char start[16], end[16], plan[16], cutoff[16];
+    cc_test_format_days(end_days - 1, start);
+    cc_test_format_days(end_days, end);
+    cc_test_format_days(end_days + 30, plan);
+    cc_test_format_days(cc_test_add_months(end_days, 6), cutoff);
+    const char *audit = NULL;
+    json_t *programme = cc_test_team_audit(&t, "stage2", start, end, true, &audit);
+    json_t *f[2];
+    f[0] = raise_on(&t, audit, "major", CC_TEST_CLAUSE);
+    f[1] = raise_on(&t, audit, "observation", CC_TEST_CLAUSE);
+
+    json_t *s = summary_of(&t.cb.admin, "programme_id", cc_test_json_string(programme, "id"));
+    ck_assert_int_eq(member_int(s, "overdue", NULL), 1);
+    json_t *overdue = json_array_get(json_object_get(s, "overdue_findings"), 0);
+    ck_assert_str_eq(cc_test_json_string(overdue, "finding_id"), cc_test_json_string(f[0], "id"));
+    ck_assert_str_eq(cc_test_json_string(overdue, "plan_due"), plan);
+    ck_assert_str_eq(cc_test_json_string(json_object_get(s, "earliest_deadline"), "due"), plan);
+    json_t *major = json_array_get(json_object_get(s, "stage2_majors"), 0);
+    ck_assert_str_eq(cc_test_json_string(major, "decision_blocking_after"), cutoff);
+    ck_assert(json_is_true(json_object_get(major, "past_cutoff")));
+    assert_blockers(s, (const json_t *const *)f, 2, "0:stage2_major_past_cutoff,0:major_open");
+    json_t *b = json_array_get(json_object_get(s, "decision_blockers"), 0);
+    ck_assert_str_eq(cc_test_json_string(b, "decision_blocking_after"), cutoff);
+    ck_assert_str_eq(cc_test_json_string(b, "grade"), "major");
+    ck_assert_str_eq(cc_test_json_string(b, "status"), "open");
+    ck_assert_str_eq(cc_test_json_string(b, "audit_id"), audit);
+    json_decref(s);
+
+    json_decref(f[0]);
+    json_decref(f[1]);
+    json_decref(programme);
+    cc_test_team_free(&t);
+}
+END_TEST
+
 static Suite *findings_summary_suite(void)
 {
     Suite *s = suite_create("findings_summary");
@@ -171,6 +376,8 @@ static Suite *findings_summary_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_summary_parameters);
     tcase_add_test(tc, test_summary_scope);
+    tcase_add_test(tc, test_summary_counts);
+    tcase_add_test(tc, test_summary_stage2_past_cutoff);
     suite_add_tcase(s, tc);
     return s;
 }
