@@ -227,8 +227,7 @@ static void on_guard_dispose(void *p)
 {
     guard_t *g = p;
     cc_server_t *s = g->r->thread->server;
-    g->r->req = NULL;
-    atomic_store(&g->r->client_gone, true);
+    cc_request_detach(g->r); /* before h2o frees the body a worker may be copying */
     cc_request_release(g->r);
     atomic_fetch_sub(&s->inflight, 1);
 }
@@ -349,6 +348,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     if (atomic_load(&s->draining))
         req->http1_is_persistent = 0; /* answer, then close: the process is going away */
     cc_request_t *r = cc_calloc(1, sizeof(*r));
+    cc_request_init(r);
     r->req = req;
     r->thread = t;
     r->refs = 1; /* the guard's */
