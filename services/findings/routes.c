@@ -29,6 +29,9 @@ const size_t findings_nroutes = sizeof(findings_routes) / sizeof(findings_routes
 
 const cc_sql_t *const findings_read_statements[] = {
     &sql_finding_get,
+    &sql_evidence_list,
+    &sql_evidence_get,
+    &sql_evidence_chunk,
 };
 
 const size_t findings_nread_statements =

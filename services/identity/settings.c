@@ -133,6 +133,7 @@ static const cc_field_t patch_groups[] = {
     {"audit_time", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
     {"impartiality", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
     {"programme", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
+    {"findings", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
 };
 
 static const cc_write_spec_t patch_spec = {
