@@ -522,6 +522,9 @@ int cc_service_main(const cc_service_t *service)
     h2o_config_init(&s->globalconf);
     s->globalconf.max_request_entity_size = s->config.max_body; /* routes cap lower, with a problem */
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("certcycle"));
+    /* HTTP/1.1 only (the gateway speaks nothing else to us): libh2o's HTTP/2 frees a request's body before
+     * disposing of the request, which cc_request_body_read's lock could not guard (cc_http.h). */
+    s->globalconf.http1.upgrade_to_http2 = 0;
     h2o_hostconf_t *host =
         h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
