@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -491,6 +492,20 @@ static int setup_thread(cc_server_t *s, cc_thread_t *t, int index, const cc_sql_
     return 0;
 }
 
+/*
+ * What a large body costs (ARCHITECTURE.md "Evidence files"): libh2o reads a body into a buffer that doubles
+ * as it fills, each step a copy, and glibc raises its mmap threshold to the largest block freed, after which
+ * such blocks stay in the heap. A body over BODY_MMAP_THRESHOLD is therefore kept in an unlinked temporary
+ * file mapped in memory, which grows without copying, and blocks over 1 MiB are always mmapped, so memory
+ * freed returns to the system.
+ */
+#define BODY_MMAP_THRESHOLD (4 * 1024 * 1024)
+static void limit_body_memory(void)
+{
+    h2o_socket_buffer_mmap_settings.threshold = BODY_MMAP_THRESHOLD;
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+}
+
 int cc_service_main(const cc_service_t *service)
 {
     static cc_server_t server;
@@ -525,6 +540,7 @@ int cc_service_main(const cc_service_t *service)
     /* HTTP/1.1 only (the gateway speaks nothing else to us): libh2o's HTTP/2 frees a request's body before
      * disposing of the request, which cc_request_body_read's lock could not guard (cc_http.h). */
     s->globalconf.http1.upgrade_to_http2 = 0;
+    limit_body_memory();
     h2o_hostconf_t *host =
         h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
