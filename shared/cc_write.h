@@ -6,7 +6,9 @@
  *   on the loop thread   the path ids (400 unless UUIDs), If-Match (412 unless
  *                        an ETag this API issued), Idempotency-Key (400), the
  *                        body against the field table (415/413/400) and the
- *                        spec's check (400 validation_failed naming fields);
+ *                        spec's check (400 validation_failed naming fields),
+ *                        or for a raw body (CC_WRITE_RAW_BODY: a file) the
+ *                        spec's raw_check, the run reading the body in pieces;
  *   on a worker          BEGIN with the caller's tenant, the Idempotency-Key
  *                        claim (a replay answers the stored response), the
  *                        spec's run (its SQL and its rules), then the event
