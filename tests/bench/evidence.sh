@@ -46,7 +46,9 @@ fi
 for tool in curl jq psql ss "$H2O"; do
     command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
-[ -n "$FPID" ] && [ -r "/proc/$FPID/status" ] || die "no certcycle-findings process (set BENCH_FINDINGS_PID)"
+if [ -z "$FPID" ] || [ ! -r "/proc/$FPID/status" ]; then
+    die "no certcycle-findings process (set BENCH_FINDINGS_PID)"
+fi
 
 TMP=$(mktemp -d /tmp/cc-bench-evidence.XXXXXX)
 chmod 711 "$TMP"
@@ -125,7 +127,9 @@ token() {
         jq -r .access_token
 }
 CLIENT=$(token client1)
-[ -n "$CLIENT" ] && [ "$CLIENT" != null ] || die "cannot log in as client1@northcert.example at $GW"
+if [ -z "$CLIENT" ] || [ "$CLIENT" = null ]; then
+    die "cannot log in as client1@northcert.example at $GW"
+fi
 FINDING=${BENCH_FINDING_ID:-}
 if [ -z "$FINDING" ]; then
     SM=$(token scheme_manager)
