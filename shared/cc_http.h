@@ -117,9 +117,9 @@ void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int li
 void cc_respond_error(cc_request_t *r, int status, const char *code, const char *detail);
 
 /*
- * The start every answer shares (cc_respond_* and cc_stream.h): status, Content-Type (when not NULL),
- * X-Request-Id, Content-Length len, the metrics and the log line; marks r answered. The caller sends the
- * body. r must be live.
+ * The start every answer shares (cc_respond_* and cc_stream.h): status, Content-Type (when not NULL; not
+ * copied: static or request memory), X-Request-Id, Content-Length len, the metrics and the log line; marks r
+ * answered. The caller sends the body. r must be live.
  */
 void cc_respond_begin(cc_request_t *r, int status, const char *content_type, size_t len);
 
