@@ -8,7 +8,9 @@
  *   - whole bodies (6 MiB: over the size kept in a mapped temporary file)
  *     whose jobs wait on the finding's row, locked by the test, so the clients
  *     hang up while the workers are about to read the bodies in chunks; then
- *     the lock goes.
+ *     the lock goes;
+ *   - downloads of a stored 6 MiB file (streamed chunk by chunk) that hang
+ *     up after the first bytes, while the next chunk is being read.
  * Afterwards the service answers /healthz and a normal upload, and no chunk is
  * left without its file. Needs CC_TEST_GATEWAY_URL, CC_TEST_STATE_DIR (the
  * findings service's port is in run/findings.pid) and DATABASE_URL.
@@ -152,7 +154,6 @@ START_TEST(hang_ups_during_uploads)
     cc_test_response_t *resp = cc_test_http("GET", direct, "/healthz", NULL, NULL);
     ck_assert_int_eq(resp->status, 200);
     cc_test_response_free(resp);
-    free(direct);
     char *path = cc_test_asprintf("/v1/findings/%s/evidence", finding);
     const char *headers[] = {cb.client1.auth, "Content-Type: application/pdf",
                              "Content-Disposition: attachment; filename=after.pdf", NULL};
@@ -162,6 +163,26 @@ START_TEST(hang_ups_during_uploads)
     ck_assert_ptr_nonnull(resp);
     ck_assert_int_eq(resp->status, 201);
     cc_test_response_free(resp);
+
+    /* Downloads that hang up midway. */
+    char *file_id =
+        cc_test_db_value(owner, "SELECT id FROM evidence_files WHERE finding_id = $1 LIMIT 1", 1, fp);
+    ck_assert_ptr_nonnull(file_id);
+    for (int i = 0; i < CLIENTS; i++) {
+        fds[i] = connect_to(port);
+        char *get = cc_test_asprintf("GET /v1/evidence/%s HTTP/1.1\r\nHost: test\r\n%s\r\n\r\n", file_id,
+                                     cb.client1.auth);
+        write_all(fds[i], get, strlen(get));
+        free(get);
+        char first[4096];
+        ck_assert_int_gt(read(fds[i], first, sizeof(first)), 0);
+    }
+    hang_up(fds, CLIENTS);
+    usleep(200 * 1000);
+    resp = cc_test_http("GET", direct, "/healthz", NULL, NULL);
+    ck_assert_int_eq(resp->status, 200);
+    cc_test_response_free(resp);
+    free(file_id);
 
     /* Whatever went in went in whole: no chunk without its file, every file all its bytes. */
     char *orphans = cc_test_db_value(owner,
@@ -179,6 +200,7 @@ START_TEST(hang_ups_during_uploads)
 
     free(short_files);
     free(orphans);
+    free(direct);
     free(path);
     PQfinish(watcher);
     PQfinish(locker);
