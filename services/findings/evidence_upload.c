@@ -19,7 +19,7 @@
 #include "findings.h"
 
 #define CHUNK_SIZE (256 * 1024)
-#define HEAD_SIZE 16
+#define HEAD_SIZE 512 /* the magic bytes; for a ZIP, its first entry's name too */
 
 /* The finding if the caller may see it ($3: a client user's organisation), whether the caller may upload
  * (an auditor: on the audit's team in any role), the open round (the latest, while undecided) and the

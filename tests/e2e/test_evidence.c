@@ -28,6 +28,8 @@
 #define PDF_SIZE (3 * 1024 * 1024 + 12345) /* several chunks and a partial last one */
 #define PDF "application/pdf"
 #define PNG "image/png"
+#define DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 typedef struct fixture {
     cc_test_cb_t cb;
@@ -73,6 +75,16 @@ static void fixture_free(fixture_t *f)
 
 /* TEMPORARY (until POST /v1/findings lands): an open minor on the fixture's audit, inserted as the owner.
  * With a response round: the round, undecided (its id in *round when round is not NULL). */
+/* The start of a ZIP (an OOXML package) whose first entry is `entry`: what the magic check reads. */
+static size_t zip_of(const char *entry, char out[64])
+{
+    memset(out, 0, 64);
+    memcpy(out, "PK\x03\x04\x14", 5);
+    out[26] = (char)strlen(entry);
+    memcpy(out + 30, entry, strlen(entry));
+    return 30 + strlen(entry) + 8;
+}
+
 static char *raise_finding(const fixture_t *f, char **round)
 {
     PGconn *db = cc_test_db_connect("DATABASE_URL");
@@ -241,8 +253,15 @@ START_TEST(round_trip)
     must_download(&f.cb.client1, text_id, text, strlen(text), "text/plain; charset=utf-8",
                   "attachment; filename=\"Pr_fung.txt\"; filename*=UTF-8''Pr%C3%BCfung.txt");
 
+    char docx[64];
+    size_t docx_len = zip_of("word/document.xml", docx);
+    char *docx_id = must_upload(&f.cb.client1, finding, DOCX, "attachment; filename=plan.docx", docx,
+                                docx_len, "plan.docx", DOCX);
+    must_download(&f.cb.client1, docx_id, docx, docx_len, DOCX, NULL);
+    free(docx_id);
+
     json_t *items = list_of(&f.cb.client1, finding);
-    ck_assert_uint_eq(json_array_size(items), 3);
+    ck_assert_uint_eq(json_array_size(items), 4);
     json_t *item;
     size_t i;
     json_array_foreach(items, i, item)
@@ -320,6 +339,10 @@ START_TEST(refusals_leave_nothing)
     refused(&f.cb.client1, finding, "text/plain", "attachment; filename=a.txt", "ab\0cd", 5, 415,
             "content_mismatch", NULL);
     refused(&f.cb.client1, finding, "text/csv", "attachment; filename=a.csv", "a,caf\xe9", 6, 415,
+            "content_mismatch", NULL);
+    char docx[64]; /* a document declared as a spreadsheet */
+    size_t docx_len = zip_of("word/document.xml", docx);
+    refused(&f.cb.client1, finding, XLSX, "attachment; filename=a.xlsx", docx, docx_len, 415,
             "content_mismatch", NULL);
     /* empty, and names that are not */
     refused(&f.cb.client1, finding, PDF, ok_name, "", 0, 400, "empty_file", NULL);
