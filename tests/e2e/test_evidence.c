@@ -448,11 +448,23 @@ START_TEST(roles_and_visibility)
 }
 END_TEST
 
+/* After the tests (in the runner, whatever they did): the tenant's upload limit back to its default. */
+static void restore_limit(void)
+{
+    cc_test_caller_t admin;
+    cc_test_caller_login(&admin, "northcert", "admin");
+    cc_test_response_t *resp =
+        cc_test_call(&admin, "PATCH", "/v1/settings", NULL, "{\"findings\":{\"evidence_max_bytes\":null}}");
+    cc_test_response_free(resp);
+    cc_test_caller_free(&admin);
+}
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("evidence");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 240);
+    tcase_add_unchecked_fixture(tc, NULL, restore_limit);
     tcase_add_test(tc, round_trip);
     tcase_add_test(tc, linked_to_open_round);
     tcase_add_test(tc, refusals_leave_nothing);
