@@ -47,6 +47,37 @@ void cc_sha256(const void *data, size_t len, uint8_t out[CC_SHA256_LEN])
     }
 }
 
+static void sha256_abort(void)
+{
+    fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"could not compute sha-256\"}\n");
+    abort();
+}
+
+cc_sha256_ctx_t *cc_sha256_begin(void)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+        sha256_abort();
+    return (cc_sha256_ctx_t *)ctx;
+}
+
+void cc_sha256_update(cc_sha256_ctx_t *ctx, const void *data, size_t len)
+{
+    if (len > 0 && EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len) != 1)
+        sha256_abort();
+}
+
+void cc_sha256_final(cc_sha256_ctx_t *ctx, uint8_t out[CC_SHA256_LEN])
+{
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_DigestFinal_ex((EVP_MD_CTX *)ctx, digest, &n) != 1 || n != CC_SHA256_LEN)
+        sha256_abort();
+    if (out != NULL)
+        memcpy(out, digest, CC_SHA256_LEN);
+    EVP_MD_CTX_free((EVP_MD_CTX *)ctx);
+}
+
 char *cc_base64url_encode(const void *data, size_t len)
 {
     const uint8_t *in = data;

@@ -19,6 +19,18 @@ void cc_random_bytes(void *buf, size_t len);
 /* out = SHA-256(data). */
 void cc_sha256(const void *data, size_t len, uint8_t out[CC_SHA256_LEN]);
 
+/* An incremental SHA-256 (for data that arrives in pieces, e.g. an uploaded file). */
+typedef struct cc_sha256_ctx cc_sha256_ctx_t;
+
+/* A new digest in progress; never NULL (aborts when OpenSSL cannot make one). Free with cc_sha256_final. */
+cc_sha256_ctx_t *cc_sha256_begin(void);
+
+/* Adds len bytes of data. */
+void cc_sha256_update(cc_sha256_ctx_t *ctx, const void *data, size_t len);
+
+/* Writes the digest to out (when out is not NULL) and frees ctx. */
+void cc_sha256_final(cc_sha256_ctx_t *ctx, uint8_t out[CC_SHA256_LEN]);
+
 /* Unpadded base64url of data; returns a NUL-terminated string the caller frees. */
 char *cc_base64url_encode(const void *data, size_t len);
 

@@ -90,6 +90,12 @@ static bool is_prepared(const cc_dbconn_t *c, const char *name)
 
 PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params)
 {
+    return cc_db_exec_params(c, sql, nparams, params, NULL, NULL);
+}
+
+PGresult *cc_db_exec_params(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *values,
+                            const int *lengths, const int *formats)
+{
     if (c->pg == NULL && cc_dbconn_ensure(c) != 0)
         return NULL;
     if (!is_prepared(c, sql->name)) {
@@ -103,7 +109,7 @@ PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const cha
         }
         c->prepared[c->nprepared++] = sql->name;
     }
-    return PQexecPrepared(c->pg, sql->name, nparams, params, NULL, NULL, 0);
+    return PQexecPrepared(c->pg, sql->name, nparams, values, lengths, formats, 0);
 }
 
 bool cc_db_is_ok(const PGresult *res)

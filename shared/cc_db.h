@@ -50,6 +50,14 @@ void cc_dbconn_close(cc_dbconn_t *c);
  */
 PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *params);
 
+/*
+ * As cc_db_exec with each parameter's length and format: formats[i] 1 sends values[i] as lengths[i] raw
+ * bytes (binary: a bytea is sent as is, not escaped), 0 as text (its length is not read). A statement per
+ * piece keeps libpq's output buffer at the size of one piece.
+ */
+PGresult *cc_db_exec_params(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *values,
+                            const int *lengths, const int *formats);
+
 /* Executes a parameterless utility command (BEGIN, COMMIT, ROLLBACK). Returns 0 or -1. */
 int cc_db_command(cc_dbconn_t *c, const char *command);
 

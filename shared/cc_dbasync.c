@@ -18,6 +18,7 @@
 #include "cc_mem.h"
 #include "cc_problem.h"
 #include "cc_server.h"
+#include "cc_stream.h"
 
 #define MAX_WAITING 4096
 /* Queries pipelined on one connection; more wait in the pool's queue. Deeper pipelines gain little more
@@ -38,6 +39,7 @@ typedef struct pending {
     char **params;
     cc_query_cb cb;
     void *data;
+    bool binary;         /* results in binary format */
     int command;         /* index of the command whose results are being read */
     int statement_index; /* index of the statement's command in its pipeline section */
     PGresult *answer;
@@ -142,6 +144,13 @@ static void complete(pending_t *p)
             p->cb(p->r, p->answer, p->data);
         else
             cc_respond_problem(p->r, cc_db_problem(p->error, p->sql->name));
+    } else if (cc_stream_is_open(p->r)) { /* a piece of an answer under way (cc_stream.h) */
+        if (p->answer != NULL) {
+            p->cb(p->r, p->answer, p->data);
+        } else {
+            cc_db_problem_log(p->error, p->sql->name);
+            cc_stream_fail(p->r->stream);
+        }
     }
     pending_free(p);
 }
@@ -284,7 +293,7 @@ static void send_query(conn_t *c, pending_t *p)
         p->statement_index = 1;
     }
     if (!PQsendQueryPrepared(c->pg, p->sql->name, p->nparams, (const char *const *)p->params, NULL, NULL,
-                             0) ||
+                             p->binary ? 1 : 0) ||
         !PQpipelineSync(c->pg))
         goto err_broken;
     on_writable(c->sock, NULL);
@@ -334,20 +343,29 @@ static bool is_registered(const cc_dbpool_t *pool, const cc_sql_t *sql)
     return false;
 }
 
-void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
-                 const char *const *params, cc_query_cb cb, void *data)
+/* Refuses a query at once: a problem, or for a piece of a streamed answer the end of that stream. */
+static void refuse(cc_request_t *r, int status, const char *code, const char *detail)
+{
+    if (cc_stream_is_open(r))
+        cc_stream_fail(r->stream);
+    else
+        cc_respond_error(r, status, code, detail);
+}
+
+static void query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
+                  const char *const *params, cc_query_cb cb, void *data, bool binary)
 {
     cc_dbpool_t *pool = r->thread->db;
     if (!is_registered(pool, sql)) {
         cc_log(CC_LOG_ERROR, "cannot run %s on the read pool: it is not among the service's read statements",
                sql->name);
-        cc_respond_error(r, 500, "internal_error", "the service is misconfigured");
+        refuse(r, 500, "internal_error", "the service is misconfigured");
         return;
     }
     int any_up;
     conn_t *available = available_connection(pool, &any_up);
     if (available == NULL && (!any_up || pool->nwaiting >= MAX_WAITING)) {
-        cc_respond_error(r, 503, "service_unavailable", "the database is unavailable; try again");
+        refuse(r, 503, "service_unavailable", "the database is unavailable; try again");
         return;
     }
     pending_t *p = cc_calloc(1, sizeof(*p));
@@ -361,12 +379,25 @@ void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, in
         p->params[i] = params[i] != NULL ? cc_strdup(params[i]) : NULL;
     p->cb = cb;
     p->data = data;
+    p->binary = binary;
     if (available != NULL) {
         send_query(available, p);
     } else {
         h2o_linklist_insert(&pool->waiting, &p->link);
         pool->nwaiting++;
     }
+}
+
+void cc_db_query(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
+                 const char *const *params, cc_query_cb cb, void *data)
+{
+    query(r, tenant_id, sql, nparams, params, cb, data, false);
+}
+
+void cc_db_query_binary(cc_request_t *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
+                        const char *const *params, cc_query_cb cb, void *data)
+{
+    query(r, tenant_id, sql, nparams, params, cb, data, true);
 }
 
 /* Reconnection: the blocking connect runs on the connecting pool, the hand-over on the loop. */

@@ -40,6 +40,13 @@ cc_dbpool_t *cc_dbpool_new(struct cc_thread *thread, const char *url, int size,
 void cc_db_query(struct cc_request *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
                  const char *const *params, cc_query_cb cb, void *data);
 
+/*
+ * As cc_db_query with the result in binary format: a bytea column arrives as its raw bytes (PQgetlength),
+ * half the size of its text form. A failure while r streams its answer (cc_stream.h) ends that stream.
+ */
+void cc_db_query_binary(struct cc_request *r, const char *tenant_id, const cc_sql_t *sql, int nparams,
+                        const char *const *params, cc_query_cb cb, void *data);
+
 /* Closes the pool's connections (at shutdown, on its loop thread, once its requests are done). Queries still
  * in flight or waiting are dropped unanswered. */
 void cc_dbpool_close(cc_dbpool_t *pool);

@@ -30,8 +30,38 @@ void cc_request_retain(cc_request_t *r)
 
 void cc_request_release(cc_request_t *r)
 {
-    if (--r->refs == 0)
+    if (--r->refs == 0) {
+        pthread_mutex_destroy(&r->body_lock);
         free(r);
+    }
+}
+
+void cc_request_init(cc_request_t *r)
+{
+    pthread_mutex_init(&r->body_lock, NULL);
+}
+
+void cc_request_detach(cc_request_t *r)
+{
+    pthread_mutex_lock(&r->body_lock);
+    r->req = NULL;
+    atomic_store(&r->client_gone, true);
+    pthread_mutex_unlock(&r->body_lock);
+}
+
+ssize_t cc_request_body_read(cc_request_t *r, size_t offset, void *buf, size_t len)
+{
+    ssize_t n = -1;
+    pthread_mutex_lock(&r->body_lock);
+    if (r->req != NULL) {
+        h2o_iovec_t body = r->req->entity;
+        size_t left = offset < body.len ? body.len - offset : 0;
+        n = (ssize_t)(len < left ? len : left);
+        if (n > 0)
+            memcpy(buf, body.base + offset, (size_t)n);
+    }
+    pthread_mutex_unlock(&r->body_lock);
+    return n;
 }
 
 void cc_actor_from_request(const cc_request_t *r, cc_actor_t *out)
@@ -74,11 +104,8 @@ static void log_request(cc_request_t *r, int status, double seconds)
     cc_log_fields(level, "request", fields);
 }
 
-/* Every answer ends here. */
-static void send_response(cc_request_t *r, int status, const char *content_type, const char *body, size_t len)
+void cc_respond_begin(cc_request_t *r, int status, const char *content_type, size_t len)
 {
-    if (!cc_request_is_live(r))
-        return;
     h2o_req_t *req = r->req;
     r->responded = true;
     req->res.status = status;
@@ -93,7 +120,15 @@ static void send_response(cc_request_t *r, int status, const char *content_type,
     cc_server_t *server = cc_request_server(r);
     cc_metrics_observe(server->metrics, r->route != NULL ? r->route_index : server->nroutes, status, seconds);
     log_request(r, status, seconds);
-    h2o_send_inline(req, body, len);
+}
+
+/* Every answer but a streamed one ends here. */
+static void send_response(cc_request_t *r, int status, const char *content_type, const char *body, size_t len)
+{
+    if (!cc_request_is_live(r))
+        return;
+    cc_respond_begin(r, status, content_type, len);
+    h2o_send_inline(r->req, body, len);
 }
 
 void cc_respond_text(cc_request_t *r, int status, const char *content_type, const char *body, size_t len)

@@ -7,6 +7,13 @@
  * reference; an asynchronous operation (a query, a job) holds another. When
  * the client goes away first, r->req becomes NULL and the late completion
  * answers nobody.
+ *
+ * The body: h2o 2.2.5 reads the whole body before the handler runs and keeps
+ * it in the connection's input buffer (req->entity), which it frees right
+ * after the request is disposed, when the client goes. A worker therefore
+ * never touches req->entity itself: cc_request_body_read copies a piece under
+ * body_lock, which the dispose path also takes before the memory goes, and
+ * fails once the client is gone (ARCHITECTURE.md "Evidence files").
  */
 #ifndef CC_HTTP_H
 #define CC_HTTP_H
@@ -14,6 +21,7 @@
 #include <h2o.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,7 +46,9 @@ typedef struct cc_request {
     uint64_t started_ns;
     int refs;
     bool responded;
-    atomic_bool client_gone; /* set on the loop thread when the client goes; read by workers */
+    atomic_bool client_gone;   /* set on the loop thread when the client goes; read by workers */
+    pthread_mutex_t body_lock; /* held while a piece of the body is copied, and while req is cleared */
+    struct cc_stream *stream;  /* the streamed answer under way (cc_stream.h), else NULL */
 } cc_request_t;
 
 /* Who made a request, copied for work that outlives it (a worker job): for the event log and the tenant.
@@ -56,6 +66,22 @@ void cc_request_release(cc_request_t *r);
 
 /* True when the client is still there and nothing has been answered yet. */
 bool cc_request_is_live(const cc_request_t *r);
+
+/* Sets up a new request's body lock (the server, when it creates r). */
+void cc_request_init(cc_request_t *r);
+
+/*
+ * The client has gone: clears r->req and sets client_gone under the body lock, so no copy of the body is
+ * under way once it returns (the server's dispose path, loop thread, before h2o frees the body).
+ */
+void cc_request_detach(cc_request_t *r);
+
+/*
+ * Copies up to len bytes of the request body from offset into buf: safe on any thread while the caller holds
+ * a reference to r (a job does). Returns the bytes copied (0 at or past the end), or -1 once the client has
+ * gone (the body's memory may be freed: nothing was copied).
+ */
+ssize_t cc_request_body_read(cc_request_t *r, size_t offset, void *buf, size_t len);
 
 /* Adds a response header (copied). Call before cc_respond_*. */
 void cc_set_header(cc_request_t *r, const char *name, const char *value);
@@ -89,6 +115,13 @@ void cc_respond_page(cc_request_t *r, json_t *items, const PGresult *res, int li
 
 /* Shorthand for cc_respond_problem(r, cc_problem_new(status, code, detail)). */
 void cc_respond_error(cc_request_t *r, int status, const char *code, const char *detail);
+
+/*
+ * The start every answer shares (cc_respond_* and cc_stream.h): status, Content-Type (when not NULL; not
+ * copied: static or request memory), X-Request-Id, Content-Length len, the metrics and the log line; marks r
+ * answered. The caller sends the body. r must be live.
+ */
+void cc_respond_begin(cc_request_t *r, int status, const char *content_type, size_t len);
 
 /* Answers with a body of the given content type (copied). */
 void cc_respond_text(cc_request_t *r, int status, const char *content_type, const char *body, size_t len);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -227,8 +228,7 @@ static void on_guard_dispose(void *p)
 {
     guard_t *g = p;
     cc_server_t *s = g->r->thread->server;
-    g->r->req = NULL;
-    atomic_store(&g->r->client_gone, true);
+    cc_request_detach(g->r); /* before h2o frees the body a worker may be copying */
     cc_request_release(g->r);
     atomic_fetch_sub(&s->inflight, 1);
 }
@@ -349,6 +349,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     if (atomic_load(&s->draining))
         req->http1_is_persistent = 0; /* answer, then close: the process is going away */
     cc_request_t *r = cc_calloc(1, sizeof(*r));
+    cc_request_init(r);
     r->req = req;
     r->thread = t;
     r->refs = 1; /* the guard's */
@@ -491,6 +492,20 @@ static int setup_thread(cc_server_t *s, cc_thread_t *t, int index, const cc_sql_
     return 0;
 }
 
+/*
+ * What a large body costs (ARCHITECTURE.md "Evidence files"): libh2o reads a body into a buffer that doubles
+ * as it fills, each step a copy, and glibc raises its mmap threshold to the largest block freed, after which
+ * such blocks stay in the heap. A body over BODY_MMAP_THRESHOLD is therefore kept in an unlinked temporary
+ * file mapped in memory, which grows without copying, and blocks over 1 MiB are always mmapped, so memory
+ * freed returns to the system.
+ */
+#define BODY_MMAP_THRESHOLD (4 * 1024 * 1024)
+static void limit_body_memory(void)
+{
+    h2o_socket_buffer_mmap_settings.threshold = BODY_MMAP_THRESHOLD;
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+}
+
 int cc_service_main(const cc_service_t *service)
 {
     static cc_server_t server;
@@ -522,6 +537,10 @@ int cc_service_main(const cc_service_t *service)
     h2o_config_init(&s->globalconf);
     s->globalconf.max_request_entity_size = s->config.max_body; /* routes cap lower, with a problem */
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("certcycle"));
+    /* HTTP/1.1 only (the gateway speaks nothing else to us): libh2o's HTTP/2 frees a request's body before
+     * disposing of the request, which cc_request_body_read's lock could not guard (cc_http.h). */
+    s->globalconf.http1.upgrade_to_http2 = 0;
+    limit_body_memory();
     h2o_hostconf_t *host =
         h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);

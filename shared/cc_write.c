@@ -61,6 +61,10 @@ static int read_request_or_respond(cc_request_t *r, const cc_write_spec_t *spec,
     }
     if ((spec->flags & CC_WRITE_IDEMPOTENT) && cc_idempotency_read_or_respond(r, &w->idem) != 0)
         return -1;
+    if (spec->flags & CC_WRITE_RAW_BODY) {
+        w->body_len = r->req->entity.len;
+        return spec->raw_check != NULL && spec->raw_check(r, w) != CC_GO_ON ? -1 : 0;
+    }
     if (spec->fields != NULL && (w->body = read_body_or_respond(r, spec)) == NULL)
         return -1;
     return 0;
@@ -191,6 +195,11 @@ void cc_write_result(cc_write_t *w, json_t *resource, json_t *detail)
     json_decref(w->detail);
     w->resource = resource;
     w->detail = detail;
+}
+
+ssize_t cc_write_body_read(cc_write_t *w, size_t offset, void *buf, size_t len)
+{
+    return cc_request_body_read(w->job->request, offset, buf, len);
 }
 
 void cc_write_header(cc_write_t *w, const char *name, const char *value)

@@ -6,7 +6,9 @@
  *   on the loop thread   the path ids (400 unless UUIDs), If-Match (412 unless
  *                        an ETag this API issued), Idempotency-Key (400), the
  *                        body against the field table (415/413/400) and the
- *                        spec's check (400 validation_failed naming fields);
+ *                        spec's check (400 validation_failed naming fields),
+ *                        or for a raw body (CC_WRITE_RAW_BODY: a file) the
+ *                        spec's raw_check, the run reading the body in pieces;
  *   on a worker          BEGIN with the caller's tenant, the Idempotency-Key
  *                        claim (a replay answers the stored response), the
  *                        spec's run (its SQL and its rules), then the event
@@ -70,6 +72,12 @@
 /* The write's target is the caller's tenant itself (e.g. PATCH /v1/settings: no path id, the resource has no
  * `id`): the event names the tenant's id. */
 #define CC_WRITE_EVENT_ON_TENANT 0x10
+/*
+ * The body is the raw content (a file), not JSON: no field table; spec.raw_check reads the headers and may
+ * look at the body on the loop thread; the run reads it in pieces with cc_write_body_read (never whole:
+ * ARCHITECTURE.md "Evidence files"). Not for CC_WRITE_IDEMPOTENT (the key's fingerprint copies the body).
+ */
+#define CC_WRITE_RAW_BODY 0x20
 
 typedef struct cc_write cc_write_t;
 
@@ -80,19 +88,27 @@ typedef struct cc_write cc_write_t;
  */
 typedef cc_step_t (*cc_write_check_fn)(cc_request_t *r, const json_t *body, json_t *problem);
 
+/*
+ * For CC_WRITE_RAW_BODY, on the loop thread before anything is queued: reads what the run needs from r's
+ * headers and body (cc_request_body_read) into w->body (a JSON object the write then owns). Answers r and
+ * returns CC_ANSWERED to refuse, else CC_GO_ON.
+ */
+typedef cc_step_t (*cc_write_raw_check_fn)(cc_request_t *r, cc_write_t *w);
+
 /* The route's own work, in w->db's open transaction (see the header comment). */
 typedef cc_step_t (*cc_write_run_fn)(cc_write_t *w);
 
 typedef struct cc_write_spec {
     const cc_field_t *fields; /* the body's field table; NULL: the route reads no body */
     size_t nfields;
-    unsigned flags;           /* CC_WRITE_* */
-    const char *path_ids[2];  /* path parameters that must be UUIDs, copied to w->ids; NULL ends */
-    cc_write_check_fn check;  /* optional */
-    cc_write_run_fn run;      /* required */
-    int status;               /* the status of success: 201, or 200 (0 means 200) */
-    const char *event_action; /* e.g. "client.created" */
-    const char *event_entity; /* e.g. "client"; NULL: event_action up to its dot */
+    unsigned flags;                  /* CC_WRITE_* */
+    const char *path_ids[2];         /* path parameters that must be UUIDs, copied to w->ids; NULL ends */
+    cc_write_check_fn check;         /* optional */
+    cc_write_raw_check_fn raw_check; /* optional, with CC_WRITE_RAW_BODY */
+    cc_write_run_fn run;             /* required */
+    int status;                      /* the status of success: 201, or 200 (0 means 200) */
+    const char *event_action;        /* e.g. "client.created" */
+    const char *event_entity;        /* e.g. "client"; NULL: event_action up to its dot */
     const char *location;     /* the Location of success: this ("{id}" replaced by ids[0]) + the new id */
     const char *hashed_field; /* a body field the run hashes (a password): when present, the write runs on
                                  the password-hashing pool (cc_job_submit_hashing) */
@@ -105,7 +121,9 @@ struct cc_write {
     cc_dbconn_t *db;    /* while running: the open transaction, tenant set */
     cc_actor_t actor;   /* the caller */
     char ids[2][37];    /* the path ids named by spec->path_ids ("" when unused) */
-    json_t *body;       /* the validated body (owned by the write), NULL without one */
+    json_t *body;       /* the validated body (owned by the write), NULL without one; with CC_WRITE_RAW_BODY
+                           what spec.raw_check read */
+    size_t body_len;    /* with CC_WRITE_RAW_BODY: the raw body's length */
     long long if_match; /* the version If-Match names; -1 without one (or "*") */
     cc_idempotency_t idem;
     json_t *resource, *detail; /* set by cc_write_result */
@@ -128,6 +146,13 @@ void cc_write_handle(cc_request_t *r, const cc_write_spec_t *spec);
 /* Sets the write's result: resource (stolen) is the answer's body; detail (stolen, may be NULL) the event's.
  */
 void cc_write_result(cc_write_t *w, json_t *resource, json_t *detail);
+
+/*
+ * With CC_WRITE_RAW_BODY, in the run: copies up to len bytes of the body from offset into buf. Returns the
+ * bytes copied (0 at the end), or -1 when the client has gone (the run then answers and returns: nothing is
+ * kept).
+ */
+ssize_t cc_write_body_read(cc_write_t *w, size_t offset, void *buf, size_t len);
 
 /* Adds a response header (copied) to a successful answer, e.g. cache-control. */
 void cc_write_header(cc_write_t *w, const char *name, const char *value);

@@ -123,5 +123,13 @@ cc_step_t finding_history_add(cc_write_t *w, const char *finding, const char *ac
 
 /* *param = d written into buf as YYYY-MM-DD when has, else NULL (SQL NULL). */
 void finding_format_date(bool has, civil_date_t d, char buf[CIVIL_DATE_BUFSIZE], const char **param);
+/* ---- evidence files (evidence_read.c): the statements its reads prepare on the read connections ---- */
+
+/* A finding's files, one keyset page: $1 tenant, $2 finding, $3 client scope, $4 after, $5 limit + 1. */
+extern const cc_sql_t sql_evidence_list;
+/* One file's name, type, size and SHA-256 (hex) when the client scope $3 allows. */
+extern const cc_sql_t sql_evidence_get;
+/* One chunk's bytes (read in binary): $1 tenant, $2 file, $3 seq. */
+extern const cc_sql_t sql_evidence_chunk;
 
 #endif

@@ -34,6 +34,9 @@ const cc_sql_t *const findings_read_statements[] = {
     &sql_findings_list_by_programme,
     &sql_findings_list_by_client,
     &sql_findings_list,
+    &sql_evidence_list,
+    &sql_evidence_get,
+    &sql_evidence_chunk,
 };
 
 const size_t findings_nread_statements =

@@ -39,6 +39,22 @@ START_TEST(test_sha256_vectors)
 }
 END_TEST
 
+/* The incremental digest, fed in pieces, equals the one-shot digest. */
+START_TEST(test_sha256_incremental)
+{
+    const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    uint8_t one[CC_SHA256_LEN], pieces[CC_SHA256_LEN];
+    cc_sha256(msg, strlen(msg), one);
+    cc_sha256_ctx_t *ctx = cc_sha256_begin();
+    for (size_t i = 0; i < strlen(msg); i += 7)
+        cc_sha256_update(ctx, msg + i, strlen(msg) - i < 7 ? strlen(msg) - i : 7);
+    cc_sha256_update(ctx, "", 0);
+    cc_sha256_final(ctx, pieces);
+    ck_assert_mem_eq(one, pieces, CC_SHA256_LEN);
+    cc_sha256_final(cc_sha256_begin(), NULL); /* an abandoned digest is freed */
+}
+END_TEST
+
 static const struct {
     const char *plain;
     const char *encoded;
@@ -323,6 +339,7 @@ static Suite *crypto_suite(void)
 
     tcase_add_test(tc, test_random_bytes_differ);
     tcase_add_test(tc, test_sha256_vectors);
+    tcase_add_test(tc, test_sha256_incremental);
     tcase_add_test(tc, test_base64url_rfc4648_vectors);
     tcase_add_test(tc, test_base64url_alphabet);
     tcase_add_test(tc, test_base64url_padded_accepted);
