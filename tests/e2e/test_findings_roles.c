@@ -8,7 +8,7 @@
  * and may only respond (and upload evidence); another organisation's or tenant's finding is not found.
  * A refusal changes nothing, so each endpoint's refusals are asked on one finding in the state the action
  * needs, and every caller allowed gets a finding of its own in that state. The table holds the endpoints
- * built so far: raising, listing, reading, the summary, editing and regrading.
+ * built so far: raising, listing, reading, the summary, editing, regrading and evidence files.
  */
 #include "cc_test_caller.h"
 #include "cc_test_dates.h"
@@ -193,6 +193,28 @@ static const endpoint_t endpoints[] = {
      {OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, FORBIDDEN, FORBIDDEN,
       NOT_FOUND}},
     /* the whole audit team uploads, technical experts too (issue 8 "Evidence files") */
+    /* the whole audit team uploads, technical experts too (issue 8 "Evidence files") */
+    {"POST /v1/findings/{id}/evidence",
+     UPLOAD,
+     "POST",
+     NULL,
+     AT_OPEN,
+     true,
+     {OK201, OK201, OK201, OK201, OK201, NOT_ON_TEAM, FORBIDDEN, OK201, NOT_FOUND, NOT_FOUND}},
+    {"GET /v1/findings/{id}/evidence",
+     ON_FINDING,
+     "GET",
+     "/evidence",
+     AT_OPEN,
+     false,
+     {OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, NOT_FOUND, NOT_FOUND}},
+    {"GET /v1/evidence/{id}",
+     DOWNLOAD,
+     "GET",
+     NULL,
+     AT_OPEN,
+     false,
+     {OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200, NOT_FOUND, NOT_FOUND}},
 };
 
 /* The body each action sends. */
