@@ -193,7 +193,6 @@ static const endpoint_t endpoints[] = {
      {OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, FORBIDDEN, FORBIDDEN,
       NOT_FOUND}},
     /* the whole audit team uploads, technical experts too (issue 8 "Evidence files") */
-    /* the whole audit team uploads, technical experts too (issue 8 "Evidence files") */
     {"POST /v1/findings/{id}/evidence",
      UPLOAD,
      "POST",
