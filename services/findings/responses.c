@@ -4,9 +4,9 @@
  * action, who, by when), by a client user of the finding's organisation or by
  * CB staff on its behalf (on_behalf). Open or rejected -> response_submitted;
  * each round is a new row (the previous round + 1), never overwritten.
- * target_date falls between the day the finding was raised and its
- * closure_due (a plan cannot end before the finding existed, nor after
- * closure is due).
+ * target_date falls between the audit's first day and the finding's
+ * closure_due: nothing done before the audit began corrects what it found,
+ * and the plan may not run past the closure deadline.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +31,25 @@ static const cc_sql_t sql_round_insert = {
     " $7::date, $8::uuid, $9::boolean "
     "FROM finding_responses r WHERE r.tenant_id = $1::uuid AND r.finding_id = $2::uuid RETURNING round"};
 
-/* Fields are trimmed-empty checked by the table's constraint too; here the dates, against the finding. */
+static const cc_sql_t sql_audit_start = {
+    "findings_audit_start",
+    "SELECT a.start_date::text FROM findings f JOIN audits a ON a.tenant_id = f.tenant_id"
+    " AND a.id = f.audit_id WHERE f.tenant_id = $1 AND f.id = $2"};
+
+/* target_date against the audit's first day and the finding's closure_due (YYYY-MM-DD compare as text). */
 static cc_step_t check_target_date(cc_write_t *w, const json_t *finding)
 {
+    const char *params[] = {w->actor.tenant_id, w->ids[0]};
+    PGresult *res = cc_db_exec(w->db, &sql_audit_start, 2, params);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "audit start");
     const char *target = cc_json_str(w->body, "target_date");
-    const char *raised = cc_json_str(finding, "raised_at"); /* RFC 3339 UTC: its first 10 bytes are the day */
     const char *closure = cc_json_str(finding, "closure_due");
-    if (raised != NULL && strncmp(target, raised, 10) < 0)
-        return cc_write_fail_field(w, 400, "before_raised", "target_date",
-                                   "target_date may not be before the day the finding was raised");
+    bool early = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) && strcmp(target, PQgetvalue(res, 0, 0)) < 0;
+    PQclear(res);
+    if (early)
+        return cc_write_fail_field(w, 400, "before_audit", "target_date",
+                                   "target_date may not be before the audit's first day");
     if (closure != NULL && strcmp(target, closure) > 0)
         return cc_write_fail_field(w, 400, "after_closure_due", "target_date",
                                    "target_date may not pass the finding's closure_due");
