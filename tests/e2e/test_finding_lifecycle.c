@@ -410,6 +410,10 @@ START_TEST(test_every_illegal_transition_answers_409)
     json_decref(must(&f.cb.client1, major, "responses", body, "response_submitted"));
     json_decref(must(&f.lead_c, major, "review", "{\"decision\":\"accept\"}", "accepted"));
     illegal_except(&f, major, "accepted", VERIFY); /* a major closes only after verified, never deferred */
+    cc_test_response_t *resp = act(&f.lead_c, major, "close", NULL);
+    cc_test_assert_problem(resp, 409, "illegal_transition");
+    ck_assert_str_eq(cc_test_json_string(resp->json, "detail"), "a major closes only after verified");
+    cc_test_response_free(resp);
     json_decref(must(&f.lead_c, major, "verify", "{\"method\":\"remote\"}", "verified"));
     illegal_except(&f, major, "verified", CLOSE);
     json_decref(must(&f.lead_c, major, "close", NULL, "closed"));
