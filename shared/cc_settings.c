@@ -15,22 +15,22 @@
 
 #include "cc_problem.h"
 #include "cycle_rules.h"
+#include "finding_rules.h"
 
 static const cc_setting_t settings[] = {
     {"audit_time", "surveillance_fraction", false, 0, 1, true, 1.0 / 3.0},
     {"audit_time", "recertification_fraction", false, 0, 1, true, 2.0 / 3.0},
     {"audit_time", "stage1_fraction", false, 0, 0.5, true, 0.30},
     {"impartiality", "conflict_years", true, 0, 50, false, 2},
-    /* Findings [P] (DOMAIN.md "Findings"): deadlines from the audit's last day, the number of minors on one
-     * requirement of one audit the summary flags, and the largest evidence file (the body cap, 24 MiB). */
-    {"findings", "plan_days", true, 0, 3650, false, 30},
-    {"findings", "closure_days", true, 0, 3650, false, 90},
-    {"findings", "minor_cluster", true, 2, 1000, false, 3},
-    {"findings", "evidence_max_bytes", true, 1, 24 * 1024 * 1024, false, 20 * 1024 * 1024},
+/* The findings group is libccrules' FINDING_SETTINGS (finding_rules.h): deadlines, the minor cluster the
+ * summary flags, and the largest evidence file (at most the 24 MiB body cap). */
+#define FINDING_ENTRY(name, lo, hi, def) {"findings", #name, true, lo, hi, false, def},
+    FINDING_SETTINGS(FINDING_ENTRY)
+#undef FINDING_ENTRY
 /* The programme group is libccrules' own list (cycle_rules.h), so its names, ranges and defaults are the
  * ones scheduling reads. */
 #define PROGRAMME_ENTRY(name, lo, hi, def) {"programme", #name, true, lo, hi, false, def},
-    PROGRAMME_SETTINGS(PROGRAMME_ENTRY)
+        PROGRAMME_SETTINGS(PROGRAMME_ENTRY)
 #undef PROGRAMME_ENTRY
 };
 

@@ -10,10 +10,6 @@
         cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
     }
 
-PENDING(findings_list_handle)
-PENDING(findings_create_handle)
-PENDING(findings_patch_handle)
-PENDING(findings_regrade_handle)
 PENDING(findings_summary_handle)
 PENDING(evidence_upload_handle)
 PENDING(evidence_list_handle)

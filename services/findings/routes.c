@@ -29,6 +29,10 @@ const size_t findings_nroutes = sizeof(findings_routes) / sizeof(findings_routes
 
 const cc_sql_t *const findings_read_statements[] = {
     &sql_finding_get,
+    &sql_findings_list_by_audit,
+    &sql_findings_list_by_programme,
+    &sql_findings_list_by_client,
+    &sql_findings_list,
 };
 
 const size_t findings_nread_statements =

@@ -131,6 +131,7 @@ static cc_step_t patch_run(cc_write_t *w)
 
 static const cc_field_t patch_groups[] = {
     {"audit_time", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
+    {"findings", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
     {"impartiality", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
     {"programme", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
 };

@@ -82,9 +82,7 @@
     X(recertification_lead_days, 0, 3650, 30)                                                                \
     X(provisional_decision_lag_days, 0, 3650, 30)                                                            \
     X(window_closing_days, 0, 3650, 30)                                                                      \
-    X(stage1_validity_months, 0, 36, 6)                                                                      \
-    X(finding_plan_days, 0, 3650, 30)                                                                        \
-    X(finding_closure_days, 0, 3650, 90)
+    X(stage1_validity_months, 0, 36, 6)
 
 typedef struct {
     int surveillance1_start_months;    /* surveillance 1 window opens anchor + this (9) */
@@ -95,8 +93,6 @@ typedef struct {
     int provisional_decision_lag_days; /* no decision yet: anchor = planned Stage 2 end + this (30) */
     int window_closing_days;           /* warn when a window closes within this many days (30) */
     int stage1_validity_months;        /* Stage 1 older than this needs a justification (6) */
-    int finding_plan_days;             /* corrective-action plan due last day + this (30) */
-    int finding_closure_days;          /* closure due last day + this (90) */
 } programme_settings_t;
 
 /* Fills *s with DOMAIN.md's defaults (the numbers in parentheses above). */

@@ -44,18 +44,36 @@ bool finding_is_grade_allowed(programme_audit_type_t type, finding_grade_t grade
     return grade != FINDING_AREA_OF_CONCERN;
 }
 
-int programme_finding_deadlines(civil_date_t audit_last_day, bool at_recertification,
-                                civil_date_t cert_expiry, const programme_settings_t *s,
-                                programme_finding_deadlines_t *out)
+void finding_settings_default(finding_settings_t *s)
+{
+#define FINDING_DEFAULT(name, lo, hi, def) s->name = (def);
+    FINDING_SETTINGS(FINDING_DEFAULT)
+#undef FINDING_DEFAULT
+}
+
+int finding_settings_validate(const finding_settings_t *s)
+{
+    if (s == NULL)
+        return -1;
+#define FINDING_CHECK(name, lo, hi, def)                                                                     \
+    if (s->name < (lo) || s->name > (hi))                                                                    \
+        return -1;
+    FINDING_SETTINGS(FINDING_CHECK)
+#undef FINDING_CHECK
+    return 0;
+}
+
+int finding_deadlines(civil_date_t audit_last_day, bool at_recertification, civil_date_t cert_expiry,
+                      const finding_settings_t *s, programme_finding_deadlines_t *out)
 {
     civil_date_t bound;
 
-    if (out == NULL || programme_settings_validate(s) != 0 || !civil_date_is_valid(audit_last_day) ||
+    if (out == NULL || finding_settings_validate(s) != 0 || !civil_date_is_valid(audit_last_day) ||
         (at_recertification && !civil_date_is_valid(cert_expiry)))
         return -1;
     memset(out, 0, sizeof(*out));
-    out->plan_due = civil_date_add_days(audit_last_day, s->finding_plan_days);
-    out->closure_due = civil_date_add_days(audit_last_day, s->finding_closure_days);
+    out->plan_due = civil_date_add_days(audit_last_day, s->plan_days);
+    out->closure_due = civil_date_add_days(audit_last_day, s->closure_days);
     if (!at_recertification)
         return 0;
     bound = civil_date_compare(audit_last_day, cert_expiry) <= 0 ? cert_expiry

@@ -45,6 +45,28 @@ bool finding_is_nonconformity(finding_grade_t grade);
  */
 bool finding_is_grade_allowed(programme_audit_type_t type, finding_grade_t grade);
 
+/* ---- the tenant's findings policy [P] ---- */
+
+/* The findings settings: name, minimum, maximum, default (the settings API's `findings` group). */
+#define FINDING_SETTINGS(X)                                                                                  \
+    X(plan_days, 0, 3650, 30)                                                                                \
+    X(closure_days, 0, 3650, 90)                                                                             \
+    X(minor_cluster, 2, 1000, 3)                                                                             \
+    X(evidence_max_bytes, 1, 25165824, 20971520)
+
+typedef struct {
+    int plan_days;          /* corrective-action plan due the audit's last day + this (30) */
+    int closure_days;       /* closure due the audit's last day + this (90) */
+    int minor_cluster;      /* this many minors on one requirement of one audit are flagged (3) */
+    int evidence_max_bytes; /* the largest evidence file (20 MiB; at most the 24 MiB body cap) */
+} finding_settings_t;
+
+/* Fills *s with the defaults of FINDING_SETTINGS. */
+void finding_settings_default(finding_settings_t *s);
+
+/* Returns 0 when every member of *s is within its FINDING_SETTINGS range, -1 otherwise (or s NULL). */
+int finding_settings_validate(const finding_settings_t *s);
+
 /* ---- deadlines ---- */
 
 typedef struct {
@@ -55,15 +77,14 @@ typedef struct {
 } programme_finding_deadlines_t;
 
 /*
- * Finding deadlines from the audit's last day: plan + finding_plan_days, closure +
- * finding_closure_days. At recertification no deadline passes cert_expiry (each is
+ * Finding deadlines from the audit's last day: plan + s->plan_days, closure +
+ * s->closure_days. At recertification no deadline passes cert_expiry (each is
  * clamped to it); when the audit itself ends after cert_expiry (restoration work) the
  * bound is programme_restore_limit(cert_expiry) instead. cert_expiry is ignored unless
  * at_recertification. Returns 0, or -1 for invalid dates or settings.
  */
-int programme_finding_deadlines(civil_date_t audit_last_day, bool at_recertification,
-                                civil_date_t cert_expiry, const programme_settings_t *s,
-                                programme_finding_deadlines_t *out);
+int finding_deadlines(civil_date_t audit_last_day, bool at_recertification, civil_date_t cert_expiry,
+                      const finding_settings_t *s, programme_finding_deadlines_t *out);
 
 /* The last day a Stage 2 major NC may be verified closed: Stage 2's last day + 6 months, clamped. */
 civil_date_t programme_major_nc_cutoff(civil_date_t stage2_last_day);

@@ -5,7 +5,8 @@
  * with its rounds, history and events in order; a minor closed with its verification
  * deferred; an observation recorded then closed, refusing a response; every illegal
  * transition answering 409 with the current status; ten concurrent reviews of one
- * response (one applies); the role matrix; bad input naming the field.
+ * response (one applies); the role matrix; bad input naming the field. Findings are
+ * raised through POST /v1/findings.
  */
 #include "cc_mem.h"
 #include "cc_test_caller.h"
@@ -82,30 +83,19 @@ static void fixture_free(fixture_t *f)
     json_decref(f->programme);
 }
 
-/* TEMPORARY until POST /v1/findings lands in main: a finding as the raising slice stores it. */
+/* POST /v1/findings as the Stage 2's lead: a finding of grade against the client's own procedure. */
 static char *raise_finding(const fixture_t *f, const char *grade)
 {
-    PGconn *db = cc_test_db_connect("DATABASE_URL");
-    cc_test_db_run(db, "BEGIN", 0, NULL);
-    cc_test_db_run(db, "SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, true)", 0, NULL);
-    const char *params[] = {f->stage2, grade, f->lead.user_id};
-    char *id = cc_test_db_value(
-        db,
-        "WITH f AS (INSERT INTO findings (audit_id, programme_id, client_id, grade, status, "
-        "client_requirement,"
-        " statement, evidence, plan_due, closure_due, raised_by)"
-        " SELECT a.id, a.programme_id, a.client_id, $2, CASE WHEN $2 IN ('major', 'minor') THEN 'open'"
-        " ELSE 'recorded' END, 'Documented procedure P-7', 'Access reviews were not done', 'Interview, "
-        "ticket log',"
-        " CASE WHEN $2 IN ('major', 'minor') THEN a.end_date + 30 END,"
-        " CASE WHEN $2 IN ('major', 'minor') THEN a.end_date + 90 END, $3::uuid FROM audits a WHERE a.id = $1"
-        " RETURNING id, status, grade), h AS (INSERT INTO finding_history (finding_id, action, to_status,"
-        " to_grade, actor_id, actor_role) SELECT id, 'raised', status, grade, $3::uuid, 'auditor' FROM f)"
-        " SELECT id::text FROM f",
-        3, params);
-    cc_test_db_run(db, "COMMIT", 0, NULL);
-    PQfinish(db);
-    ck_assert_ptr_nonnull(id);
+    char *body =
+        cc_test_asprintf("{\"audit_id\":\"%s\",\"grade\":\"%s\",\"client_requirement\":"
+                         "\"Documented procedure P-7\",\"statement\":\"Access reviews were not done\","
+                         "\"evidence\":\"Interview, ticket log\"}",
+                         f->stage2, grade);
+    cc_test_response_t *resp = cc_test_call(&f->lead_c, "POST", "/v1/findings", NULL, body);
+    cc_test_assert_json(resp, 201);
+    char *id = cc_strdup(cc_test_json_string(resp->json, "id"));
+    cc_test_response_free(resp);
+    free(body);
     return id;
 }
 
@@ -330,6 +320,20 @@ START_TEST(test_minor_closed_with_deferred_verification)
         "deferred");
     ck_assert_str_eq(str_at(history, 1, "actor_role"), "scheme_manager");
     json_decref(x);
+    /* listed for verification at the programme's next audit, and only there */
+    char *path =
+        cc_test_asprintf("/v1/findings?verify_at_audit=%s", cc_test_audit_of(f.programme, "surveillance"));
+    json_t *items = cc_test_list_all(&f.cb.sm, path, 50);
+    ck_assert_uint_eq(json_array_size(items), 1);
+    ck_assert_str_eq(str_at(items, 0, "id"), id);
+    ck_assert_str_eq(str_at(items, 0, "verification"), "deferred");
+    json_decref(items);
+    free(path);
+    path = cc_test_asprintf("/v1/findings?verify_at_audit=%s", f.stage2);
+    items = cc_test_list_all(&f.cb.sm, path, 50);
+    ck_assert_uint_eq(json_array_size(items), 0);
+    json_decref(items);
+    free(path);
     char *events = events_of(id);
     ck_assert_str_eq(events,
                      "finding.responded:scheme_manager,finding.accepted:auditor,finding.closed:auditor");

@@ -89,7 +89,7 @@ START_TEST(get_shows_every_value_and_default)
     cc_test_assert_json(resp, 200);
     ck_assert_int_eq(json_integer_value(setting(resp, "defaults", "impartiality", "conflict_years")), 2);
     ck_assert(json_real_value(setting(resp, "defaults", "audit_time", "stage1_fraction")) == 0.30);
-    ck_assert_int_eq(json_integer_value(setting(resp, "defaults", "programme", "finding_closure_days")), 90);
+    ck_assert_int_eq(json_integer_value(setting(resp, "defaults", "findings", "closure_days")), 90);
     ck_assert_int_eq(json_integer_value(setting(resp, "settings", "programme", "surveillance1_start_months")),
                      9);
     char etag[32];

@@ -510,12 +510,12 @@ START_TEST(test_settings_faults)
     ck_assert_str_eq(f[0].setting, "recertification_lead_days");
 
     s = defaults();
-    s.finding_closure_days = 3651; /* the ranges of PROGRAMME_SETTINGS */
+    s.window_closing_days = 3651; /* the ranges of PROGRAMME_SETTINGS */
     s.surveillance1_start_months = 12;
     ck_assert_uint_eq(programme_settings_faults(&s, f, PROGRAMME_SETTINGS_MAX_FAULTS), 2);
     ck_assert_str_eq(f[0].setting, "surveillance1_start_months");
     ck_assert_str_eq(f[0].message, "must be from 0 to 11");
-    ck_assert_str_eq(f[1].setting, "finding_closure_days");
+    ck_assert_str_eq(f[1].setting, "window_closing_days");
     ck_assert_uint_eq(programme_settings_faults(&s, NULL, 0), 2); /* counts without room */
     ck_assert_uint_eq(programme_settings_faults(&s, f, 1), 2);    /* writes only what fits */
     ck_assert_int_eq(programme_settings_validate(NULL), -1);
@@ -617,8 +617,6 @@ START_TEST(test_settings)
     ck_assert_int_eq(s.provisional_decision_lag_days, 30);
     ck_assert_int_eq(s.window_closing_days, 30);
     ck_assert_int_eq(s.stage1_validity_months, 6);
-    ck_assert_int_eq(s.finding_plan_days, 30);
-    ck_assert_int_eq(s.finding_closure_days, 90);
     ck_assert_int_eq(programme_settings_validate(&s), 0);
     ck_assert_int_eq(programme_settings_validate(NULL), -1);
 
@@ -639,8 +637,6 @@ START_TEST(test_settings)
     BAD(provisional_decision_lag_days, -1);
     BAD(window_closing_days, 3651);
     BAD(stage1_validity_months, -1);
-    BAD(finding_plan_days, -1);
-    BAD(finding_closure_days, 100000);
 #undef BAD
 }
 END_TEST

@@ -36,13 +36,13 @@ START_TEST(test_finding_deadlines)
         {{2028, 5, 1}, true, {2028, 3, 9}, {2028, 5, 31}, {2028, 7, 30}, false, false},
         {{2028, 8, 1}, true, {2028, 3, 9}, {2028, 8, 31}, {2028, 9, 9}, false, true},
     };
-    programme_settings_t s = defaults();
+    finding_settings_t s;
+    finding_settings_default(&s);
 
     for (size_t i = 0; i < NELEMS(cases); i++) {
         programme_finding_deadlines_t d;
 
-        ck_assert_int_eq(
-            programme_finding_deadlines(cases[i].last_day, cases[i].recert, cases[i].expiry, &s, &d), 0);
+        ck_assert_int_eq(finding_deadlines(cases[i].last_day, cases[i].recert, cases[i].expiry, &s, &d), 0);
         ck_assert_date_eq(d.plan_due, cases[i].plan);
         ck_assert_date_eq(d.closure_due, cases[i].closure);
         ck_assert_msg(d.plan_clamped == cases[i].plan_clamped, "case %zu plan_clamped", i);
@@ -53,18 +53,28 @@ END_TEST
 
 START_TEST(test_finding_deadlines_settings_and_invalid)
 {
-    programme_settings_t s = defaults();
+    finding_settings_t s;
     programme_finding_deadlines_t d;
 
-    s.finding_plan_days = 14;
-    s.finding_closure_days = 60;
-    ck_assert_int_eq(programme_finding_deadlines(D(2025, 1, 31), false, D(0, 0, 0), &s, &d), 0);
+    finding_settings_default(&s);
+    ck_assert_int_eq(s.plan_days, 30);
+    ck_assert_int_eq(s.closure_days, 90);
+    ck_assert_int_eq(s.minor_cluster, 3);
+    ck_assert_int_eq(s.evidence_max_bytes, 20 * 1024 * 1024);
+    ck_assert_int_eq(finding_settings_validate(&s), 0);
+    s.plan_days = 14;
+    s.closure_days = 60;
+    ck_assert_int_eq(finding_deadlines(D(2025, 1, 31), false, D(0, 0, 0), &s, &d), 0);
     ck_assert_date_eq(d.plan_due, D(2025, 2, 14));
     ck_assert_date_eq(d.closure_due, D(2025, 4, 1));
-    ck_assert_int_eq(programme_finding_deadlines(D(2025, 2, 29), false, D(0, 0, 0), &s, &d), -1);
-    ck_assert_int_eq(programme_finding_deadlines(D(2025, 2, 1), true, D(0, 0, 0), &s, &d), -1);
-    ck_assert_int_eq(programme_finding_deadlines(D(2025, 2, 1), false, D(0, 0, 0), NULL, &d), -1);
-    ck_assert_int_eq(programme_finding_deadlines(D(2025, 2, 1), false, D(0, 0, 0), &s, NULL), -1);
+    ck_assert_int_eq(finding_deadlines(D(2025, 2, 29), false, D(0, 0, 0), &s, &d), -1);
+    ck_assert_int_eq(finding_deadlines(D(2025, 2, 1), true, D(0, 0, 0), &s, &d), -1);
+    ck_assert_int_eq(finding_deadlines(D(2025, 2, 1), false, D(0, 0, 0), NULL, &d), -1);
+    ck_assert_int_eq(finding_deadlines(D(2025, 2, 1), false, D(0, 0, 0), &s, NULL), -1);
+    s.closure_days = 3651; /* outside FINDING_SETTINGS */
+    ck_assert_int_eq(finding_settings_validate(&s), -1);
+    ck_assert_int_eq(finding_deadlines(D(2025, 2, 1), false, D(0, 0, 0), &s, &d), -1);
+    ck_assert_int_eq(finding_settings_validate(NULL), -1);
 }
 END_TEST
 

@@ -31,7 +31,7 @@ START_TEST(overrides_by_name)
     ck_assert_int_eq(s.stage1_validity_months, 3);
     ck_assert_int_eq(s.window_closing_days, 45);
     ck_assert_int_eq(s.surveillance1_start_months, 9); /* untouched */
-    ck_assert_int_eq(s.finding_closure_days, 90);
+    ck_assert_int_eq(s.recertification_lead_days, 30);
 }
 END_TEST
 

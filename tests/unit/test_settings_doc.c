@@ -73,7 +73,7 @@ START_TEST(test_effective)
     json_decref(e);
     json_decref(stored);
     e = cc_settings_effective(NULL);
-    ck_assert_int_eq(json_integer_value(get(e, "programme", "finding_plan_days")), 30);
+    ck_assert_int_eq(json_integer_value(get(e, "findings", "plan_days")), 30);
     json_decref(e);
 }
 END_TEST
