@@ -11,7 +11,3 @@
     }
 
 PENDING(findings_summary_handle)
-PENDING(findings_respond_handle)
-PENDING(findings_review_handle)
-PENDING(findings_verify_handle)
-PENDING(findings_close_handle)
