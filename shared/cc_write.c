@@ -124,21 +124,24 @@ static const char *event_entity_id(const cc_write_t *w, const char *id)
 static cc_step_t finish(cc_write_t *w)
 {
     const cc_write_spec_t *spec = w->spec;
+    const char *action = w->event_action != NULL ? w->event_action : spec->event_action;
     if (w->resource == NULL) { /* a run that went on without a result: a bug, never the client's fault */
         cc_log_fields(CC_LOG_ERROR, "a write finished without a result",
-                      json_pack("{s:s}", "action", spec->event_action));
+                      json_pack("{s:s}", "action", action));
         return cc_write_fail(w, 500, "internal_error", "the change could not be completed");
     }
     const char *id = cc_json_str(w->resource, "id");
     char entity[64]; /* by default the action's prefix: "client" for "client.created" */
-    const char *dot = strchr(spec->event_action, '.');
-    snprintf(entity, sizeof(entity), "%.*s",
-             dot != NULL ? (int)(dot - spec->event_action) : (int)strlen(spec->event_action),
-             spec->event_action);
-    cc_event_t ev = {w->actor.user_id,       w->actor.role,
-                     spec->event_action,     spec->event_entity != NULL ? spec->event_entity : entity,
-                     event_entity_id(w, id), w->actor.remote_addr,
-                     w->actor.request_id,    w->detail};
+    const char *dot = strchr(action, '.');
+    snprintf(entity, sizeof(entity), "%.*s", dot != NULL ? (int)(dot - action) : (int)strlen(action), action);
+    cc_event_t ev = {w->actor.user_id,
+                     w->actor.role,
+                     action,
+                     spec->event_entity != NULL ? spec->event_entity : entity,
+                     event_entity_id(w, id),
+                     w->actor.remote_addr,
+                     w->actor.request_id,
+                     w->detail};
     if (cc_event_append(w->db, &ev) != 0) {
         cc_job_clear_headers(w->job);
         return cc_write_fail(w, 503, "service_unavailable", UNAVAILABLE);
@@ -180,6 +183,7 @@ static int write_run(cc_job_t *job, cc_dbconn_t *db)
     w->job = job;
     w->db = db;
     cc_job_clear_headers(job); /* a retry starts from a clean answer */
+    w->event_action = NULL;
     cc_step_t step = attempt(w);
     json_decref(w->resource);
     json_decref(w->detail);
@@ -200,6 +204,11 @@ void cc_write_result(cc_write_t *w, json_t *resource, json_t *detail)
 ssize_t cc_write_body_read(cc_write_t *w, size_t offset, void *buf, size_t len)
 {
     return cc_request_body_read(w->job->request, offset, buf, len);
+}
+
+void cc_write_event_action(cc_write_t *w, const char *action)
+{
+    w->event_action = action;
 }
 
 void cc_write_header(cc_write_t *w, const char *name, const char *value)

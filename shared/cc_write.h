@@ -127,6 +127,7 @@ struct cc_write {
     long long if_match; /* the version If-Match names; -1 without one (or "*") */
     cc_idempotency_t idem;
     json_t *resource, *detail; /* set by cc_write_result */
+    const char *event_action;  /* set by cc_write_event_action; NULL: spec->event_action */
 };
 
 /* Runs spec's write for r: answers everything itself (see the header comment). */
@@ -153,6 +154,12 @@ void cc_write_result(cc_write_t *w, json_t *resource, json_t *detail);
  * kept).
  */
 ssize_t cc_write_body_read(cc_write_t *w, size_t offset, void *buf, size_t len);
+
+/*
+ * Names this write's event action (a static string, e.g. "finding.rejected") instead of spec->event_action,
+ * for a route whose action depends on its body (a review accepts or rejects). Cleared on a retry.
+ */
+void cc_write_event_action(cc_write_t *w, const char *action);
 
 /* Adds a response header (copied) to a successful answer, e.g. cache-control. */
 void cc_write_header(cc_write_t *w, const char *name, const char *value);
