@@ -7,8 +7,9 @@
  * read; admins and scheme managers read and act; a client user reads only its own organisation's findings
  * and may only respond (and upload evidence); another organisation's or tenant's finding is not found.
  * A refusal changes nothing, so each endpoint's refusals are asked on one finding in the state the action
- * needs, and every caller allowed gets a finding of its own in that state. The table holds the endpoints
- * built so far: raising, listing, reading, the summary, editing, regrading and evidence files.
+ * needs, and every caller allowed gets a finding of its own in that state. Every route of the
+ * service is in the table; POST /v1/findings has a test of its own (a refused raise leaves no finding to
+ * compare).
  */
 #include "cc_test_caller.h"
 #include "cc_test_dates.h"
@@ -192,6 +193,34 @@ static const endpoint_t endpoints[] = {
      true,
      {OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, FORBIDDEN, FORBIDDEN,
       NOT_FOUND}},
+    {"POST /v1/findings/{id}/responses",
+     ON_FINDING,
+     "POST",
+     "/responses",
+     AT_OPEN,
+     true,
+     {OK200, OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, OK200, NOT_FOUND, NOT_FOUND}},
+    {"POST /v1/findings/{id}/review",
+     ON_FINDING,
+     "POST",
+     "/review",
+     AT_ANSWERED,
+     true,
+     {OK200, OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND}},
+    {"POST /v1/findings/{id}/verify",
+     ON_FINDING,
+     "POST",
+     "/verify",
+     AT_ACCEPTED,
+     true,
+     {OK200, OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND}},
+    {"POST /v1/findings/{id}/close",
+     ON_FINDING,
+     "POST",
+     "/close",
+     AT_VERIFIED,
+     true,
+     {OK200, OK200, OK200, OK200, NOT_ON_TEAM, NOT_ON_TEAM, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND}},
     /* the whole audit team uploads, technical experts too (issue 8 "Evidence files") */
     {"POST /v1/findings/{id}/evidence",
      UPLOAD,

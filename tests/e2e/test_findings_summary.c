@@ -4,8 +4,10 @@
  * user its own organisation's only; another organisation's, another tenant's or an unknown audit or
  * programme answers 404); the summary's shape for a cycle without findings; and its counts and flags over
  * a Stage 2's majors, minors, observations and OFIs (a cluster of three minors on one control, not one
- * once findings.minor_cluster is 4; every NC a decision blocker; a Stage 2 major past its 6-month date).
- * The findings are raised through POST /v1/findings (tests/support/cc_test_findings.h).
+ * once findings.minor_cluster is 4; every NC a decision blocker; a Stage 2 major past its 6-month date),
+ * and the blockers before and after the findings move on (a major verified and closed, a minor's plan
+ * accepted, another's rejected). The findings are raised through POST /v1/findings
+ * (tests/support/cc_test_findings.h) and moved through the answering routes.
  */
 #include "cc_test_caller.h"
 #include "cc_test_dates.h"
@@ -369,6 +371,98 @@ START_TEST(test_summary_stage2_past_cutoff)
 }
 END_TEST
 
+/* POSTs body to /v1/findings/{id}{tail} as c; `status` expected. */
+static void act(const cc_test_caller_t *c, const json_t *finding, const char *tail, const char *body,
+                int status)
+{
+    cc_test_response_t *resp =
+        cc_test_finding_call(c, "POST", cc_test_json_string(finding, "id"), tail, NULL, body);
+    cc_test_assert_json(resp, status);
+    cc_test_response_free(resp);
+}
+
+static void respond(const cc_test_team_t *t, const json_t *finding)
+{
+    char today[16];
+    day_from_today(0, today);
+    char *body =
+        cc_test_asprintf("{\"correction\":\"Supplier risks added\",\"root_cause\":\"No supplier review\","
+                         "\"corrective_action\":\"Quarterly supplier review\",\"responsible\":\"CISO\","
+                         "\"target_date\":\"%s\"}",
+                         today);
+    act(&t->cb.client1, finding, "/responses", body, 200);
+    free(body);
+}
+
+/* Blockers before and after the findings move on: a major verified and closed stops blocking, a minor whose
+ * plan is accepted stops blocking, a rejected one still blocks. */
+START_TEST(test_summary_blockers_after_closure)
+{
+    cc_test_team_t t;
+    cc_test_team_setup(&t);
+    char start[16], end[16];
+    day_from_today(-3, start);
+    day_from_today(-2, end);
+    const char *audit = NULL;
+    json_t *programme = cc_test_team_audit(&t, "stage2", start, end, true, &audit);
+    const char *pid = cc_test_json_string(programme, "id");
+    json_t *f[4];
+    f[0] = raise_on(&t, audit, "major", CC_TEST_CLAUSE);
+    f[1] = raise_on(&t, audit, "minor", CC_TEST_CLAUSE);
+    f[2] = raise_on(&t, audit, "minor", CC_TEST_CONTROL);
+    f[3] = raise_on(&t, audit, "observation", CC_TEST_CONTROL);
+
+    json_t *s = summary_of(&t.cb.sm, "programme_id", pid);
+    assert_blockers(s, (const json_t *const *)f, 4,
+                    "0:major_open,1:minor_without_accepted_plan,2:minor_without_accepted_plan");
+    json_decref(s);
+
+    /* the major: answered, accepted, verified, closed */
+    respond(&t, f[0]);
+    act(&t.lead, f[0], "/review", "{\"decision\":\"accept\"}", 200);
+    s = summary_of(&t.cb.sm, "programme_id", pid);
+    assert_blockers(s, (const json_t *const *)f, 4,
+                    "0:major_open,1:minor_without_accepted_plan,2:minor_without_accepted_plan");
+    json_decref(s);
+    act(&t.auditor, f[0], "/verify", "{\"method\":\"on_site\"}", 200);
+    act(&t.lead, f[0], "/close", "{}", 200);
+    /* one minor accepted, the other rejected */
+    respond(&t, f[1]);
+    act(&t.lead, f[1], "/review", "{\"decision\":\"accept\"}", 200);
+    respond(&t, f[2]);
+    act(&t.lead, f[2], "/review", "{\"decision\":\"reject\",\"reason\":\"The root cause is a symptom\"}",
+        200);
+
+    s = summary_of(&t.cb.client1, "programme_id", pid);
+    assert_blockers(s, (const json_t *const *)f, 4, "2:minor_without_accepted_plan");
+    ck_assert_int_eq(member_int(s, "open_majors", NULL), 0);
+    ck_assert_int_eq(member_int(s, "minors_without_accepted_plan", NULL), 1);
+    ck_assert_int_eq(member_int(s, "by_status", "closed"), 1);
+    ck_assert_int_eq(member_int(s, "by_status", "accepted"), 1);
+    ck_assert_int_eq(member_int(s, "by_status", "rejected"), 1);
+    ck_assert_int_eq(member_int(s, "by_status", "recorded"), 1);
+    json_t *major = json_array_get(json_object_get(s, "stage2_majors"), 0);
+    ck_assert_str_eq(cc_test_json_string(major, "status"), "closed");
+    ck_assert(json_is_false(json_object_get(major, "past_cutoff")));
+    /* the rejected plan's deadline runs again: it is the earliest */
+    ck_assert_str_eq(cc_test_json_string(json_object_get(s, "earliest_deadline"), "finding_id"),
+                     cc_test_json_string(f[2], "id"));
+    json_decref(s);
+
+    /* answered again and accepted: nothing blocks */
+    respond(&t, f[2]);
+    act(&t.lead, f[2], "/review", "{\"decision\":\"accept\"}", 200);
+    s = summary_of(&t.cb.client1, "audit_id", audit);
+    ck_assert_int_eq(json_array_size(json_object_get(s, "decision_blockers")), 0);
+    json_decref(s);
+
+    for (int i = 0; i < 4; i++)
+        json_decref(f[i]);
+    json_decref(programme);
+    cc_test_team_free(&t);
+}
+END_TEST
+
 static Suite *findings_summary_suite(void)
 {
     Suite *s = suite_create("findings_summary");
@@ -378,6 +472,7 @@ static Suite *findings_summary_suite(void)
     tcase_add_test(tc, test_summary_scope);
     tcase_add_test(tc, test_summary_counts);
     tcase_add_test(tc, test_summary_stage2_past_cutoff);
+    tcase_add_test(tc, test_summary_blockers_after_closure);
     suite_add_tcase(s, tc);
     return s;
 }
