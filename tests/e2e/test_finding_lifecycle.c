@@ -12,6 +12,7 @@
 #include "cc_test_caller.h"
 #include "cc_test_dates.h"
 #include "cc_test_db.h"
+#include "cc_test_findings.h"
 #include "cc_test_http.h"
 #include "cc_test_main.h"
 #include "cc_test_scheduling.h"
@@ -109,21 +110,6 @@ static cc_test_response_t *act(const cc_test_caller_t *c, const char *finding, c
     return resp;
 }
 
-/* As act: 200, the finding in `status` with its ETag; returns the finding (the caller decrefs). */
-static json_t *must(const cc_test_caller_t *c, const char *finding, const char *action, const char *body,
-                    const char *status)
-{
-    cc_test_response_t *resp = act(c, finding, action, body);
-    cc_test_assert_json(resp, 200);
-    ck_assert_msg(strcmp(cc_test_json_string(resp->json, "status"), status) == 0, "%s: %s", action,
-                  resp->body);
-    ck_assert_str_eq(cc_test_json_string(resp->json, "id"), finding);
-    cc_test_assert_etag(resp, (int)cc_test_version_of(resp));
-    json_t *out = json_incref(resp->json);
-    cc_test_response_free(resp);
-    return out;
-}
-
 /* As act: 409 illegal_transition naming the current status. */
 static void illegal(const cc_test_caller_t *c, const char *finding, const char *action, const char *body,
                     const char *current)
@@ -152,25 +138,6 @@ static void bad_field(const cc_test_caller_t *c, const char *finding, const char
     cc_test_assert_problem(resp, 400, "validation_failed");
     cc_test_assert_first_error_field(resp, field);
     cc_test_response_free(resp);
-}
-
-static char *response_body(const char *target, const char *correction)
-{
-    return cc_test_asprintf("{\"correction\":\"%s\",\"root_cause\":\"No owner for the review\","
-                            "\"corrective_action\":\"Quarterly review owned by IT security\","
-                            "\"responsible\":\"IT security manager\",\"target_date\":\"%s\"}",
-                            correction, target);
-}
-
-static json_t *get_finding(const cc_test_caller_t *c, const char *finding)
-{
-    char *path = cc_test_asprintf("/v1/findings/%s", finding);
-    cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
-    free(path);
-    cc_test_assert_json(resp, 200);
-    json_t *out = json_incref(resp->json);
-    cc_test_response_free(resp);
-    return out;
 }
 
 static const char *str_at(const json_t *array, size_t i, const char *key)
@@ -214,10 +181,10 @@ START_TEST(test_full_loop_of_a_stage2_major)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    char *round1 = response_body(f.target, "Reviewed access once");
-    char *round2 = response_body(f.target, "Reviewed every account and removed 12");
+    char *round1 = cc_test_response_body(f.target, "Reviewed access once");
+    char *round2 = cc_test_response_body(f.target, "Reviewed every account and removed 12");
 
-    json_t *x = must(&f.cb.client1, id, "responses", round1, "response_submitted");
+    json_t *x = cc_test_finding_must(&f.cb.client1, id, "responses", round1, "response_submitted");
     json_t *responses = json_object_get(x, "responses");
     ck_assert_uint_eq(json_array_size(responses), 1);
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(responses, 0), "round")), 1);
@@ -226,8 +193,9 @@ START_TEST(test_full_loop_of_a_stage2_major)
     ck_assert(json_is_null(json_object_get(json_array_get(responses, 0), "decision")));
     json_decref(x);
 
-    x = must(&f.lead_c, id, "review",
-             "{\"decision\":\"reject\",\"reason\":\"The root cause names no process\"}", "rejected");
+    x = cc_test_finding_must(&f.lead_c, id, "review",
+                             "{\"decision\":\"reject\",\"reason\":\"The root cause names no process\"}",
+                             "rejected");
     responses = json_object_get(x, "responses");
     ck_assert_str_eq(str_at(responses, 0, "decision"), "rejected");
     ck_assert_str_eq(str_at(responses, 0, "decision_reason"), "The root cause names no process");
@@ -235,7 +203,7 @@ START_TEST(test_full_loop_of_a_stage2_major)
     ck_assert_ptr_nonnull(str_at(responses, 0, "decided_at"));
     json_decref(x);
 
-    x = must(&f.cb.client1, id, "responses", round2, "response_submitted");
+    x = cc_test_finding_must(&f.cb.client1, id, "responses", round2, "response_submitted");
     responses = json_object_get(x, "responses");
     ck_assert_uint_eq(json_array_size(responses), 2);
     ck_assert_str_eq(str_at(responses, 0, "correction"), "Reviewed access once"); /* nothing overwritten */
@@ -244,27 +212,27 @@ START_TEST(test_full_loop_of_a_stage2_major)
     ck_assert_str_eq(str_at(responses, 1, "correction"), "Reviewed every account and removed 12");
     json_decref(x);
 
-    x = must(&f.aud_c, id, "review", "{\"decision\":\"accept\"}", "accepted");
+    x = cc_test_finding_must(&f.aud_c, id, "review", "{\"decision\":\"accept\"}", "accepted");
     responses = json_object_get(x, "responses");
     ck_assert_str_eq(str_at(responses, 1, "decision"), "accepted");
     ck_assert_str_eq(str_at(responses, 1, "decided_by"), f.aud.user_id);
     ck_assert(json_is_null(json_object_get(json_array_get(responses, 1), "decision_reason")));
     json_decref(x);
 
-    x = must(&f.lead_c, id, "verify", "{\"method\":\"on_site\",\"notes\":\"Sampled five reviews\"}",
-             "verified");
+    x = cc_test_finding_must(&f.lead_c, id, "verify",
+                             "{\"method\":\"on_site\",\"notes\":\"Sampled five reviews\"}", "verified");
     ck_assert_str_eq(cc_test_json_string(x, "verification"), "verified");
     ck_assert(json_is_null(json_object_get(x, "closed_at")));
     json_decref(x);
 
-    x = must(&f.lead_c, id, "close", NULL, "closed");
+    x = cc_test_finding_must(&f.lead_c, id, "close", NULL, "closed");
     ck_assert_ptr_nonnull(cc_test_json_string(x, "closed_at"));
     ck_assert_str_eq(cc_test_json_string(x, "verification"), "verified");
     ck_assert_int_eq(json_integer_value(json_object_get(x, "version")), 7);
     json_decref(x);
 
     /* the client reads the whole record: rounds and history in order */
-    x = get_finding(&f.cb.client1, id);
+    x = cc_test_get_finding(&f.cb.client1, id);
     json_t *history = json_object_get(x, "history");
     ck_assert_uint_eq(json_array_size(history), 7);
     assert_history(history, 0, "raised", NULL, "open");
@@ -302,14 +270,15 @@ START_TEST(test_minor_closed_with_deferred_verification)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "minor");
-    char *body = response_body(f.target, "Added the missing log retention setting");
-    json_t *x = must(&f.cb.sm, id, "responses", body, "response_submitted"); /* on the client's behalf */
+    char *body = cc_test_response_body(f.target, "Added the missing log retention setting");
+    json_t *x = cc_test_finding_must(&f.cb.sm, id, "responses", body,
+                                     "response_submitted"); /* on the client's behalf */
     ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(x, "responses"), 0), "on_behalf")));
     json_decref(x);
-    json_decref(
-        must(&f.lead_c, id, "review", "{\"decision\":\"accept\",\"reason\":\"Plan is sound\"}", "accepted"));
+    json_decref(cc_test_finding_must(&f.lead_c, id, "review",
+                                     "{\"decision\":\"accept\",\"reason\":\"Plan is sound\"}", "accepted"));
     illegal(&f.lead_c, id, "close", "{}", "accepted"); /* a minor closes from accepted only deferred */
-    x = must(&f.lead_c, id, "close", "{\"verification\":\"deferred\"}", "closed");
+    x = cc_test_finding_must(&f.lead_c, id, "close", "{\"verification\":\"deferred\"}", "closed");
     ck_assert_str_eq(cc_test_json_string(x, "verification"), "deferred");
     ck_assert_ptr_nonnull(cc_test_json_string(x, "closed_at"));
     json_t *history = json_object_get(x, "history");
@@ -349,8 +318,8 @@ START_TEST(test_observation_recorded_then_closed)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "observation");
-    char *body = response_body(f.target, "Noted");
-    json_t *x = get_finding(&f.cb.client1, id);
+    char *body = cc_test_response_body(f.target, "Noted");
+    json_t *x = cc_test_get_finding(&f.cb.client1, id);
     ck_assert_str_eq(cc_test_json_string(x, "status"), "recorded");
     json_decref(x);
     illegal(&f.cb.client1, id, "responses", body, "recorded");
@@ -358,7 +327,7 @@ START_TEST(test_observation_recorded_then_closed)
     illegal(&f.lead_c, id, "review", "{\"decision\":\"accept\"}", "recorded");
     illegal(&f.lead_c, id, "verify", "{\"method\":\"document\"}", "recorded");
     illegal(&f.lead_c, id, "close", "{\"verification\":\"deferred\"}", "recorded");
-    x = must(&f.lead_c, id, "close", "{}", "closed");
+    x = cc_test_finding_must(&f.lead_c, id, "close", "{}", "closed");
     ck_assert(json_is_null(json_object_get(x, "verification")));
     ck_assert_uint_eq(json_array_size(json_object_get(x, "responses")), 0);
     json_decref(x);
@@ -375,8 +344,8 @@ enum { RESPOND = 1, ACCEPT = 2, REJECT = 4, VERIFY = 8, CLOSE = 16, DEFER = 32 }
 /* Every action but those in `allowed` answers 409 naming `current`, and changes nothing. */
 static void illegal_except(const fixture_t *f, const char *id, const char *current, unsigned allowed)
 {
-    char *body = response_body(f->target, "Another try");
-    json_t *before = get_finding(&f->cb.sm, id);
+    char *body = cc_test_response_body(f->target, "Another try");
+    json_t *before = cc_test_get_finding(&f->cb.sm, id);
     if (!(allowed & RESPOND))
         illegal(&f->cb.client1, id, "responses", body, current);
     if (!(allowed & ACCEPT))
@@ -389,7 +358,7 @@ static void illegal_except(const fixture_t *f, const char *id, const char *curre
         illegal(&f->lead_c, id, "close", NULL, current);
     if (!(allowed & DEFER))
         illegal(&f->lead_c, id, "close", "{\"verification\":\"deferred\"}", current);
-    json_t *after = get_finding(&f->cb.sm, id);
+    json_t *after = cc_test_get_finding(&f->cb.sm, id);
     ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
                      json_integer_value(json_object_get(before, "version")));
     ck_assert_uint_eq(json_array_size(json_object_get(after, "history")),
@@ -403,31 +372,31 @@ START_TEST(test_every_illegal_transition_answers_409)
 {
     fixture_t f;
     fixture_setup(&f);
-    char *body = response_body(f.target, "Fixed");
+    char *body = cc_test_response_body(f.target, "Fixed");
     char *major = raise_finding(&f, "major");
     illegal_except(&f, major, "open", RESPOND);
-    json_decref(must(&f.cb.client1, major, "responses", body, "response_submitted"));
+    json_decref(cc_test_finding_must(&f.cb.client1, major, "responses", body, "response_submitted"));
     illegal_except(&f, major, "response_submitted", ACCEPT | REJECT);
-    json_decref(
-        must(&f.lead_c, major, "review", "{\"decision\":\"reject\",\"reason\":\"Vague\"}", "rejected"));
+    json_decref(cc_test_finding_must(&f.lead_c, major, "review",
+                                     "{\"decision\":\"reject\",\"reason\":\"Vague\"}", "rejected"));
     illegal_except(&f, major, "rejected", RESPOND);
-    json_decref(must(&f.cb.client1, major, "responses", body, "response_submitted"));
-    json_decref(must(&f.lead_c, major, "review", "{\"decision\":\"accept\"}", "accepted"));
+    json_decref(cc_test_finding_must(&f.cb.client1, major, "responses", body, "response_submitted"));
+    json_decref(cc_test_finding_must(&f.lead_c, major, "review", "{\"decision\":\"accept\"}", "accepted"));
     illegal_except(&f, major, "accepted", VERIFY); /* a major closes only after verified, never deferred */
     cc_test_response_t *resp = act(&f.lead_c, major, "close", NULL);
     cc_test_assert_problem(resp, 409, "illegal_transition");
     ck_assert_str_eq(cc_test_json_string(resp->json, "detail"), "a major closes only after verified");
     cc_test_response_free(resp);
-    json_decref(must(&f.lead_c, major, "verify", "{\"method\":\"remote\"}", "verified"));
+    json_decref(cc_test_finding_must(&f.lead_c, major, "verify", "{\"method\":\"remote\"}", "verified"));
     illegal_except(&f, major, "verified", CLOSE);
-    json_decref(must(&f.lead_c, major, "close", NULL, "closed"));
+    json_decref(cc_test_finding_must(&f.lead_c, major, "close", NULL, "closed"));
     illegal_except(&f, major, "closed", 0);
 
     char *minor = raise_finding(&f, "minor");
-    json_decref(must(&f.cb.client1, minor, "responses", body, "response_submitted"));
-    json_decref(must(&f.lead_c, minor, "review", "{\"decision\":\"accept\"}", "accepted"));
+    json_decref(cc_test_finding_must(&f.cb.client1, minor, "responses", body, "response_submitted"));
+    json_decref(cc_test_finding_must(&f.lead_c, minor, "review", "{\"decision\":\"accept\"}", "accepted"));
     illegal_except(&f, minor, "accepted", VERIFY | DEFER);
-    json_decref(must(&f.lead_c, minor, "verify", "{\"method\":\"document\"}", "verified"));
+    json_decref(cc_test_finding_must(&f.lead_c, minor, "verify", "{\"method\":\"document\"}", "verified"));
     illegal_except(&f, minor, "verified", CLOSE);
     free(minor);
     free(major);
@@ -465,8 +434,8 @@ START_TEST(test_ten_concurrent_reviews_one_applies)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    char *body = response_body(f.target, "Fixed");
-    json_decref(must(&f.cb.client1, id, "responses", body, "response_submitted"));
+    char *body = cc_test_response_body(f.target, "Fixed");
+    json_decref(cc_test_finding_must(&f.cb.client1, id, "responses", body, "response_submitted"));
     const cc_test_caller_t *callers[] = {&f.lead_c, &f.aud_c, &f.cb.sm, &f.cb.admin};
     review_try_t tries[REVIEWERS];
     pthread_t threads[REVIEWERS];
@@ -485,7 +454,7 @@ START_TEST(test_ten_concurrent_reviews_one_applies)
                           "review %d answered %d %s %s", i, tries[i].status, tries[i].code, tries[i].current);
     }
     ck_assert_int_eq(applied, 1);
-    json_t *x = get_finding(&f.cb.sm, id);
+    json_t *x = cc_test_get_finding(&f.cb.sm, id);
     ck_assert_str_eq(cc_test_json_string(x, "status"), "accepted");
     ck_assert_uint_eq(json_array_size(json_object_get(x, "responses")), 1);
     ck_assert_str_eq(str_at(json_object_get(x, "responses"), 0, "decision"), "accepted");
@@ -507,7 +476,7 @@ END_TEST
 static const struct {
     const char *action, *body;
 } endpoints[] = {
-    {"responses", NULL}, /* response_body() */
+    {"responses", NULL}, /* cc_test_response_body() */
     {"review", "{\"decision\":\"accept\"}"},
     {"verify", "{\"method\":\"on_site\"}"},
     {"close", "{}"},
@@ -517,7 +486,7 @@ static const struct {
 static void matrix_row(const fixture_t *f, const cc_test_caller_t *c, const char *id, int respond_status,
                        const char *respond_code, int status, const char *code)
 {
-    char *body = response_body(f->target, "Fixed");
+    char *body = cc_test_response_body(f->target, "Fixed");
     refused(c, id, "responses", body, respond_status, respond_code);
     for (size_t i = 1; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
         refused(c, id, endpoints[i].action, endpoints[i].body, status, code);
@@ -529,9 +498,9 @@ START_TEST(test_role_matrix)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    char *body = response_body(f.target, "Fixed");
-    json_decref(must(&f.cb.client1, id, "responses", body, "response_submitted"));
-    json_t *before = get_finding(&f.cb.sm, id);
+    char *body = cc_test_response_body(f.target, "Fixed");
+    json_decref(cc_test_finding_must(&f.cb.client1, id, "responses", body, "response_submitted"));
+    json_t *before = cc_test_get_finding(&f.cb.sm, id);
 
     matrix_row(&f, &f.client2, id, 404, "not_found", 403, "forbidden");        /* another organisation's */
     matrix_row(&f, &f.cb.other_admin, id, 404, "not_found", 404, "not_found"); /* another tenant's */
@@ -546,12 +515,12 @@ START_TEST(test_role_matrix)
     cc_test_response_free(resp);
     free(path);
 
-    json_t *after = get_finding(&f.cb.sm, id);
+    json_t *after = cc_test_get_finding(&f.cb.sm, id);
     ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
                      json_integer_value(json_object_get(before, "version")));
     json_decref(after);
     /* the admin reviews on any audit */
-    json_t *x = must(&f.cb.admin, id, "review", "{\"decision\":\"accept\"}", "accepted");
+    json_t *x = cc_test_finding_must(&f.cb.admin, id, "review", "{\"decision\":\"accept\"}", "accepted");
     json_t *history = json_object_get(x, "history");
     ck_assert_str_eq(str_at(history, json_array_size(history) - 1, "actor_role"), "admin");
     json_decref(x);
@@ -567,9 +536,11 @@ START_TEST(test_bad_input_names_the_field)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    json_t *before = get_finding(&f.cb.sm, id);
-    char *late = response_body(f.too_late, "Fixed"), *early = response_body(f.too_early, "Fixed");
-    char *no_date = response_body("2026-02-30", "Fixed"), *blank = response_body(f.target, "");
+    json_t *before = cc_test_get_finding(&f.cb.sm, id);
+    char *late = cc_test_response_body(f.too_late, "Fixed"),
+         *early = cc_test_response_body(f.too_early, "Fixed");
+    char *no_date = cc_test_response_body("2026-02-30", "Fixed"),
+         *blank = cc_test_response_body(f.target, "");
     char *extra = cc_test_asprintf("{\"correction\":\"c\",\"root_cause\":\"r\",\"corrective_action\":\"a\","
                                    "\"responsible\":\"x\",\"target_date\":\"%s\",\"grade\":\"minor\"}",
                                    f.target);
@@ -582,8 +553,8 @@ START_TEST(test_bad_input_names_the_field)
               "corrective_action");
     bad_field(&f.cb.client1, id, "responses", "{\"correction\":7}", "correction");
 
-    char *ok = response_body(f.target, "Fixed");
-    json_decref(must(&f.cb.client1, id, "responses", ok, "response_submitted"));
+    char *ok = cc_test_response_body(f.target, "Fixed");
+    json_decref(cc_test_finding_must(&f.cb.client1, id, "responses", ok, "response_submitted"));
     bad_field(&f.lead_c, id, "review", "{}", "decision");
     bad_field(&f.lead_c, id, "review", "{\"decision\":\"maybe\"}", "decision");
     bad_field(&f.lead_c, id, "review", "{\"decision\":\"reject\"}", "reason");
@@ -601,7 +572,7 @@ START_TEST(test_bad_input_names_the_field)
             "not_found");
 
     /* nothing half-done: one round, undecided, and the finding moved once */
-    json_t *after = get_finding(&f.cb.sm, id);
+    json_t *after = cc_test_get_finding(&f.cb.sm, id);
     ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
                      json_integer_value(json_object_get(before, "version")) + 1);
     ck_assert_uint_eq(json_array_size(json_object_get(after, "responses")), 1);
@@ -625,7 +596,8 @@ START_TEST(test_idempotent_response)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "minor");
-    char *body = response_body(f.target, "Fixed"), *path = cc_test_asprintf("/v1/findings/%s/responses", id);
+    char *body = cc_test_response_body(f.target, "Fixed"),
+         *path = cc_test_asprintf("/v1/findings/%s/responses", id);
     char suffix[17];
     cc_test_random_suffix(suffix);
     char *key = cc_test_asprintf("Idempotency-Key: respond-%s", suffix);
@@ -634,7 +606,7 @@ START_TEST(test_idempotent_response)
     cc_test_assert_json(first, 200);
     cc_test_assert_json(again, 200);
     ck_assert_str_eq(first->body, again->body);
-    json_t *x = get_finding(&f.cb.sm, id);
+    json_t *x = cc_test_get_finding(&f.cb.sm, id);
     ck_assert_uint_eq(json_array_size(json_object_get(x, "responses")), 1);
     json_decref(x);
     cc_test_response_free(first);
