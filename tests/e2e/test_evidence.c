@@ -8,14 +8,13 @@
  * file names kept (path and control characters stripped, percent-decoding);
  * and who may upload and see (another organisation or tenant 404, the
  * decision maker 403, an auditor off the team 403).
- *
- * TEMPORARY: findings are inserted through SQL (raise_finding) until
- * POST /v1/findings lands; then they are raised through the API.
+ * Findings are raised through POST /v1/findings and answered through
+ * POST /v1/findings/{id}/responses.
  */
 #include "cc_crypto.h"
 #include "cc_mem.h"
 #include "cc_test_caller.h"
-#include "cc_test_db.h"
+#include "cc_test_findings.h"
 #include "cc_test_http.h"
 #include "cc_test_main.h"
 #include "cc_test_scheduling.h"
@@ -35,9 +34,8 @@ typedef struct fixture {
     cc_test_cb_t cb;
     cc_test_caller_t dm, client2, lead_caller, outsider_caller;
     cc_test_auditor_t lead, outsider; /* on the audit's team; not on it */
-    char *client1_id;                 /* client1's user id */
     json_t *programme;
-    const char *audit;
+    const char *audit; /* its Stage 2, conducted by lead */
 } fixture_t;
 
 static void fixture_setup(fixture_t *f)
@@ -51,13 +49,11 @@ static void fixture_setup(fixture_t *f)
         cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
     cc_test_caller_login_as(&f->lead_caller, "northcert", f->lead.email, CC_TEST_AUDITOR_PASSWORD);
     cc_test_caller_login_as(&f->outsider_caller, "northcert", f->outsider.email, CC_TEST_AUDITOR_PASSWORD);
-    cc_test_response_t *me = cc_test_call(&f->cb.client1, "GET", "/v1/me", NULL, NULL);
-    cc_test_assert_json(me, 200);
-    f->client1_id = cc_strdup(cc_test_json_string(me->json, "id"));
-    cc_test_response_free(me);
     f->programme = cc_test_new_programme(&f->cb.sm, f->cb.org, "[]");
-    f->audit = cc_test_audit_of(f->programme, "stage1");
-    cc_test_conduct(&f->cb.sm, f->audit, f->lead.id, "2026-03-02", "2026-03-03");
+    cc_test_conduct(&f->cb.sm, cc_test_audit_of(f->programme, "stage1"), f->lead.id, "2026-03-02",
+                    "2026-03-03");
+    f->audit = cc_test_audit_of(f->programme, "stage2"); /* a Stage 2: its minors take responses */
+    cc_test_conduct(&f->cb.sm, f->audit, f->lead.id, "2026-04-06", "2026-04-07");
 }
 
 static void fixture_free(fixture_t *f)
@@ -69,12 +65,9 @@ static void fixture_free(fixture_t *f)
     cc_test_caller_free(&f->outsider_caller);
     cc_test_auditor_free(&f->lead);
     cc_test_auditor_free(&f->outsider);
-    free(f->client1_id);
     json_decref(f->programme);
 }
 
-/* TEMPORARY (until POST /v1/findings lands): an open minor on the fixture's audit, inserted as the owner.
- * With a response round: the round, undecided (its id in *round when round is not NULL). */
 /* The start of a ZIP (an OOXML package) whose first entry is `entry`: what the magic check reads. */
 static size_t zip_of(const char *entry, char out[64])
 {
@@ -85,31 +78,20 @@ static size_t zip_of(const char *entry, char out[64])
     return 30 + strlen(entry) + 8;
 }
 
+/* An open minor raised by the audit's lead. With round not NULL: client1 answers it, and *round receives the
+ * id of that undecided round (caller frees). Returns the finding's id (caller frees). */
 static char *raise_finding(const fixture_t *f, char **round)
 {
-    PGconn *db = cc_test_db_connect("DATABASE_URL");
-    cc_test_db_run(db, "SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, false)", 0, NULL);
-    const char *params[] = {f->audit, f->lead.user_id, round != NULL ? "response_submitted" : "open"};
-    char *id = cc_test_db_value(
-        db,
-        "INSERT INTO findings (audit_id, programme_id, client_id, grade, status, client_requirement, "
-        "statement, evidence, raised_by) "
-        "SELECT a.id, a.programme_id, p.client_id, 'minor', $3, 'The client''s document control procedure', "
-        "'Two obsolete procedures were in use.', 'Seen at the production office.', $2::uuid "
-        "FROM audits a JOIN programmes p ON p.tenant_id = a.tenant_id AND p.id = a.programme_id "
-        "WHERE a.id = $1::uuid RETURNING id",
-        3, params);
-    ck_assert_ptr_nonnull(id);
+    json_t *finding = cc_test_must_raise_by(&f->lead_caller, f->audit, "minor");
+    char *id = cc_strdup(cc_test_json_string(finding, "id"));
+    json_decref(finding);
     if (round != NULL) {
-        const char *rp[] = {id, f->client1_id};
-        *round = cc_test_db_value(db,
-                                  "INSERT INTO finding_responses (finding_id, round, correction, root_cause, "
-                                  "corrective_action, responsible, target_date, submitted_by, on_behalf) "
-                                  "VALUES ($1, 1, 'Withdrawn.', 'No review.', 'Reviews.', 'QA', "
-                                  "current_date + 30, $2, false) RETURNING id",
-                                  2, rp);
+        finding = cc_test_respond(&f->cb.client1, id);
+        json_t *responses = json_object_get(finding, "responses");
+        ck_assert_int_eq(json_array_size(responses), 1);
+        *round = cc_strdup(cc_test_json_string(json_array_get(responses, 0), "id"));
+        json_decref(finding);
     }
-    PQfinish(db);
     return id;
 }
 
