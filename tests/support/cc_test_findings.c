@@ -193,6 +193,16 @@ char *cc_test_team_site(const cc_test_team_t *t)
     return id;
 }
 
+void cc_test_finding_refused(const cc_test_caller_t *c, const char *method, const char *id, const char *tail,
+                             const char *body, int status, const char *code, const char *field)
+{
+    cc_test_response_t *resp = cc_test_finding_call(c, method, id, tail, NULL, body);
+    cc_test_assert_problem(resp, status, code);
+    if (field != NULL)
+        cc_test_assert_first_error_field(resp, field);
+    cc_test_response_free(resp);
+}
+
 json_t *cc_test_finding_must(const cc_test_caller_t *c, const char *id, const char *action, const char *body,
                              const char *status)
 {

@@ -77,6 +77,13 @@ cc_test_response_t *cc_test_finding_call(const cc_test_caller_t *c, const char *
                                          const char *tail, const char *extra, const char *body);
 
 /*
+ * A request as cc_test_finding_call (no extra header) answered with the problem status/code whose first error
+ * names field (NULL: no field asserted).
+ */
+void cc_test_finding_refused(const cc_test_caller_t *c, const char *method, const char *id, const char *tail,
+                             const char *body, int status, const char *code, const char *field);
+
+/*
  * POST /v1/findings/{id}/{action} as c with body (NULL: none): 200 expected, the finding in `status` with its
  * ETag. Returns the finding (caller decrefs).
  */
