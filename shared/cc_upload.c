@@ -4,6 +4,8 @@
  */
 #include "cc_upload.h"
 
+#include "cc_crypto.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -229,17 +231,6 @@ static int on_disposition_param(const char *name, size_t name_len, const char *v
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* RFC 8187 ext-value "UTF-8'lang'pct-encoded" into out; returns its length, -1 (another charset, bad %) or
  * -2 (longer than cap). */
 static int decode_ext_value(const char *v, char *out, size_t cap)
@@ -251,7 +242,8 @@ static int decode_ext_value(const char *v, char *out, size_t cap)
     for (const char *p = q2 + 1; *p != '\0'; p++) {
         int c = (unsigned char)*p;
         if (c == '%') {
-            int hi = hex_value(p[1]), lo = hi >= 0 ? hex_value(p[2]) : -1;
+            int hi = cc_hex_digit_value((unsigned char)p[1]),
+                lo = hi >= 0 ? cc_hex_digit_value((unsigned char)p[2]) : -1;
             if (lo < 0)
                 return -1;
             c = hi * 16 + lo;

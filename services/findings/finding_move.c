@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cc_problem.h"
 #include "cc_roles.h"
 
 static const cc_sql_t sql_team_member = {
@@ -47,10 +46,7 @@ static const struct {
 
 cc_step_t finding_move_refuse(cc_write_t *w, const char *current_status, const char *detail)
 {
-    json_t *problem = cc_problem_new(409, "illegal_transition", detail);
-    json_object_set_new(problem, "current_status", json_string(current_status));
-    cc_job_answer(w->job, 409, problem);
-    return CC_ANSWERED;
+    return finding_fail_with(w, 409, "illegal_transition", detail, "current_status", current_status);
 }
 
 /* An auditor acts only on the audits whose team has them as lead or auditor (not as technical expert). */

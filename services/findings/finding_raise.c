@@ -77,8 +77,8 @@ static cc_step_t refuse(cc_write_t *w, raise_refusal_t why, const finding_facts_
     case RAISE_GRADE_NOT_ALLOWED:
         return cc_write_fail_field(
             w, 422, "grade_not_allowed", "grade",
-            "is not raised on this type of audit (Stage 1: areas of concern, observations "
-            "and OFIs; pre-assessment: no major or minor)");
+            "is not raised on this type of audit (Stage 1: areas of concern only; pre-assessment: "
+            "no major or minor; other audits: no area of concern)");
     default:
         return cc_write_fail(w, 500, "internal_error", "the finding's deadlines could not be computed");
     }

@@ -4,6 +4,8 @@
  */
 #include "raise_rules.h"
 
+#include "finding_states.h"
+
 #include <string.h>
 
 static bool audit_open(const char *status)
@@ -15,11 +17,10 @@ static bool audit_open(const char *status)
 static raise_refusal_t derive(const raise_facts_t *facts, finding_grade_t grade, raise_outcome_t *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!finding_is_nonconformity(grade)) {
-        out->status = "recorded";
+    /* one table says where a finding starts (finding_states.h): open for an NC, recorded otherwise */
+    out->status = finding_status_name(finding_initial_status(grade));
+    if (!finding_is_nonconformity(grade))
         return RAISE_OK;
-    }
-    out->status = "open";
     programme_finding_deadlines_t d;
     if (finding_deadlines(facts->last_day, facts->type == PROGRAMME_AUDIT_RECERTIFICATION, facts->expiry,
                           &facts->settings, &d) != 0)

@@ -19,10 +19,8 @@
 #   BENCH_GATEWAY_URL   the gateway (default http://127.0.0.1:${CC_GATEWAY_PORT:-8080})
 #   BENCH_FINDINGS_PID  certcycle-findings' pid (default: the first field of <repo>/.state/run/findings.pid)
 #   BENCH_FINDING_ID    a finding of northcert's client1 organisation to upload to; without one the
-#                       script makes a programme through the API and (until POST /v1/findings lands)
-#                       inserts a finding through BENCH_DATABASE_URL
-#   BENCH_DATABASE_URL  the owner's connection (default $DATABASE_URL, else
-#                       postgresql://cc_owner@127.0.0.1:${CC_PG_PORT:-5433}/certcycle)
+#                       script makes a programme, conducts its Stage 1 (auditor1 as lead) and raises an
+#                       area of concern on it, all through the API (POST /v1/findings)
 #   BENCH_MIB           the file's size in MiB (default 20); BENCH_UPLOADS (8); BENCH_REPEAT (3)
 #   BENCH_KEEP=1        keep the temp directory
 set -euo pipefail
@@ -33,7 +31,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 H2O=${H2O:-/usr/sbin/h2o}
 [ -x "$H2O" ] || H2O=$(command -v h2o)
 GW=${BENCH_GATEWAY_URL:-http://127.0.0.1:${CC_GATEWAY_PORT:-8080}}
-DB_URL=${BENCH_DATABASE_URL:-${DATABASE_URL:-postgresql://cc_owner@127.0.0.1:${CC_PG_PORT:-5433}/certcycle}}
 MIB=${BENCH_MIB:-20}
 UPLOADS=${BENCH_UPLOADS:-8}
 REPEAT=${BENCH_REPEAT:-3}
@@ -138,17 +135,24 @@ if [ -z "$FINDING" ]; then
         -d "{\"client_id\":\"$ORG\",\"standards\":[\"ISO/IEC 27001:2022\"],\"scope\":\"evidence bench $$ $RANDOM\",\"sector_codes\":[]}")
     AUDIT=$(printf '%s' "$PROGRAMME" | jq -r '.audits[] | select(.type == "stage1") | .id')
     [ -n "$AUDIT" ] || die "could not make a programme: $PROGRAMME"
-    # TEMPORARY until POST /v1/findings lands: the finding is inserted as the owner.
-    FINDING=$(psql "$DB_URL" -XAtq -v ON_ERROR_STOP=1 -v audit="$AUDIT" <<'SQL' | tail -1
-SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, false) \gset
-INSERT INTO findings (audit_id, programme_id, client_id, grade, status, client_requirement, statement, evidence,
-                      raised_by)
-SELECT a.id, a.programme_id, p.client_id, 'observation', 'recorded', 'Benchmark requirement', 'Benchmark.',
-       'Benchmark.', (SELECT id FROM users WHERE role = 'admin' LIMIT 1)
-  FROM audits a JOIN programmes p ON p.tenant_id = a.tenant_id AND p.id = a.programme_id
- WHERE a.id = :'audit' RETURNING id;
-SQL
-)
+    # Stage 1 conducted by auditor1 (ISMS lead) on two days of its own (random, in the past, so as not to
+    # meet its other bookings), and an area of concern raised on it by the scheme manager.
+    sm_api() { # sm_api METHOD PATH [BODY] -> the body; dies unless 2xx
+        local args=(-sS -o "$TMP/api.json" -w '%{http_code}' -X "$1" -H "authorization: Bearer $SM")
+        [ $# -lt 3 ] || args+=(-H 'content-type: application/json' -d "$3")
+        local code
+        code=$(curl "${args[@]}" "$GW$2") || die "$1 $2: curl failed"
+        [[ "$code" =~ ^2 ]] || die "$1 $2 answered $code: $(cat "$TMP/api.json")"
+        cat "$TMP/api.json"
+    }
+    LEAD=$(sm_api GET "/v1/auditors?limit=500" | jq -er '.items[] | select(.email == "auditor1@northcert.example") | .id')
+    OFFSET=$((400 + RANDOM % 3000))
+    START=$(date -u -d "-$OFFSET days" +%F)
+    sm_api PATCH "/v1/audits/$AUDIT" "{\"start_date\":\"$START\",\"end_date\":\"$START\"}" >/dev/null
+    sm_api POST "/v1/audits/$AUDIT/team" "{\"auditor_id\":\"$LEAD\",\"role\":\"lead\"}" >/dev/null
+    sm_api POST "/v1/audits/$AUDIT/schedule" >/dev/null
+    sm_api POST "/v1/audits/$AUDIT/start" >/dev/null
+    FINDING=$(sm_api POST /v1/findings "{\"audit_id\":\"$AUDIT\",\"grade\":\"area_of_concern\",\"client_requirement\":\"Benchmark requirement\",\"statement\":\"Benchmark.\",\"evidence\":\"Benchmark.\"}" | jq -r .id)
 fi
 [ -n "$FINDING" ] || die "no finding to upload to"
 log "uploading to finding $FINDING (findings pid $FPID, gateway $GW)"

@@ -8,14 +8,13 @@
  * file names kept (path and control characters stripped, percent-decoding);
  * and who may upload and see (another organisation or tenant 404, the
  * decision maker 403, an auditor off the team 403).
- *
- * TEMPORARY: findings are inserted through SQL (raise_finding) until
- * POST /v1/findings lands; then they are raised through the API.
+ * Findings are raised through POST /v1/findings and answered through
+ * POST /v1/findings/{id}/responses.
  */
 #include "cc_crypto.h"
 #include "cc_mem.h"
 #include "cc_test_caller.h"
-#include "cc_test_db.h"
+#include "cc_test_findings.h"
 #include "cc_test_http.h"
 #include "cc_test_main.h"
 #include "cc_test_scheduling.h"
@@ -32,49 +31,27 @@
 #define XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 typedef struct fixture {
-    cc_test_cb_t cb;
-    cc_test_caller_t dm, client2, lead_caller, outsider_caller;
-    cc_test_auditor_t lead, outsider; /* on the audit's team; not on it */
-    char *client1_id;                 /* client1's user id */
+    cc_test_team_t t;         /* admin, sm, client1, dm; the audit's lead; an auditor on no team */
+    cc_test_caller_t client2; /* a client user of another organisation */
     json_t *programme;
-    const char *audit;
+    const char *audit; /* its Stage 2 (its minors take responses), conducted by the team */
 } fixture_t;
 
 static void fixture_setup(fixture_t *f)
 {
     memset(f, 0, sizeof(*f));
-    cc_test_cb_login(&f->cb);
-    cc_test_caller_login(&f->dm, "northcert", "decision_maker");
+    cc_test_team_setup(&f->t);
     cc_test_caller_login(&f->client2, "northcert", "client2");
-    f->lead = cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
-    f->outsider =
-        cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
-    cc_test_caller_login_as(&f->lead_caller, "northcert", f->lead.email, CC_TEST_AUDITOR_PASSWORD);
-    cc_test_caller_login_as(&f->outsider_caller, "northcert", f->outsider.email, CC_TEST_AUDITOR_PASSWORD);
-    cc_test_response_t *me = cc_test_call(&f->cb.client1, "GET", "/v1/me", NULL, NULL);
-    cc_test_assert_json(me, 200);
-    f->client1_id = cc_strdup(cc_test_json_string(me->json, "id"));
-    cc_test_response_free(me);
-    f->programme = cc_test_new_programme(&f->cb.sm, f->cb.org, "[]");
-    f->audit = cc_test_audit_of(f->programme, "stage1");
-    cc_test_conduct(&f->cb.sm, f->audit, f->lead.id, "2026-03-02", "2026-03-03");
+    f->programme = cc_test_team_audit(&f->t, "stage2", "2026-04-06", "2026-04-07", true, &f->audit);
 }
 
 static void fixture_free(fixture_t *f)
 {
-    cc_test_cb_free(&f->cb);
-    cc_test_caller_free(&f->dm);
+    cc_test_team_free(&f->t);
     cc_test_caller_free(&f->client2);
-    cc_test_caller_free(&f->lead_caller);
-    cc_test_caller_free(&f->outsider_caller);
-    cc_test_auditor_free(&f->lead);
-    cc_test_auditor_free(&f->outsider);
-    free(f->client1_id);
     json_decref(f->programme);
 }
 
-/* TEMPORARY (until POST /v1/findings lands): an open minor on the fixture's audit, inserted as the owner.
- * With a response round: the round, undecided (its id in *round when round is not NULL). */
 /* The start of a ZIP (an OOXML package) whose first entry is `entry`: what the magic check reads. */
 static size_t zip_of(const char *entry, char out[64])
 {
@@ -85,31 +62,20 @@ static size_t zip_of(const char *entry, char out[64])
     return 30 + strlen(entry) + 8;
 }
 
+/* An open minor raised by the audit's lead. With round not NULL: client1 answers it, and *round receives the
+ * id of that undecided round (caller frees). Returns the finding's id (caller frees). */
 static char *raise_finding(const fixture_t *f, char **round)
 {
-    PGconn *db = cc_test_db_connect("DATABASE_URL");
-    cc_test_db_run(db, "SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, false)", 0, NULL);
-    const char *params[] = {f->audit, f->lead.user_id, round != NULL ? "response_submitted" : "open"};
-    char *id = cc_test_db_value(
-        db,
-        "INSERT INTO findings (audit_id, programme_id, client_id, grade, status, client_requirement, "
-        "statement, evidence, raised_by) "
-        "SELECT a.id, a.programme_id, p.client_id, 'minor', $3, 'The client''s document control procedure', "
-        "'Two obsolete procedures were in use.', 'Seen at the production office.', $2::uuid "
-        "FROM audits a JOIN programmes p ON p.tenant_id = a.tenant_id AND p.id = a.programme_id "
-        "WHERE a.id = $1::uuid RETURNING id",
-        3, params);
-    ck_assert_ptr_nonnull(id);
+    json_t *finding = cc_test_must_raise_by(&f->t.lead, f->audit, "minor");
+    char *id = cc_strdup(cc_test_json_string(finding, "id"));
+    json_decref(finding);
     if (round != NULL) {
-        const char *rp[] = {id, f->client1_id};
-        *round = cc_test_db_value(db,
-                                  "INSERT INTO finding_responses (finding_id, round, correction, root_cause, "
-                                  "corrective_action, responsible, target_date, submitted_by, on_behalf) "
-                                  "VALUES ($1, 1, 'Withdrawn.', 'No review.', 'Reviews.', 'QA', "
-                                  "current_date + 30, $2, false) RETURNING id",
-                                  2, rp);
+        finding = cc_test_respond(&f->t.cb.client1, id);
+        json_t *responses = json_object_get(finding, "responses");
+        ck_assert_int_eq(json_array_size(responses), 1);
+        *round = cc_strdup(cc_test_json_string(json_array_get(responses, 0), "id"));
+        json_decref(finding);
     }
-    PQfinish(db);
     return id;
 }
 
@@ -231,36 +197,37 @@ START_TEST(round_trip)
     fixture_setup(&f);
     char *finding = raise_finding(&f, NULL);
     char *pdf = file_of("%PDF-1.7\n", 9, PDF_SIZE);
-    char *pdf_id = must_upload(&f.cb.client1, finding, PDF, "attachment; filename*=UTF-8''audit%20report.pdf",
-                               pdf, PDF_SIZE, "audit report.pdf", PDF);
-    must_download(&f.cb.client1, pdf_id, pdf, PDF_SIZE, PDF,
+    char *pdf_id =
+        must_upload(&f.t.cb.client1, finding, PDF, "attachment; filename*=UTF-8''audit%20report.pdf", pdf,
+                    PDF_SIZE, "audit report.pdf", PDF);
+    must_download(&f.t.cb.client1, pdf_id, pdf, PDF_SIZE, PDF,
                   "attachment; filename=\"audit report.pdf\"; filename*=UTF-8''audit%20report.pdf");
-    must_download(&f.lead_caller, pdf_id, pdf, PDF_SIZE, PDF, NULL);
-    must_download(&f.dm, pdf_id, pdf, PDF_SIZE, PDF, NULL);
+    must_download(&f.t.lead, pdf_id, pdf, PDF_SIZE, PDF, NULL);
+    must_download(&f.t.dm, pdf_id, pdf, PDF_SIZE, PDF, NULL);
 
     char *png = file_of("\x89PNG\r\n\x1a\n", 8, 70000);
-    char *png_id = must_upload(&f.lead_caller, finding, PNG, "attachment; filename=\"screenshot.png\"", png,
-                               70000, "screenshot.png", PNG);
-    must_download(&f.cb.sm, png_id, png, 70000, PNG, NULL);
+    char *png_id = must_upload(&f.t.lead, finding, PNG, "attachment; filename=\"screenshot.png\"", png, 70000,
+                               "screenshot.png", PNG);
+    must_download(&f.t.cb.sm, png_id, png, 70000, PNG, NULL);
 
     const char *text = "line 1\tok\r\nPr\xc3\xbc"
                        "fung \xe2\x82\xac 5\n";
-    char *text_id = must_upload(&f.cb.admin, finding, "text/plain; charset=UTF-8",
+    char *text_id = must_upload(&f.t.cb.admin, finding, "text/plain; charset=UTF-8",
                                 "attachment; filename*=UTF-8''Pr%C3%BCfung.txt", text, strlen(text),
                                 "Pr\xc3\xbc"
                                 "fung.txt",
                                 "text/plain; charset=utf-8");
-    must_download(&f.cb.client1, text_id, text, strlen(text), "text/plain; charset=utf-8",
+    must_download(&f.t.cb.client1, text_id, text, strlen(text), "text/plain; charset=utf-8",
                   "attachment; filename=\"Pr_fung.txt\"; filename*=UTF-8''Pr%C3%BCfung.txt");
 
     char docx[64];
     size_t docx_len = zip_of("word/document.xml", docx);
-    char *docx_id = must_upload(&f.cb.client1, finding, DOCX, "attachment; filename=plan.docx", docx,
+    char *docx_id = must_upload(&f.t.cb.client1, finding, DOCX, "attachment; filename=plan.docx", docx,
                                 docx_len, "plan.docx", DOCX);
-    must_download(&f.cb.client1, docx_id, docx, docx_len, DOCX, NULL);
+    must_download(&f.t.cb.client1, docx_id, docx, docx_len, DOCX, NULL);
     free(docx_id);
 
-    json_t *items = list_of(&f.cb.client1, finding);
+    json_t *items = list_of(&f.t.cb.client1, finding);
     ck_assert_uint_eq(json_array_size(items), 4);
     json_t *item;
     size_t i;
@@ -289,7 +256,7 @@ START_TEST(linked_to_open_round)
     char *finding = raise_finding(&f, &round);
     const char *body = "%PDF-1.4 corrective action plan";
     cc_test_response_t *resp =
-        upload(&f.cb.client1, finding, PDF, "attachment; filename=plan.pdf", body, strlen(body));
+        upload(&f.t.cb.client1, finding, PDF, "attachment; filename=plan.pdf", body, strlen(body));
     cc_test_assert_json(resp, 201);
     ck_assert_str_eq(cc_test_json_string(resp->json, "response_id"), round);
     cc_test_response_free(resp);
@@ -312,7 +279,7 @@ static void refused(const cc_test_caller_t *c, const char *finding, const char *
 static void set_limit(const fixture_t *f, const char *value)
 {
     char *body = cc_test_asprintf("{\"findings\":{\"evidence_max_bytes\":%s}}", value);
-    cc_test_response_t *resp = cc_test_call(&f->cb.admin, "PATCH", "/v1/settings", NULL, body);
+    cc_test_response_t *resp = cc_test_call(&f->t.cb.admin, "PATCH", "/v1/settings", NULL, body);
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
     free(body);
@@ -325,42 +292,42 @@ START_TEST(refusals_leave_nothing)
     char *finding = raise_finding(&f, NULL);
     const char *ok_name = "attachment; filename*=UTF-8''x.pdf";
     const char *pdf = "%PDF-1.7 fine";
-    refused(&f.cb.client1, finding, "application/zip", ok_name, pdf, strlen(pdf), 415,
+    refused(&f.t.cb.client1, finding, "application/zip", ok_name, pdf, strlen(pdf), 415,
             "unsupported_media_type", NULL);
-    refused(&f.cb.client1, finding, "text/html", ok_name, "<p>hi</p>", 9, 415, "unsupported_media_type",
+    refused(&f.t.cb.client1, finding, "text/html", ok_name, "<p>hi</p>", 9, 415, "unsupported_media_type",
             NULL);
     /* a "PDF" that is not %PDF-, an "image/png" that is an executable, "text" with a NUL */
-    refused(&f.cb.client1, finding, PDF, ok_name, "<html>not a pdf", 15, 415, "content_mismatch", NULL);
+    refused(&f.t.cb.client1, finding, PDF, ok_name, "<html>not a pdf", 15, 415, "content_mismatch", NULL);
     char *elf = file_of("\x7f"
                         "ELF\x02\x01\x01\x00",
                         8, 4096);
-    refused(&f.cb.client1, finding, PNG, "attachment; filename=image.png", elf, 4096, 415, "content_mismatch",
-            NULL);
-    refused(&f.cb.client1, finding, "text/plain", "attachment; filename=a.txt", "ab\0cd", 5, 415,
+    refused(&f.t.cb.client1, finding, PNG, "attachment; filename=image.png", elf, 4096, 415,
             "content_mismatch", NULL);
-    refused(&f.cb.client1, finding, "text/csv", "attachment; filename=a.csv", "a,caf\xe9", 6, 415,
+    refused(&f.t.cb.client1, finding, "text/plain", "attachment; filename=a.txt", "ab\0cd", 5, 415,
+            "content_mismatch", NULL);
+    refused(&f.t.cb.client1, finding, "text/csv", "attachment; filename=a.csv", "a,caf\xe9", 6, 415,
             "content_mismatch", NULL);
     char docx[64]; /* a document declared as a spreadsheet */
     size_t docx_len = zip_of("word/document.xml", docx);
-    refused(&f.cb.client1, finding, XLSX, "attachment; filename=a.xlsx", docx, docx_len, 415,
+    refused(&f.t.cb.client1, finding, XLSX, "attachment; filename=a.xlsx", docx, docx_len, 415,
             "content_mismatch", NULL);
     /* empty, and names that are not */
-    refused(&f.cb.client1, finding, PDF, ok_name, "", 0, 400, "empty_file", NULL);
-    refused(&f.cb.client1, finding, PDF, NULL, pdf, strlen(pdf), 400, "validation_failed", "filename");
-    refused(&f.cb.client1, finding, PDF, "attachment; filename*=UTF-8''bad%FF.pdf", pdf, strlen(pdf), 400,
+    refused(&f.t.cb.client1, finding, PDF, ok_name, "", 0, 400, "empty_file", NULL);
+    refused(&f.t.cb.client1, finding, PDF, NULL, pdf, strlen(pdf), 400, "validation_failed", "filename");
+    refused(&f.t.cb.client1, finding, PDF, "attachment; filename*=UTF-8''bad%FF.pdf", pdf, strlen(pdf), 400,
             "validation_failed", "filename");
-    refused(&f.cb.client1, finding, PDF, "attachment; filename*=UTF-8''..%2F..%2F", pdf, strlen(pdf), 400,
+    refused(&f.t.cb.client1, finding, PDF, "attachment; filename*=UTF-8''..%2F..%2F", pdf, strlen(pdf), 400,
             "validation_failed", "filename");
-    refused(&f.cb.client1, finding, PDF, "attachment; filename*=UTF-8''%01%02", pdf, strlen(pdf), 400,
+    refused(&f.t.cb.client1, finding, PDF, "attachment; filename*=UTF-8''%01%02", pdf, strlen(pdf), 400,
             "validation_failed", "filename");
     /* over the tenant's limit, lowered by the admin to 1 MiB: one byte more is refused, the limit is not */
     set_limit(&f, "1048576");
     char *big = file_of("%PDF-1.7\n", 9, 1048577);
-    refused(&f.cb.client1, finding, PDF, ok_name, big, 1048577, 413, "payload_too_large", NULL);
-    json_t *items = list_of(&f.cb.client1, finding);
+    refused(&f.t.cb.client1, finding, PDF, ok_name, big, 1048577, 413, "payload_too_large", NULL);
+    json_t *items = list_of(&f.t.cb.client1, finding);
     ck_assert_uint_eq(json_array_size(items), 0); /* nothing was kept of any refusal */
     json_decref(items);
-    char *id = must_upload(&f.cb.client1, finding, PDF, ok_name, big, 1048576, "x.pdf", PDF);
+    char *id = must_upload(&f.t.cb.client1, finding, PDF, ok_name, big, 1048576, "x.pdf", PDF);
     set_limit(&f, "null");
     free(id);
     free(big);
@@ -388,7 +355,7 @@ START_TEST(file_names)
         {"attachment; filename=\"fallback.pdf\"; filename*=UTF-8''preferred.pdf", "preferred.pdf"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        char *id = must_upload(&f.cb.client1, finding, PDF, cases[i].disposition, pdf, strlen(pdf),
+        char *id = must_upload(&f.t.cb.client1, finding, PDF, cases[i].disposition, pdf, strlen(pdf),
                                cases[i].name, PDF);
         free(id);
     }
@@ -413,31 +380,31 @@ START_TEST(roles_and_visibility)
     fixture_setup(&f);
     char *finding = raise_finding(&f, NULL);
     const char *pdf = "%PDF-1.7 roles", *name = "attachment; filename=r.pdf";
-    char *id = must_upload(&f.cb.sm, finding, PDF, name, pdf, strlen(pdf), "r.pdf", PDF);
+    char *id = must_upload(&f.t.cb.sm, finding, PDF, name, pdf, strlen(pdf), "r.pdf", PDF);
     char *file_path = cc_test_asprintf("/v1/evidence/%s", id);
     char *list_path = cc_test_asprintf("/v1/findings/%s/evidence", finding);
     /* another client organisation and another tenant: not found */
     refused(&f.client2, finding, PDF, name, pdf, strlen(pdf), 404, "not_found", NULL);
     expect_status(&f.client2, file_path, 404, "not_found");
     expect_status(&f.client2, list_path, 404, "not_found");
-    refused(&f.cb.other_admin, finding, PDF, name, pdf, strlen(pdf), 404, "not_found", NULL);
-    expect_status(&f.cb.other_admin, file_path, 404, "not_found");
-    expect_status(&f.cb.other_admin, list_path, 404, "not_found");
+    refused(&f.t.cb.other_admin, finding, PDF, name, pdf, strlen(pdf), 404, "not_found", NULL);
+    expect_status(&f.t.cb.other_admin, file_path, 404, "not_found");
+    expect_status(&f.t.cb.other_admin, list_path, 404, "not_found");
     /* the decision maker reads but may not upload; an auditor off the team may not upload */
-    refused(&f.dm, finding, PDF, name, pdf, strlen(pdf), 403, "forbidden", NULL);
-    expect_status(&f.dm, list_path, 200, NULL);
-    refused(&f.outsider_caller, finding, PDF, name, pdf, strlen(pdf), 403, "not_on_team", NULL);
+    refused(&f.t.dm, finding, PDF, name, pdf, strlen(pdf), 403, "forbidden", NULL);
+    expect_status(&f.t.dm, list_path, 200, NULL);
+    refused(&f.t.outsider, finding, PDF, name, pdf, strlen(pdf), 403, "not_on_team", NULL);
     /* a file or finding that does not exist */
-    expect_status(&f.cb.admin, "/v1/evidence/00000000-0000-4000-8000-000000000000", 404, "not_found");
-    expect_status(&f.cb.admin, "/v1/findings/00000000-0000-4000-8000-000000000000/evidence", 404,
+    expect_status(&f.t.cb.admin, "/v1/evidence/00000000-0000-4000-8000-000000000000", 404, "not_found");
+    expect_status(&f.t.cb.admin, "/v1/findings/00000000-0000-4000-8000-000000000000/evidence", 404,
                   "not_found");
-    refused(&f.cb.admin, "00000000-0000-4000-8000-000000000000", PDF, name, pdf, strlen(pdf), 404,
+    refused(&f.t.cb.admin, "00000000-0000-4000-8000-000000000000", PDF, name, pdf, strlen(pdf), 404,
             "not_found", NULL);
-    expect_status(&f.cb.admin, "/v1/evidence/not-a-uuid", 400, "validation_failed");
+    expect_status(&f.t.cb.admin, "/v1/evidence/not-a-uuid", 400, "validation_failed");
     /* the admin and the team's lead may upload; every allowed upload is listed */
-    free(must_upload(&f.cb.admin, finding, PDF, name, pdf, strlen(pdf), "r.pdf", PDF));
-    free(must_upload(&f.lead_caller, finding, PDF, name, pdf, strlen(pdf), "r.pdf", PDF));
-    json_t *items = list_of(&f.dm, finding);
+    free(must_upload(&f.t.cb.admin, finding, PDF, name, pdf, strlen(pdf), "r.pdf", PDF));
+    free(must_upload(&f.t.lead, finding, PDF, name, pdf, strlen(pdf), "r.pdf", PDF));
+    json_t *items = list_of(&f.t.dm, finding);
     ck_assert_uint_eq(json_array_size(items), 3);
     json_decref(items);
     free(list_path);

@@ -12,6 +12,7 @@
 #include "cc_test_caller.h"
 #include "cc_test_dates.h"
 #include "cc_test_db.h"
+#include "cc_test_findings.h"
 #include "cc_test_http.h"
 #include "cc_test_main.h"
 #include "cc_test_scheduling.h"
@@ -23,63 +24,33 @@
 #include <string.h>
 
 typedef struct fixture {
-    cc_test_cb_t cb;                             /* admin, sm, client1 (cb.org), southcert's admin */
-    cc_test_caller_t dm, client2;                /* northcert's decision maker; a client of another org */
-    cc_test_auditor_t lead, aud, te, off;        /* the Stage 2's lead, auditor, technical expert; off team */
-    cc_test_caller_t lead_c, aud_c, te_c, off_c; /* the same, logged in */
-    json_t *programme;                           /* the client's programme */
-    const char *stage2;                          /* its Stage 2 (borrowed), completed */
+    cc_test_team_t t;         /* admin, sm, client1 (t.cb.org), dm; the Stage 2's lead, auditor, technical
+                               * expert; an auditor on no team; each logged in */
+    cc_test_caller_t client2; /* a client of another organisation */
+    json_t *programme;        /* the client's programme */
+    const char *stage2;       /* its Stage 2 (borrowed), completed */
     char s2_start[16], target[16], too_late[16], too_early[16];
 } fixture_t;
-
-static void login_auditor(cc_test_caller_t *c, const cc_test_auditor_t *a)
-{
-    cc_test_caller_login_as(c, "northcert", a->email, CC_TEST_AUDITOR_PASSWORD);
-}
 
 static void fixture_setup(fixture_t *f)
 {
     memset(f, 0, sizeof(*f));
-    cc_test_cb_login(&f->cb);
-    cc_test_caller_login(&f->dm, "northcert", "decision_maker");
+    cc_test_team_setup(&f->t);
     cc_test_caller_login(&f->client2, "northcert", "client2");
-    f->lead = cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
-    f->aud = cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "auditor"));
-    f->te = cc_test_new_auditor(&f->cb.admin, &f->cb.sm,
-                                CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "technical_expert"));
-    f->off = cc_test_new_auditor(&f->cb.admin, &f->cb.sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
-    login_auditor(&f->lead_c, &f->lead);
-    login_auditor(&f->aud_c, &f->aud);
-    login_auditor(&f->te_c, &f->te);
-    login_auditor(&f->off_c, &f->off);
-
     int64_t today = cc_test_today_utc();
-    char s1[16], s1_end[16], s2_end[16];
-    cc_test_format_days(today - 40, s1);
-    cc_test_format_days(today - 39, s1_end);
+    char s2_end[16];
     cc_test_format_days(today - 5, f->s2_start);
     cc_test_format_days(today - 3, s2_end);
     cc_test_format_days(today + 30, f->target);
     cc_test_format_days(today - 3 + 91, f->too_late); /* closure_due is the last day + 90 */
     cc_test_format_days(today - 6, f->too_early);     /* before the audit's first day */
-    f->programme = cc_test_new_programme(&f->cb.sm, f->cb.org, "[]");
-    cc_test_conduct(&f->cb.sm, cc_test_audit_of(f->programme, "stage1"), f->lead.id, s1, s1_end);
-    f->stage2 = cc_test_audit_of(f->programme, "stage2");
-    cc_test_set_dates(&f->cb.sm, f->stage2, f->s2_start, s2_end);
-    cc_test_must_add(&f->cb.sm, f->stage2, f->aud.id, "auditor");
-    cc_test_must_add(&f->cb.sm, f->stage2, f->te.id, "technical_expert");
-    cc_test_conduct(&f->cb.sm, f->stage2, f->lead.id, f->s2_start, s2_end);
+    f->programme = cc_test_team_audit(&f->t, "stage2", f->s2_start, s2_end, true, &f->stage2);
 }
 
 static void fixture_free(fixture_t *f)
 {
-    cc_test_cb_free(&f->cb);
-    cc_test_caller_t *callers[] = {&f->dm, &f->client2, &f->lead_c, &f->aud_c, &f->te_c, &f->off_c};
-    for (size_t i = 0; i < sizeof(callers) / sizeof(callers[0]); i++)
-        cc_test_caller_free(callers[i]);
-    cc_test_auditor_t *auditors[] = {&f->lead, &f->aud, &f->te, &f->off};
-    for (size_t i = 0; i < sizeof(auditors) / sizeof(auditors[0]); i++)
-        cc_test_auditor_free(auditors[i]);
+    cc_test_team_free(&f->t);
+    cc_test_caller_free(&f->client2);
     json_decref(f->programme);
 }
 
@@ -91,7 +62,7 @@ static char *raise_finding(const fixture_t *f, const char *grade)
                          "\"Documented procedure P-7\",\"statement\":\"Access reviews were not done\","
                          "\"evidence\":\"Interview, ticket log\"}",
                          f->stage2, grade);
-    cc_test_response_t *resp = cc_test_call(&f->lead_c, "POST", "/v1/findings", NULL, body);
+    cc_test_response_t *resp = cc_test_call(&f->t.lead, "POST", "/v1/findings", NULL, body);
     cc_test_assert_json(resp, 201);
     char *id = cc_strdup(cc_test_json_string(resp->json, "id"));
     cc_test_response_free(resp);
@@ -109,21 +80,6 @@ static cc_test_response_t *act(const cc_test_caller_t *c, const char *finding, c
     return resp;
 }
 
-/* As act: 200, the finding in `status` with its ETag; returns the finding (the caller decrefs). */
-static json_t *must(const cc_test_caller_t *c, const char *finding, const char *action, const char *body,
-                    const char *status)
-{
-    cc_test_response_t *resp = act(c, finding, action, body);
-    cc_test_assert_json(resp, 200);
-    ck_assert_msg(strcmp(cc_test_json_string(resp->json, "status"), status) == 0, "%s: %s", action,
-                  resp->body);
-    ck_assert_str_eq(cc_test_json_string(resp->json, "id"), finding);
-    cc_test_assert_etag(resp, (int)cc_test_version_of(resp));
-    json_t *out = json_incref(resp->json);
-    cc_test_response_free(resp);
-    return out;
-}
-
 /* As act: 409 illegal_transition naming the current status. */
 static void illegal(const cc_test_caller_t *c, const char *finding, const char *action, const char *body,
                     const char *current)
@@ -135,42 +91,26 @@ static void illegal(const cc_test_caller_t *c, const char *finding, const char *
     cc_test_response_free(resp);
 }
 
-/* As act: the problem status/code. */
+/* As act: the problem status/code, naming field first when field is not NULL. */
+static void refused_field(const cc_test_caller_t *c, const char *finding, const char *action,
+                          const char *body, int status, const char *code, const char *field)
+{
+    char *tail = cc_test_asprintf("/%s", action);
+    cc_test_finding_refused(c, "POST", finding, tail, body, status, code, field);
+    free(tail);
+}
+
 static void refused(const cc_test_caller_t *c, const char *finding, const char *action, const char *body,
                     int status, const char *code)
 {
-    cc_test_response_t *resp = act(c, finding, action, body);
-    cc_test_assert_problem(resp, status, code);
-    cc_test_response_free(resp);
+    refused_field(c, finding, action, body, status, code, NULL);
 }
 
 /* As act: 400 validation_failed naming field first. */
 static void bad_field(const cc_test_caller_t *c, const char *finding, const char *action, const char *body,
                       const char *field)
 {
-    cc_test_response_t *resp = act(c, finding, action, body);
-    cc_test_assert_problem(resp, 400, "validation_failed");
-    cc_test_assert_first_error_field(resp, field);
-    cc_test_response_free(resp);
-}
-
-static char *response_body(const char *target, const char *correction)
-{
-    return cc_test_asprintf("{\"correction\":\"%s\",\"root_cause\":\"No owner for the review\","
-                            "\"corrective_action\":\"Quarterly review owned by IT security\","
-                            "\"responsible\":\"IT security manager\",\"target_date\":\"%s\"}",
-                            correction, target);
-}
-
-static json_t *get_finding(const cc_test_caller_t *c, const char *finding)
-{
-    char *path = cc_test_asprintf("/v1/findings/%s", finding);
-    cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
-    free(path);
-    cc_test_assert_json(resp, 200);
-    json_t *out = json_incref(resp->json);
-    cc_test_response_free(resp);
-    return out;
+    refused_field(c, finding, action, body, 400, "validation_failed", field);
 }
 
 static const char *str_at(const json_t *array, size_t i, const char *key)
@@ -214,10 +154,10 @@ START_TEST(test_full_loop_of_a_stage2_major)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    char *round1 = response_body(f.target, "Reviewed access once");
-    char *round2 = response_body(f.target, "Reviewed every account and removed 12");
+    char *round1 = cc_test_response_body(f.target, "Reviewed access once");
+    char *round2 = cc_test_response_body(f.target, "Reviewed every account and removed 12");
 
-    json_t *x = must(&f.cb.client1, id, "responses", round1, "response_submitted");
+    json_t *x = cc_test_finding_must(&f.t.cb.client1, id, "responses", round1, "response_submitted");
     json_t *responses = json_object_get(x, "responses");
     ck_assert_uint_eq(json_array_size(responses), 1);
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(responses, 0), "round")), 1);
@@ -226,16 +166,17 @@ START_TEST(test_full_loop_of_a_stage2_major)
     ck_assert(json_is_null(json_object_get(json_array_get(responses, 0), "decision")));
     json_decref(x);
 
-    x = must(&f.lead_c, id, "review",
-             "{\"decision\":\"reject\",\"reason\":\"The root cause names no process\"}", "rejected");
+    x = cc_test_finding_must(&f.t.lead, id, "review",
+                             "{\"decision\":\"reject\",\"reason\":\"The root cause names no process\"}",
+                             "rejected");
     responses = json_object_get(x, "responses");
     ck_assert_str_eq(str_at(responses, 0, "decision"), "rejected");
     ck_assert_str_eq(str_at(responses, 0, "decision_reason"), "The root cause names no process");
-    ck_assert_str_eq(str_at(responses, 0, "decided_by"), f.lead.user_id);
+    ck_assert_str_eq(str_at(responses, 0, "decided_by"), f.t.lead_a.user_id);
     ck_assert_ptr_nonnull(str_at(responses, 0, "decided_at"));
     json_decref(x);
 
-    x = must(&f.cb.client1, id, "responses", round2, "response_submitted");
+    x = cc_test_finding_must(&f.t.cb.client1, id, "responses", round2, "response_submitted");
     responses = json_object_get(x, "responses");
     ck_assert_uint_eq(json_array_size(responses), 2);
     ck_assert_str_eq(str_at(responses, 0, "correction"), "Reviewed access once"); /* nothing overwritten */
@@ -244,27 +185,27 @@ START_TEST(test_full_loop_of_a_stage2_major)
     ck_assert_str_eq(str_at(responses, 1, "correction"), "Reviewed every account and removed 12");
     json_decref(x);
 
-    x = must(&f.aud_c, id, "review", "{\"decision\":\"accept\"}", "accepted");
+    x = cc_test_finding_must(&f.t.auditor, id, "review", "{\"decision\":\"accept\"}", "accepted");
     responses = json_object_get(x, "responses");
     ck_assert_str_eq(str_at(responses, 1, "decision"), "accepted");
-    ck_assert_str_eq(str_at(responses, 1, "decided_by"), f.aud.user_id);
+    ck_assert_str_eq(str_at(responses, 1, "decided_by"), f.t.auditor_a.user_id);
     ck_assert(json_is_null(json_object_get(json_array_get(responses, 1), "decision_reason")));
     json_decref(x);
 
-    x = must(&f.lead_c, id, "verify", "{\"method\":\"on_site\",\"notes\":\"Sampled five reviews\"}",
-             "verified");
+    x = cc_test_finding_must(&f.t.lead, id, "verify",
+                             "{\"method\":\"on_site\",\"notes\":\"Sampled five reviews\"}", "verified");
     ck_assert_str_eq(cc_test_json_string(x, "verification"), "verified");
     ck_assert(json_is_null(json_object_get(x, "closed_at")));
     json_decref(x);
 
-    x = must(&f.lead_c, id, "close", NULL, "closed");
+    x = cc_test_finding_must(&f.t.lead, id, "close", NULL, "closed");
     ck_assert_ptr_nonnull(cc_test_json_string(x, "closed_at"));
     ck_assert_str_eq(cc_test_json_string(x, "verification"), "verified");
     ck_assert_int_eq(json_integer_value(json_object_get(x, "version")), 7);
     json_decref(x);
 
     /* the client reads the whole record: rounds and history in order */
-    x = get_finding(&f.cb.client1, id);
+    x = cc_test_get_finding(&f.t.cb.client1, id);
     json_t *history = json_object_get(x, "history");
     ck_assert_uint_eq(json_array_size(history), 7);
     assert_history(history, 0, "raised", NULL, "open");
@@ -276,7 +217,7 @@ START_TEST(test_full_loop_of_a_stage2_major)
     assert_history(history, 6, "closed", "verified", "closed");
     ck_assert_str_eq(str_at(history, 1, "actor_role"), "client");
     ck_assert_str_eq(str_at(history, 2, "reason"), "The root cause names no process");
-    ck_assert_str_eq(str_at(history, 2, "actor_id"), f.lead.user_id);
+    ck_assert_str_eq(str_at(history, 2, "actor_id"), f.t.lead_a.user_id);
     ck_assert_int_eq(
         json_integer_value(json_object_get(json_object_get(json_array_get(history, 3), "detail"), "round")),
         2);
@@ -302,14 +243,15 @@ START_TEST(test_minor_closed_with_deferred_verification)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "minor");
-    char *body = response_body(f.target, "Added the missing log retention setting");
-    json_t *x = must(&f.cb.sm, id, "responses", body, "response_submitted"); /* on the client's behalf */
+    char *body = cc_test_response_body(f.target, "Added the missing log retention setting");
+    json_t *x = cc_test_finding_must(&f.t.cb.sm, id, "responses", body,
+                                     "response_submitted"); /* on the client's behalf */
     ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(x, "responses"), 0), "on_behalf")));
     json_decref(x);
-    json_decref(
-        must(&f.lead_c, id, "review", "{\"decision\":\"accept\",\"reason\":\"Plan is sound\"}", "accepted"));
-    illegal(&f.lead_c, id, "close", "{}", "accepted"); /* a minor closes from accepted only deferred */
-    x = must(&f.lead_c, id, "close", "{\"verification\":\"deferred\"}", "closed");
+    json_decref(cc_test_finding_must(&f.t.lead, id, "review",
+                                     "{\"decision\":\"accept\",\"reason\":\"Plan is sound\"}", "accepted"));
+    illegal(&f.t.lead, id, "close", "{}", "accepted"); /* a minor closes from accepted only deferred */
+    x = cc_test_finding_must(&f.t.lead, id, "close", "{\"verification\":\"deferred\"}", "closed");
     ck_assert_str_eq(cc_test_json_string(x, "verification"), "deferred");
     ck_assert_ptr_nonnull(cc_test_json_string(x, "closed_at"));
     json_t *history = json_object_get(x, "history");
@@ -323,14 +265,14 @@ START_TEST(test_minor_closed_with_deferred_verification)
     /* listed for verification at the programme's next audit, and only there */
     char *path =
         cc_test_asprintf("/v1/findings?verify_at_audit=%s", cc_test_audit_of(f.programme, "surveillance"));
-    json_t *items = cc_test_list_all(&f.cb.sm, path, 50);
+    json_t *items = cc_test_list_all(&f.t.cb.sm, path, 50);
     ck_assert_uint_eq(json_array_size(items), 1);
     ck_assert_str_eq(str_at(items, 0, "id"), id);
     ck_assert_str_eq(str_at(items, 0, "verification"), "deferred");
     json_decref(items);
     free(path);
     path = cc_test_asprintf("/v1/findings?verify_at_audit=%s", f.stage2);
-    items = cc_test_list_all(&f.cb.sm, path, 50);
+    items = cc_test_list_all(&f.t.cb.sm, path, 50);
     ck_assert_uint_eq(json_array_size(items), 0);
     json_decref(items);
     free(path);
@@ -349,21 +291,21 @@ START_TEST(test_observation_recorded_then_closed)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "observation");
-    char *body = response_body(f.target, "Noted");
-    json_t *x = get_finding(&f.cb.client1, id);
+    char *body = cc_test_response_body(f.target, "Noted");
+    json_t *x = cc_test_get_finding(&f.t.cb.client1, id);
     ck_assert_str_eq(cc_test_json_string(x, "status"), "recorded");
     json_decref(x);
-    illegal(&f.cb.client1, id, "responses", body, "recorded");
-    illegal(&f.cb.sm, id, "responses", body, "recorded");
-    illegal(&f.lead_c, id, "review", "{\"decision\":\"accept\"}", "recorded");
-    illegal(&f.lead_c, id, "verify", "{\"method\":\"document\"}", "recorded");
-    illegal(&f.lead_c, id, "close", "{\"verification\":\"deferred\"}", "recorded");
-    x = must(&f.lead_c, id, "close", "{}", "closed");
+    illegal(&f.t.cb.client1, id, "responses", body, "recorded");
+    illegal(&f.t.cb.sm, id, "responses", body, "recorded");
+    illegal(&f.t.lead, id, "review", "{\"decision\":\"accept\"}", "recorded");
+    illegal(&f.t.lead, id, "verify", "{\"method\":\"document\"}", "recorded");
+    illegal(&f.t.lead, id, "close", "{\"verification\":\"deferred\"}", "recorded");
+    x = cc_test_finding_must(&f.t.lead, id, "close", "{}", "closed");
     ck_assert(json_is_null(json_object_get(x, "verification")));
     ck_assert_uint_eq(json_array_size(json_object_get(x, "responses")), 0);
     json_decref(x);
-    illegal(&f.lead_c, id, "close", NULL, "closed");
-    illegal(&f.cb.client1, id, "responses", body, "closed");
+    illegal(&f.t.lead, id, "close", NULL, "closed");
+    illegal(&f.t.cb.client1, id, "responses", body, "closed");
     free(body);
     free(id);
     fixture_free(&f);
@@ -375,21 +317,21 @@ enum { RESPOND = 1, ACCEPT = 2, REJECT = 4, VERIFY = 8, CLOSE = 16, DEFER = 32 }
 /* Every action but those in `allowed` answers 409 naming `current`, and changes nothing. */
 static void illegal_except(const fixture_t *f, const char *id, const char *current, unsigned allowed)
 {
-    char *body = response_body(f->target, "Another try");
-    json_t *before = get_finding(&f->cb.sm, id);
+    char *body = cc_test_response_body(f->target, "Another try");
+    json_t *before = cc_test_get_finding(&f->t.cb.sm, id);
     if (!(allowed & RESPOND))
-        illegal(&f->cb.client1, id, "responses", body, current);
+        illegal(&f->t.cb.client1, id, "responses", body, current);
     if (!(allowed & ACCEPT))
-        illegal(&f->lead_c, id, "review", "{\"decision\":\"accept\"}", current);
+        illegal(&f->t.lead, id, "review", "{\"decision\":\"accept\"}", current);
     if (!(allowed & REJECT))
-        illegal(&f->lead_c, id, "review", "{\"decision\":\"reject\",\"reason\":\"No\"}", current);
+        illegal(&f->t.lead, id, "review", "{\"decision\":\"reject\",\"reason\":\"No\"}", current);
     if (!(allowed & VERIFY))
-        illegal(&f->lead_c, id, "verify", "{\"method\":\"remote\"}", current);
+        illegal(&f->t.lead, id, "verify", "{\"method\":\"remote\"}", current);
     if (!(allowed & CLOSE))
-        illegal(&f->lead_c, id, "close", NULL, current);
+        illegal(&f->t.lead, id, "close", NULL, current);
     if (!(allowed & DEFER))
-        illegal(&f->lead_c, id, "close", "{\"verification\":\"deferred\"}", current);
-    json_t *after = get_finding(&f->cb.sm, id);
+        illegal(&f->t.lead, id, "close", "{\"verification\":\"deferred\"}", current);
+    json_t *after = cc_test_get_finding(&f->t.cb.sm, id);
     ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
                      json_integer_value(json_object_get(before, "version")));
     ck_assert_uint_eq(json_array_size(json_object_get(after, "history")),
@@ -403,31 +345,31 @@ START_TEST(test_every_illegal_transition_answers_409)
 {
     fixture_t f;
     fixture_setup(&f);
-    char *body = response_body(f.target, "Fixed");
+    char *body = cc_test_response_body(f.target, "Fixed");
     char *major = raise_finding(&f, "major");
     illegal_except(&f, major, "open", RESPOND);
-    json_decref(must(&f.cb.client1, major, "responses", body, "response_submitted"));
+    json_decref(cc_test_finding_must(&f.t.cb.client1, major, "responses", body, "response_submitted"));
     illegal_except(&f, major, "response_submitted", ACCEPT | REJECT);
-    json_decref(
-        must(&f.lead_c, major, "review", "{\"decision\":\"reject\",\"reason\":\"Vague\"}", "rejected"));
+    json_decref(cc_test_finding_must(&f.t.lead, major, "review",
+                                     "{\"decision\":\"reject\",\"reason\":\"Vague\"}", "rejected"));
     illegal_except(&f, major, "rejected", RESPOND);
-    json_decref(must(&f.cb.client1, major, "responses", body, "response_submitted"));
-    json_decref(must(&f.lead_c, major, "review", "{\"decision\":\"accept\"}", "accepted"));
+    json_decref(cc_test_finding_must(&f.t.cb.client1, major, "responses", body, "response_submitted"));
+    json_decref(cc_test_finding_must(&f.t.lead, major, "review", "{\"decision\":\"accept\"}", "accepted"));
     illegal_except(&f, major, "accepted", VERIFY); /* a major closes only after verified, never deferred */
-    cc_test_response_t *resp = act(&f.lead_c, major, "close", NULL);
+    cc_test_response_t *resp = act(&f.t.lead, major, "close", NULL);
     cc_test_assert_problem(resp, 409, "illegal_transition");
     ck_assert_str_eq(cc_test_json_string(resp->json, "detail"), "a major closes only after verified");
     cc_test_response_free(resp);
-    json_decref(must(&f.lead_c, major, "verify", "{\"method\":\"remote\"}", "verified"));
+    json_decref(cc_test_finding_must(&f.t.lead, major, "verify", "{\"method\":\"remote\"}", "verified"));
     illegal_except(&f, major, "verified", CLOSE);
-    json_decref(must(&f.lead_c, major, "close", NULL, "closed"));
+    json_decref(cc_test_finding_must(&f.t.lead, major, "close", NULL, "closed"));
     illegal_except(&f, major, "closed", 0);
 
     char *minor = raise_finding(&f, "minor");
-    json_decref(must(&f.cb.client1, minor, "responses", body, "response_submitted"));
-    json_decref(must(&f.lead_c, minor, "review", "{\"decision\":\"accept\"}", "accepted"));
+    json_decref(cc_test_finding_must(&f.t.cb.client1, minor, "responses", body, "response_submitted"));
+    json_decref(cc_test_finding_must(&f.t.lead, minor, "review", "{\"decision\":\"accept\"}", "accepted"));
     illegal_except(&f, minor, "accepted", VERIFY | DEFER);
-    json_decref(must(&f.lead_c, minor, "verify", "{\"method\":\"document\"}", "verified"));
+    json_decref(cc_test_finding_must(&f.t.lead, minor, "verify", "{\"method\":\"document\"}", "verified"));
     illegal_except(&f, minor, "verified", CLOSE);
     free(minor);
     free(major);
@@ -465,9 +407,9 @@ START_TEST(test_ten_concurrent_reviews_one_applies)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    char *body = response_body(f.target, "Fixed");
-    json_decref(must(&f.cb.client1, id, "responses", body, "response_submitted"));
-    const cc_test_caller_t *callers[] = {&f.lead_c, &f.aud_c, &f.cb.sm, &f.cb.admin};
+    char *body = cc_test_response_body(f.target, "Fixed");
+    json_decref(cc_test_finding_must(&f.t.cb.client1, id, "responses", body, "response_submitted"));
+    const cc_test_caller_t *callers[] = {&f.t.lead, &f.t.auditor, &f.t.cb.sm, &f.t.cb.admin};
     review_try_t tries[REVIEWERS];
     pthread_t threads[REVIEWERS];
     for (int i = 0; i < REVIEWERS; i++) {
@@ -485,7 +427,7 @@ START_TEST(test_ten_concurrent_reviews_one_applies)
                           "review %d answered %d %s %s", i, tries[i].status, tries[i].code, tries[i].current);
     }
     ck_assert_int_eq(applied, 1);
-    json_t *x = get_finding(&f.cb.sm, id);
+    json_t *x = cc_test_get_finding(&f.t.cb.sm, id);
     ck_assert_str_eq(cc_test_json_string(x, "status"), "accepted");
     ck_assert_uint_eq(json_array_size(json_object_get(x, "responses")), 1);
     ck_assert_str_eq(str_at(json_object_get(x, "responses"), 0, "decision"), "accepted");
@@ -507,7 +449,7 @@ END_TEST
 static const struct {
     const char *action, *body;
 } endpoints[] = {
-    {"responses", NULL}, /* response_body() */
+    {"responses", NULL}, /* cc_test_response_body() */
     {"review", "{\"decision\":\"accept\"}"},
     {"verify", "{\"method\":\"on_site\"}"},
     {"close", "{}"},
@@ -517,7 +459,7 @@ static const struct {
 static void matrix_row(const fixture_t *f, const cc_test_caller_t *c, const char *id, int respond_status,
                        const char *respond_code, int status, const char *code)
 {
-    char *body = response_body(f->target, "Fixed");
+    char *body = cc_test_response_body(f->target, "Fixed");
     refused(c, id, "responses", body, respond_status, respond_code);
     for (size_t i = 1; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
         refused(c, id, endpoints[i].action, endpoints[i].body, status, code);
@@ -529,29 +471,29 @@ START_TEST(test_role_matrix)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    char *body = response_body(f.target, "Fixed");
-    json_decref(must(&f.cb.client1, id, "responses", body, "response_submitted"));
-    json_t *before = get_finding(&f.cb.sm, id);
+    char *body = cc_test_response_body(f.target, "Fixed");
+    json_decref(cc_test_finding_must(&f.t.cb.client1, id, "responses", body, "response_submitted"));
+    json_t *before = cc_test_get_finding(&f.t.cb.sm, id);
 
-    matrix_row(&f, &f.client2, id, 404, "not_found", 403, "forbidden");        /* another organisation's */
-    matrix_row(&f, &f.cb.other_admin, id, 404, "not_found", 404, "not_found"); /* another tenant's */
-    matrix_row(&f, &f.dm, id, 403, "forbidden", 403, "forbidden");             /* decision makers read */
-    matrix_row(&f, &f.off_c, id, 403, "not_on_team", 403, "not_on_team");      /* an auditor off the team */
-    matrix_row(&f, &f.te_c, id, 403, "not_on_team", 403, "not_on_team");       /* a technical expert on it */
-    for (size_t i = 1; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)      /* the client only responds */
-        refused(&f.cb.client1, id, endpoints[i].action, endpoints[i].body, 403, "forbidden");
+    matrix_row(&f, &f.client2, id, 404, "not_found", 403, "forbidden");          /* another organisation's */
+    matrix_row(&f, &f.t.cb.other_admin, id, 404, "not_found", 404, "not_found"); /* another tenant's */
+    matrix_row(&f, &f.t.dm, id, 403, "forbidden", 403, "forbidden");             /* decision makers read */
+    matrix_row(&f, &f.t.outsider, id, 403, "not_on_team", 403, "not_on_team");   /* an auditor off the team */
+    matrix_row(&f, &f.t.expert, id, 403, "not_on_team", 403, "not_on_team"); /* a technical expert on it */
+    for (size_t i = 1; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)    /* the client only responds */
+        refused(&f.t.cb.client1, id, endpoints[i].action, endpoints[i].body, 403, "forbidden");
     char *path = cc_test_asprintf("/v1/findings/%s", id);
     cc_test_response_t *resp = cc_test_call(&f.client2, "GET", path, NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
     cc_test_response_free(resp);
     free(path);
 
-    json_t *after = get_finding(&f.cb.sm, id);
+    json_t *after = cc_test_get_finding(&f.t.cb.sm, id);
     ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
                      json_integer_value(json_object_get(before, "version")));
     json_decref(after);
     /* the admin reviews on any audit */
-    json_t *x = must(&f.cb.admin, id, "review", "{\"decision\":\"accept\"}", "accepted");
+    json_t *x = cc_test_finding_must(&f.t.cb.admin, id, "review", "{\"decision\":\"accept\"}", "accepted");
     json_t *history = json_object_get(x, "history");
     ck_assert_str_eq(str_at(history, json_array_size(history) - 1, "actor_role"), "admin");
     json_decref(x);
@@ -567,41 +509,43 @@ START_TEST(test_bad_input_names_the_field)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "major");
-    json_t *before = get_finding(&f.cb.sm, id);
-    char *late = response_body(f.too_late, "Fixed"), *early = response_body(f.too_early, "Fixed");
-    char *no_date = response_body("2026-02-30", "Fixed"), *blank = response_body(f.target, "");
+    json_t *before = cc_test_get_finding(&f.t.cb.sm, id);
+    char *late = cc_test_response_body(f.too_late, "Fixed"),
+         *early = cc_test_response_body(f.too_early, "Fixed");
+    char *no_date = cc_test_response_body("2026-02-30", "Fixed"),
+         *blank = cc_test_response_body(f.target, "");
     char *extra = cc_test_asprintf("{\"correction\":\"c\",\"root_cause\":\"r\",\"corrective_action\":\"a\","
                                    "\"responsible\":\"x\",\"target_date\":\"%s\",\"grade\":\"minor\"}",
                                    f.target);
-    bad_field(&f.cb.client1, id, "responses", late, "target_date");
-    bad_field(&f.cb.client1, id, "responses", early, "target_date");
-    bad_field(&f.cb.client1, id, "responses", no_date, "target_date");
-    bad_field(&f.cb.client1, id, "responses", blank, "correction");
-    bad_field(&f.cb.client1, id, "responses", extra, "grade");
-    bad_field(&f.cb.client1, id, "responses", "{\"correction\":\"c\",\"root_cause\":\"r\"}",
+    bad_field(&f.t.cb.client1, id, "responses", late, "target_date");
+    bad_field(&f.t.cb.client1, id, "responses", early, "target_date");
+    bad_field(&f.t.cb.client1, id, "responses", no_date, "target_date");
+    bad_field(&f.t.cb.client1, id, "responses", blank, "correction");
+    bad_field(&f.t.cb.client1, id, "responses", extra, "grade");
+    bad_field(&f.t.cb.client1, id, "responses", "{\"correction\":\"c\",\"root_cause\":\"r\"}",
               "corrective_action");
-    bad_field(&f.cb.client1, id, "responses", "{\"correction\":7}", "correction");
+    bad_field(&f.t.cb.client1, id, "responses", "{\"correction\":7}", "correction");
 
-    char *ok = response_body(f.target, "Fixed");
-    json_decref(must(&f.cb.client1, id, "responses", ok, "response_submitted"));
-    bad_field(&f.lead_c, id, "review", "{}", "decision");
-    bad_field(&f.lead_c, id, "review", "{\"decision\":\"maybe\"}", "decision");
-    bad_field(&f.lead_c, id, "review", "{\"decision\":\"reject\"}", "reason");
-    bad_field(&f.lead_c, id, "review", "{\"decision\":\"reject\",\"reason\":\"\"}", "reason");
-    bad_field(&f.lead_c, id, "verify", "{}", "method");
-    bad_field(&f.lead_c, id, "verify", "{\"method\":\"telepathy\"}", "method");
-    bad_field(&f.lead_c, id, "close", "{\"verification\":\"skipped\"}", "verification");
-    refused(&f.lead_c, id, "close", "{not json", 400, "malformed_json");
+    char *ok = cc_test_response_body(f.target, "Fixed");
+    json_decref(cc_test_finding_must(&f.t.cb.client1, id, "responses", ok, "response_submitted"));
+    bad_field(&f.t.lead, id, "review", "{}", "decision");
+    bad_field(&f.t.lead, id, "review", "{\"decision\":\"maybe\"}", "decision");
+    bad_field(&f.t.lead, id, "review", "{\"decision\":\"reject\"}", "reason");
+    bad_field(&f.t.lead, id, "review", "{\"decision\":\"reject\",\"reason\":\"\"}", "reason");
+    bad_field(&f.t.lead, id, "verify", "{}", "method");
+    bad_field(&f.t.lead, id, "verify", "{\"method\":\"telepathy\"}", "method");
+    bad_field(&f.t.lead, id, "close", "{\"verification\":\"skipped\"}", "verification");
+    refused(&f.t.lead, id, "close", "{not json", 400, "malformed_json");
     cc_test_response_t *resp =
-        cc_test_call(&f.lead_c, "POST", "/v1/findings/not-a-uuid/review", NULL, "{\"decision\":\"accept\"}");
+        cc_test_call(&f.t.lead, "POST", "/v1/findings/not-a-uuid/review", NULL, "{\"decision\":\"accept\"}");
     cc_test_assert_problem(resp, 400, "validation_failed");
     cc_test_assert_first_error_field(resp, "id");
     cc_test_response_free(resp);
-    refused(&f.lead_c, "6f1c1f0e-9a55-4d36-9f51-2b8e0c1d2a3b", "review", "{\"decision\":\"accept\"}", 404,
+    refused(&f.t.lead, "6f1c1f0e-9a55-4d36-9f51-2b8e0c1d2a3b", "review", "{\"decision\":\"accept\"}", 404,
             "not_found");
 
     /* nothing half-done: one round, undecided, and the finding moved once */
-    json_t *after = get_finding(&f.cb.sm, id);
+    json_t *after = cc_test_get_finding(&f.t.cb.sm, id);
     ck_assert_int_eq(json_integer_value(json_object_get(after, "version")),
                      json_integer_value(json_object_get(before, "version")) + 1);
     ck_assert_uint_eq(json_array_size(json_object_get(after, "responses")), 1);
@@ -625,16 +569,17 @@ START_TEST(test_idempotent_response)
     fixture_t f;
     fixture_setup(&f);
     char *id = raise_finding(&f, "minor");
-    char *body = response_body(f.target, "Fixed"), *path = cc_test_asprintf("/v1/findings/%s/responses", id);
+    char *body = cc_test_response_body(f.target, "Fixed"),
+         *path = cc_test_asprintf("/v1/findings/%s/responses", id);
     char suffix[17];
     cc_test_random_suffix(suffix);
     char *key = cc_test_asprintf("Idempotency-Key: respond-%s", suffix);
-    cc_test_response_t *first = cc_test_call(&f.cb.client1, "POST", path, key, body);
-    cc_test_response_t *again = cc_test_call(&f.cb.client1, "POST", path, key, body);
+    cc_test_response_t *first = cc_test_call(&f.t.cb.client1, "POST", path, key, body);
+    cc_test_response_t *again = cc_test_call(&f.t.cb.client1, "POST", path, key, body);
     cc_test_assert_json(first, 200);
     cc_test_assert_json(again, 200);
     ck_assert_str_eq(first->body, again->body);
-    json_t *x = get_finding(&f.cb.sm, id);
+    json_t *x = cc_test_get_finding(&f.t.cb.sm, id);
     ck_assert_uint_eq(json_array_size(json_object_get(x, "responses")), 1);
     json_decref(x);
     cc_test_response_free(first);

@@ -478,24 +478,7 @@ static cc_test_response_t *patch(const cc_test_caller_t *c, const char *id, cons
 static void patch_refused(const cc_test_caller_t *c, const char *id, const char *body, int status,
                           const char *code, const char *field)
 {
-    cc_test_response_t *resp = patch(c, id, NULL, body);
-    cc_test_assert_problem(resp, status, code);
-    if (field != NULL)
-        cc_test_assert_first_error_field(resp, field);
-    cc_test_response_free(resp);
-}
-
-/* Moves a finding straight to `status` in the database: the routes that answer a finding are another
- * module's, and these tests only need a finding that has been answered. */
-static void force_status(const char *id, const char *status)
-{
-    PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
-    const char *params[] = {id, status};
-    cc_test_db_run(
-        db,
-        "UPDATE findings SET status = $2, closed_at = CASE WHEN $2 = 'closed' THEN now() END WHERE id = $1",
-        2, params);
-    PQfinish(db);
+    cc_test_finding_refused(c, "PATCH", id, "", body, status, code, field);
 }
 
 START_TEST(test_patch)
@@ -556,12 +539,12 @@ START_TEST(test_patch)
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
     /* once answered it is not edited */
-    force_status(id, "response_submitted");
+    json_decref(cc_test_respond(&t.cb.client1, id));
     resp = patch(&t.lead, id, NULL, "{\"statement\":\"x\"}");
     cc_test_assert_problem(resp, 409, "finding_not_editable");
     assert_str_member(resp->json, "current_status", "response_submitted");
     cc_test_response_free(resp);
-    force_status(cc_test_json_string(obs, "id"), "closed");
+    json_decref(cc_test_finding_must(&t.lead, cc_test_json_string(obs, "id"), "close", NULL, "closed"));
     resp = patch(&t.cb.admin, cc_test_json_string(obs, "id"), NULL, "{\"statement\":\"x\"}");
     cc_test_assert_problem(resp, 409, "finding_not_editable");
     assert_str_member(resp->json, "current_status", "closed");
@@ -581,11 +564,7 @@ static cc_test_response_t *regrade(const cc_test_caller_t *c, const char *id, co
 static void regrade_refused(const cc_test_caller_t *c, const char *id, const char *body, int status,
                             const char *code, const char *field)
 {
-    cc_test_response_t *resp = regrade(c, id, body);
-    cc_test_assert_problem(resp, status, code);
-    if (field != NULL)
-        cc_test_assert_first_error_field(resp, field);
-    cc_test_response_free(resp);
+    cc_test_finding_refused(c, "POST", id, "/regrade", body, status, code, field);
 }
 
 #define TO_MAJOR "{\"grade\":\"major\",\"reason\":\"Three minors on 6.1.2 add up to a major\"}"
@@ -648,12 +627,11 @@ START_TEST(test_regrade)
     /* an observation is not regraded; nor is an answered finding */
     json_t *obs = cc_test_must_raise(&t, audit, "observation");
     regrade_refused(&t.lead, cc_test_json_string(obs, "id"), TO_MAJOR, 409, "illegal_transition", NULL);
-    force_status(id, "response_submitted");
+    json_decref(cc_test_respond(&t.cb.sm, id)); /* on the client's behalf */
     resp = regrade(&t.lead, id, TO_MAJOR);
     cc_test_assert_problem(resp, 409, "illegal_transition");
     assert_str_member(resp->json, "current_status", "response_submitted");
     cc_test_response_free(resp);
-    force_status(id, "open");
     json_decref(obs);
     json_decref(f);
     json_decref(p);
@@ -752,15 +730,18 @@ START_TEST(test_verify_at_next_audit)
     json_t *deferred = cc_test_must_raise(&t, audit, "minor");
     json_t *verified = cc_test_must_raise(&t, audit, "minor");
     json_t *open = cc_test_must_raise(&t, audit, "minor");
-    /* closed by the routes of another module; here straight in the database */
-    PGconn *db = cc_test_db_connect("CC_TEST_PG_SUPERUSER_URL");
-    const char *d[] = {cc_test_json_string(deferred, "id"), "deferred"};
-    const char *v[] = {cc_test_json_string(verified, "id"), "verified"};
-    const char *sql =
-        "UPDATE findings SET status = 'closed', closed_at = now(), verification = $2 WHERE id = $1";
-    cc_test_db_run(db, sql, 2, d);
-    cc_test_db_run(db, sql, 2, v);
-    PQfinish(db);
+    /* both answered and accepted; one closed with its verification deferred, one verified then closed */
+    json_t *both[] = {deferred, verified};
+    for (size_t k = 0; k < 2; k++) {
+        const char *id = cc_test_json_string(both[k], "id");
+        json_decref(cc_test_respond(&t.cb.client1, id));
+        json_decref(cc_test_finding_must(&t.lead, id, "review", "{\"decision\":\"accept\"}", "accepted"));
+    }
+    json_decref(cc_test_finding_must(&t.lead, cc_test_json_string(deferred, "id"), "close",
+                                     "{\"verification\":\"deferred\"}", "closed"));
+    json_decref(cc_test_finding_must(&t.lead, cc_test_json_string(verified, "id"), "verify",
+                                     "{\"method\":\"document\",\"notes\":\"Procedure seen\"}", "verified"));
+    json_decref(cc_test_finding_must(&t.lead, cc_test_json_string(verified, "id"), "close", NULL, "closed"));
     const char *next = NULL; /* the first surveillance: the next audit by position */
     size_t i;
     json_t *a;

@@ -28,6 +28,7 @@
 #include "cc_mem.h"
 #include "cc_test_caller.h"
 #include "cc_test_db.h"
+#include "cc_test_findings.h"
 #include "cc_test_http.h"
 #include "cc_test_scheduling.h"
 
@@ -92,24 +93,20 @@ static void hang_up(int *fds, int n)
     }
 }
 
-/* An open finding of client1's organisation, inserted as the owner (a fixture, not the API under test). */
-static char *make_finding(const cc_test_cb_t *cb, PGconn *db)
+/* An area of concern on a conducted Stage 1 of client1's organisation, raised by the scheme manager through
+ * POST /v1/findings. Returns its id (caller frees). */
+static char *make_finding(const cc_test_cb_t *cb)
 {
+    cc_test_auditor_t lead =
+        cc_test_new_auditor(&cb->admin, &cb->sm, CC_TEST_COMPETENCE(CC_TEST_ISMS, "[]", "lead"));
     json_t *programme = cc_test_new_programme(&cb->sm, cb->org, "[]");
-    const char *params[] = {cc_test_audit_of(programme, "stage1")};
-    cc_test_db_run(db, "SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, false)", 0, NULL);
-    char *id = cc_test_db_value(
-        db,
-        "INSERT INTO findings (audit_id, programme_id, client_id, grade, status, client_requirement, "
-        "statement, "
-        "evidence, raised_by) "
-        "SELECT a.id, a.programme_id, p.client_id, 'observation', 'recorded', 'Procedure', 'Seen.', 'Seen.', "
-        "(SELECT u.id FROM users u WHERE u.role = 'admin' LIMIT 1) "
-        "FROM audits a JOIN programmes p ON p.tenant_id = a.tenant_id AND p.id = a.programme_id "
-        "WHERE a.id = $1::uuid RETURNING id",
-        1, params);
+    const char *audit = cc_test_audit_of(programme, "stage1");
+    cc_test_conduct(&cb->sm, audit, lead.id, "2026-05-04", "2026-05-05");
+    json_t *finding = cc_test_must_raise_by(&cb->sm, audit, "area_of_concern");
+    char *id = cc_strdup(cc_test_json_string(finding, "id"));
+    json_decref(finding);
     json_decref(programme);
-    ck_assert_ptr_nonnull(id);
+    cc_test_auditor_free(&lead);
     return id;
 }
 
@@ -119,7 +116,9 @@ START_TEST(hang_ups_during_uploads)
     cc_test_cb_t cb;
     cc_test_cb_login(&cb);
     PGconn *owner = cc_test_db_connect("DATABASE_URL");
-    char *finding = make_finding(&cb, owner);
+    cc_test_db_run(owner, "SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, false)", 0,
+                   NULL);
+    char *finding = make_finding(&cb);
     char *body = cc_malloc(BODY_SIZE);
     memset(body, 'x', BODY_SIZE);
     memcpy(body, "%PDF-1.7\n", 9);

@@ -114,13 +114,18 @@ cc_test_response_t *cc_test_raise(const cc_test_caller_t *c, const char *audit, 
     return resp;
 }
 
-json_t *cc_test_must_raise(const cc_test_team_t *t, const char *audit, const char *grade)
+json_t *cc_test_must_raise_by(const cc_test_caller_t *c, const char *audit, const char *grade)
 {
-    cc_test_response_t *resp = cc_test_raise(&t->lead, audit, grade, CC_TEST_CLAUSE);
+    cc_test_response_t *resp = cc_test_raise(c, audit, grade, CC_TEST_CLAUSE);
     cc_test_assert_json(resp, 201);
     json_t *finding = json_incref(resp->json);
     cc_test_response_free(resp);
     return finding;
+}
+
+json_t *cc_test_must_raise(const cc_test_team_t *t, const char *audit, const char *grade)
+{
+    return cc_test_must_raise_by(&t->lead, audit, grade);
 }
 
 cc_test_response_t *cc_test_finding_call(const cc_test_caller_t *c, const char *method, const char *id,
@@ -186,4 +191,50 @@ char *cc_test_team_site(const cc_test_team_t *t)
     json_decref(sites);
     free(path);
     return id;
+}
+
+void cc_test_finding_refused(const cc_test_caller_t *c, const char *method, const char *id, const char *tail,
+                             const char *body, int status, const char *code, const char *field)
+{
+    cc_test_response_t *resp = cc_test_finding_call(c, method, id, tail, NULL, body);
+    cc_test_assert_problem(resp, status, code);
+    if (field != NULL)
+        cc_test_assert_first_error_field(resp, field);
+    cc_test_response_free(resp);
+}
+
+json_t *cc_test_finding_must(const cc_test_caller_t *c, const char *id, const char *action, const char *body,
+                             const char *status)
+{
+    char *tail = cc_test_asprintf("/%s", action);
+    cc_test_response_t *resp = cc_test_finding_call(c, "POST", id, tail, NULL, body);
+    free(tail);
+    cc_test_assert_json(resp, 200);
+    const char *got = cc_test_json_string(resp->json, "status");
+    ck_assert_msg(got != NULL && strcmp(got, status) == 0, "%s: %s", action, resp->body);
+    ck_assert_str_eq(cc_test_json_string(resp->json, "id"), id);
+    cc_test_assert_etag(resp, (int)cc_test_version_of(resp));
+    json_t *finding = json_incref(resp->json);
+    cc_test_response_free(resp);
+    return finding;
+}
+
+char *cc_test_response_body(const char *target, const char *correction)
+{
+    return cc_test_asprintf("{\"correction\":\"%s\",\"root_cause\":\"No owner for the review\","
+                            "\"corrective_action\":\"Quarterly review owned by IT security\","
+                            "\"responsible\":\"IT security manager\",\"target_date\":\"%s\"}",
+                            correction, target);
+}
+
+json_t *cc_test_respond(const cc_test_caller_t *c, const char *id)
+{
+    json_t *finding = cc_test_get_finding(c, id);
+    const char *plan_due = cc_test_json_string(finding, "plan_due");
+    ck_assert_ptr_nonnull(plan_due);
+    char *body = cc_test_response_body(plan_due, "Obsolete copies withdrawn");
+    json_decref(finding);
+    finding = cc_test_finding_must(c, id, "responses", body, "response_submitted");
+    free(body);
+    return finding;
 }

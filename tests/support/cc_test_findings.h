@@ -63,8 +63,10 @@ char *cc_test_team_site(const cc_test_team_t *t);
 cc_test_response_t *cc_test_raise(const cc_test_caller_t *c, const char *audit, const char *grade,
                                   const char *requirement);
 
-/* As cc_test_raise by the team's lead on CC_TEST_CLAUSE; 201 expected. Returns the finding (caller decrefs).
- */
+/* As cc_test_raise by c on CC_TEST_CLAUSE; 201 expected. Returns the finding (caller decrefs). */
+json_t *cc_test_must_raise_by(const cc_test_caller_t *c, const char *audit, const char *grade);
+
+/* As cc_test_must_raise_by by the team's lead. */
 json_t *cc_test_must_raise(const cc_test_team_t *t, const char *audit, const char *grade);
 
 /* GET /v1/findings/{id} as c; 200 expected. Returns the finding (caller decrefs). */
@@ -73,5 +75,29 @@ json_t *cc_test_get_finding(const cc_test_caller_t *c, const char *id);
 /* A request to /v1/findings/{id}{tail} as c with an optional extra header line and body. */
 cc_test_response_t *cc_test_finding_call(const cc_test_caller_t *c, const char *method, const char *id,
                                          const char *tail, const char *extra, const char *body);
+
+/*
+ * A request as cc_test_finding_call (no extra header) answered with the problem status/code whose first error
+ * names field (NULL: no field asserted).
+ */
+void cc_test_finding_refused(const cc_test_caller_t *c, const char *method, const char *id, const char *tail,
+                             const char *body, int status, const char *code, const char *field);
+
+/*
+ * POST /v1/findings/{id}/{action} as c with body (NULL: none): 200 expected, the finding in `status` with its
+ * ETag. Returns the finding (caller decrefs).
+ */
+json_t *cc_test_finding_must(const cc_test_caller_t *c, const char *id, const char *action, const char *body,
+                             const char *status);
+
+/* The body of a response round whose target_date is `target` and correction `correction` (caller frees). */
+char *cc_test_response_body(const char *target, const char *correction);
+
+/*
+ * A response round to the finding as c (a client user of its organisation, or CB staff on its behalf), with
+ * the finding's plan_due as its target_date: 200 expected, response_submitted. Returns the finding (caller
+ * decrefs).
+ */
+json_t *cc_test_respond(const cc_test_caller_t *c, const char *id);
 
 #endif
