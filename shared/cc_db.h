@@ -58,6 +58,28 @@ PGresult *cc_db_exec(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const cha
 PGresult *cc_db_exec_params(cc_dbconn_t *c, const cc_sql_t *sql, int nparams, const char *const *values,
                             const int *lengths, const int *formats);
 
+/* One statement of a pipeline: a cc_sql_t with a name is prepared (on first use) and run with params; one
+ * with a NULL name is a parameterless command (BEGIN, COMMIT) sent as its text. */
+typedef struct cc_db_step {
+    const cc_sql_t *sql;
+    int nparams;
+    const char *const *params;
+} cc_db_step_t;
+
+/*
+ * Runs n statements in one round trip (libpq pipeline mode, one Sync): each runs after the one before, as if
+ * sent one at a time, but the server gets them together, so no wait for the client falls between them (e.g.
+ * the event append and COMMIT: ARCHITECTURE.md "Event log", the tenant's lock is held in between). After a
+ * failed statement the server skips the rest (their results are PGRES_PIPELINE_ABORTED) and an open
+ * transaction is left aborted (ROLLBACK it). results[i] receives statement i's result or NULL; the caller
+ * frees them with cc_db_pipeline_clear whatever the outcome. Returns 0 when every statement succeeded, -1
+ * otherwise (a lost connection is closed and reopened on next use).
+ */
+int cc_db_pipeline(cc_dbconn_t *c, const cc_db_step_t *steps, int n, PGresult **results);
+
+/* PQclear()s the n results of cc_db_pipeline. */
+void cc_db_pipeline_clear(PGresult **results, int n);
+
 /* Executes a parameterless utility command (BEGIN, COMMIT, ROLLBACK). Returns 0 or -1. */
 int cc_db_command(cc_dbconn_t *c, const char *command);
 

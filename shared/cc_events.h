@@ -25,4 +25,12 @@ typedef struct cc_event {
 /* Appends ev for the transaction's tenant. Returns 0, or -1 (the caller rolls back). */
 int cc_event_append(cc_dbconn_t *db, const cc_event_t *ev);
 
+/*
+ * Appends ev and COMMITs, in one round trip (cc_db_pipeline): the append takes the tenant's event lock,
+ * held until the commit, so no wait for the client falls inside that window. The last statement of a
+ * write. Returns 0 (committed), or -1 (logged; a serialization failure or deadlock is marked for
+ * cc_db_take_retry; the transaction is not committed and the caller rolls back).
+ */
+int cc_event_append_commit(cc_dbconn_t *db, const cc_event_t *ev);
+
 #endif

@@ -11,11 +11,13 @@
  *                        spec's raw_check, the run reading the body in pieces;
  *   on a worker          BEGIN with the caller's tenant, the Idempotency-Key
  *                        claim (a replay answers the stored response), the
- *                        spec's run (its SQL and its rules), then the event
- *                        (spec.event_action on spec.event_entity), the answer
+ *                        spec's run (its SQL and its rules), then the answer
  *                        with its ETag (when the resource has a `version`) and
  *                        Location (spec.location), the stored answer for the
- *                        key, COMMIT. A failed BEGIN, event or COMMIT answers
+ *                        key, and last the event (spec.event_action on
+ *                        spec.event_entity) with COMMIT in one round trip
+ *                        (the tenant's event lock is held from the append to
+ *                        the commit). A failed BEGIN, event or COMMIT answers
  *                        503; CC_RETRY (serialization failure, deadlock) runs
  *                        the transaction again from BEGIN (3 attempts, then
  *                        503);

@@ -121,6 +121,8 @@ start_cluster() {
         echo "port = $PG_PORT"
         echo "unix_socket_directories = '$TMP/pgsock'"
         echo "max_connections = 200"
+        # diagnostics only (e.g. "synchronous_commit = off"): the published figures use the defaults
+        [ -z "${BENCH_PG_SETTINGS:-}" ] || printf '%s\n' "$BENCH_PG_SETTINGS"
     } | runuser -u postgres -- tee -a "$TMP/pg/postgresql.conf" >/dev/null
     touch "$TMP/postgres.log"
     chown postgres: "$TMP/postgres.log"
