@@ -30,7 +30,11 @@ say() {
     STEP=$((STEP + 1))
     local text=$1
     shift
-    printf '%2d. %-44s %s\n' "$STEP" "$text" "$*"
+    if [ "$#" -eq 0 ]; then
+        printf '%2d. %s\n' "$STEP" "$text"
+    else
+        printf '%2d. %-44s %s\n' "$STEP" "$text" "$*"
+    fi
 }
 
 die() {
