@@ -22,7 +22,7 @@ CC_APT_PACKAGES=(
     libh2o-evloop-dev libssl-dev libpq-dev libjansson-dev libjwt-dev libargon2-dev check cmake pkg-config
     postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl h2o wrk gcc make
     python3-icalendar python3-jwt python3-cryptography nodejs npm docker-compose clang-format
-    libclang-rt-14-dev
+    libclang-rt-14-dev curl jq
 )
 
 # The services, one line each: "<name> <default port>". The binary is build/bin/certcycle-<name>;
