@@ -17,8 +17,9 @@ CREATE OR REPLACE FUNCTION cc_finding_overdue(p_grade text, p_status text, p_pla
 RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
+    -- coalesce: a nonconformity without deadlines (none is raised so) is not overdue, never NULL
     SELECT p_grade IN ('major', 'minor') AND p_status <> 'closed'
-       AND (p_closure_due < p_today OR (p_status IN ('open', 'rejected') AND p_plan_due < p_today))
+       AND coalesce(p_closure_due < p_today OR (p_status IN ('open', 'rejected') AND p_plan_due < p_today), false)
 $$;
 
 CREATE OR REPLACE FUNCTION cc_audit_decided(p_audit uuid) RETURNS boolean

@@ -3,7 +3,7 @@
 -- not a technical expert), whether a decision has included an audit, the next audit, and a finding as
 -- the API shows it with its history. The inlined helpers also run with an empty search_path.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SET LOCAL TIME ZONE 'Pacific/Kiritimati';
 SELECT is(cc_api_ts('2026-12-07 09:30:00.123456+00'), '2026-12-07T09:30:00.123Z', 'cc_api_ts: UTC, milliseconds');
@@ -13,6 +13,8 @@ SELECT ok(NOT cc_finding_overdue('minor', 'accepted', '2026-01-01', '2026-03-01'
           'an accepted plan stands: not overdue before closure');
 SELECT ok(cc_finding_overdue('major', 'accepted', '2026-01-01', '2026-03-01', '2026-03-02'), 'past closure');
 SELECT ok(NOT cc_finding_overdue('observation', 'recorded', NULL, NULL, '2030-01-01'), 'an observation never');
+SELECT is(cc_finding_overdue('major', 'open', NULL, NULL, '2030-01-01'), false,
+          'a nonconformity without deadlines: false, not NULL');
 SET LOCAL search_path = '';
 SELECT pg_catalog.set_config('test.ts', public.cc_api_ts('2026-12-07 09:30:00.5+00'), true),
        pg_catalog.set_config('test.overdue',

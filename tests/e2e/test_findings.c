@@ -100,7 +100,8 @@ START_TEST(test_raise_major_on_stage2)
     ck_assert_int_eq(json_array_size(json_object_get(f, "responses")), 0);
 
     json_t *read = cc_test_get_finding(&t.cb.client1, id); /* the client reads its own organisation's */
-    assert_str_member(read, "id", id);
+    /* POST answers from the rows its INSERT returned: the very finding GET reads */
+    ck_assert_msg(json_equal(read, f), "the POST answer differs from GET /v1/findings/{id}");
     json_decref(read);
 
     /* a minor on the same Stage 2 has deadlines but no 6-month date */
