@@ -1,4 +1,4 @@
--- The findings helpers as 0017 left them (the same answers as 0014's, cheaper to call): timestamps as
+-- The findings helpers of 0014 (written to be cheap to call per row): timestamps as
 -- the API writes them whatever the session's zone, the overdue rule, the audit's team (lead, auditor,
 -- not a technical expert), whether a decision has included an audit, the next audit, and a finding as
 -- the API shows it with its history. The inlined helpers also run with an empty search_path.

@@ -27,7 +27,7 @@ static const cc_field_t raise_fields[] = {
 
 /* The new finding as GET /v1/findings/{id} shows it, and its id, from the rows the INSERTs return, so it is
  * not read again (a statement fewer per raise). Its rounds are none and its history the `raised` row, written
- * as cc_finding_json writes history entries (0017_findings_core.sql: keep the two alike). $16 is the caller's
+ * as cc_finding_json writes history entries (0014_findings.sql: keep the two alike). $16 is the caller's
  * role, for the history row written with it. */
 static const cc_sql_t sql_finding_insert = {
     "findings_finding_insert",
