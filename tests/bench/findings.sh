@@ -257,16 +257,22 @@ WARN_LINES=$(grep -c . "$TMP/findings.log" || true)
     fi
 }
 
-# The evidence benchmark (upload/download throughput, RSS), when it exists: it brings up a stack of its
-# own, so this one is stopped first.
+# The evidence benchmark (upload/download throughput, RSS), when it exists: against this stack, behind
+# the packaged h2o gateway rendered from deploy/h2o.conf with this run's ports (deploy/lib.sh's renderer).
 EVIDENCE=$ROOT/tests/bench/evidence.sh
 if [ "${BENCH_NO_EVIDENCE:-0}" != 1 ] && [ -r "$EVIDENCE" ]; then
-    stop_pid "$FI_PID" certcycle-findings
-    stop_pid "$SC_PID" certcycle-scheduling
-    stop_pid "$ID_PID" certcycle-identity
-    stop_cluster
-    FI_PID="" SC_PID="" ID_PID="" PG_PID=""
-    log "running $EVIDENCE"
-    bash "$EVIDENCE" || die "tests/bench/evidence.sh failed (status $?)"
+    GW_PORT=$(pick_port)
+    mkdir -p "$TMP/log" "$TMP/run"
+    # shellcheck source=deploy/lib.sh
+    . "$ROOT/deploy/lib.sh"
+    port_of() { case $1 in identity) echo "$ID_PORT" ;; scheduling) echo "$SC_PORT" ;; findings) echo "$FI_PORT" ;; *) echo "$2" ;; esac }
+    cc_gateway_render "$TMP" "$GW_PORT" port_of
+    (exec "$(command -v h2o)" -c "$TMP/h2o.conf") >>"$TMP/gateway.log" 2>&1 &
+    GW_PID=$!
+    BG_PIDS+=("$GW_PID")
+    wait_http "http://127.0.0.1:$GW_PORT/.well-known/jwks.json" h2o-gateway "$GW_PID"
+    log "running $EVIDENCE through the gateway on 127.0.0.1:$GW_PORT"
+    BENCH_GATEWAY_URL=http://127.0.0.1:$GW_PORT BENCH_FINDINGS_PID=$FI_PID bash "$EVIDENCE" ||
+        die "tests/bench/evidence.sh failed (status $?)"
 fi
 exit 0
