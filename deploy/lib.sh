@@ -32,6 +32,7 @@ CC_SERVICES=(
     "identity 8101"
     "scheduling 8102"
     "findings 8103"
+    "certificates 8104"
 )
 CC_GATEWAY_DEFAULT_PORT=8080
 

@@ -88,7 +88,7 @@ static void dispatch(cc_notify_t *n, PGconn *pg)
     while ((note = PQnotifies(pg)) != NULL) {
         for (size_t i = 0; i < n->nhandlers; i++)
             if (n->handlers[i].on_notify != NULL && strcmp(n->handlers[i].channel, note->relname) == 0)
-                n->handlers[i].on_notify(note->relname, note->extra != NULL ? note->extra : "",
+                n->handlers[i].on_notify(pg, note->relname, note->extra != NULL ? note->extra : "",
                                          n->handlers[i].arg);
         PQfreemem(note);
     }

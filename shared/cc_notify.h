@@ -17,8 +17,9 @@
 
 typedef struct cc_notify cc_notify_t;
 
-/* A notification on channel with its payload ("" when none); both borrowed for the call. */
-typedef void (*cc_notify_fn)(const char *channel, const char *payload, void *arg);
+/* A notification on channel with its payload ("" when none); both borrowed for the call. pg is the
+ * listener's own connection: a callback may run a quick query on it (e.g. read what changed). */
+typedef void (*cc_notify_fn)(PGconn *pg, const char *channel, const char *payload, void *arg);
 
 /* After a (re)connect, on the listener's connection (blocking use is fine). Returns 0, or -1 to reconnect. */
 typedef int (*cc_notify_reload_fn)(PGconn *pg, void *arg);

@@ -160,7 +160,7 @@ static void *keys_main(void *arg)
 
 /* ---- changes pushed by the database (migration 0012) ---- */
 
-static void on_users_notify(const char *channel, const char *payload, void *arg)
+static void on_users_notify(PGconn *pg, const char *channel, const char *payload, void *arg)
 {
     if (cc_revocations_apply_json(arg, payload) != 0)
         cc_log(CC_LOG_WARN, "ignored a malformed %s notification", channel);
@@ -171,7 +171,7 @@ static int on_users_reload(PGconn *pg, void *arg)
     return cc_revocations_load(arg, pg, time(NULL));
 }
 
-static void on_settings_notify(const char *channel, const char *payload, void *arg)
+static void on_settings_notify(PGconn *pg, const char *channel, const char *payload, void *arg)
 {
     json_t *j = json_loads(payload, 0, NULL);
     const char *tenant_id = json_string_value(json_object_get(j, "tenant_id"));
@@ -188,15 +188,19 @@ static int on_settings_reload(PGconn *pg, void *arg)
     return 0;
 }
 
+/* The listener of every service (users, settings) with the service's own channels after them. */
 static void start_notify(cc_server_t *s)
 {
     s->revocations = cc_revocations_new();
-    const cc_notify_handler_t handlers[] = {
-        {"cc_users", on_users_notify, on_users_reload, s->revocations},
-        {"cc_settings", on_settings_notify, on_settings_reload, NULL},
-    };
-    s->notify = cc_notify_start(s->config.app_db_url, handlers, sizeof(handlers) / sizeof(handlers[0]),
-                                NOTIFY_RELOAD_SECONDS);
+    const cc_service_t *service = s->service;
+    size_t n = 2 + service->nnotify_handlers;
+    cc_notify_handler_t *handlers = cc_calloc(n, sizeof(*handlers));
+    handlers[0] = (cc_notify_handler_t){"cc_users", on_users_notify, on_users_reload, s->revocations};
+    handlers[1] = (cc_notify_handler_t){"cc_settings", on_settings_notify, on_settings_reload, NULL};
+    for (size_t i = 0; i < service->nnotify_handlers; i++)
+        handlers[2 + i] = service->notify_handlers[i];
+    s->notify = cc_notify_start(s->config.app_db_url, handlers, n, NOTIFY_RELOAD_SECONDS);
+    free(handlers);
 }
 
 /* ---- housekeeping ---- */
@@ -206,8 +210,13 @@ static void *housekeeping_main(void *arg)
     cc_server_t *s = arg;
     cc_dbconn_t db;
     cc_dbconn_open(&db, s->config.app_db_url);
-    for (;;) {
-        for (int i = 0; i < s->config.housekeeping_interval * 10 && !atomic_load(&s->stopping); i++)
+    int interval = s->config.housekeeping_interval;
+    if (s->service->housekeeping_max_interval > 0 && interval > s->service->housekeeping_max_interval)
+        interval = s->service->housekeeping_max_interval;
+    for (bool first = true;; first = false) {
+        for (int i = 0;
+             !(first && s->service->housekeeping_at_start) && i < interval * 10 && !atomic_load(&s->stopping);
+             i++)
             usleep(100 * 1000);
         if (atomic_load(&s->stopping))
             break;

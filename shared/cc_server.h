@@ -37,6 +37,11 @@ typedef struct cc_service {
     /* NULL, or run every CC_HOUSEKEEPING_INTERVAL seconds (first after one interval) on a thread of its own
      * with its own connection (usable: ensured before each run); purges what has expired. */
     void (*housekeeping)(cc_dbconn_t *db);
+    bool housekeeping_at_start;    /* also run it once at start */
+    int housekeeping_max_interval; /* > 0: run at least this often (seconds), whatever the setting */
+    /* The service's own LISTEN channels, added to the listener every service runs (cc_notify.h). */
+    const cc_notify_handler_t *notify_handlers;
+    size_t nnotify_handlers;
 } cc_service_t;
 
 typedef struct cc_thread {

@@ -29,7 +29,7 @@
 
 static atomic_int backend_pid;
 
-static void on_users(const char *channel, const char *payload, void *arg)
+static void on_users(PGconn *pg, const char *channel, const char *payload, void *arg)
 {
     cc_revocations_apply_json(arg, payload);
 }

@@ -1,0 +1,36 @@
+/*
+ * TEMPORARY: 501 answers for the routes not built yet. Each slice deletes the
+ * lines of the handlers it implements; the last one deletes this file.
+ */
+#include "certificates.h"
+
+#define PENDING(fn)                                                                                          \
+    void fn(cc_request_t *r)                                                                                 \
+    {                                                                                                        \
+        cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
+    }
+
+PENDING(decisions_create_handle)
+PENDING(decisions_list_handle)
+PENDING(certificates_list_handle)
+PENDING(certificates_get_handle)
+PENDING(certificates_suspend_handle)
+PENDING(certificates_restore_handle)
+PENDING(certificates_withdraw_handle)
+PENDING(certificates_reduce_scope_handle)
+PENDING(certificates_document_handle)
+PENDING(public_certificate_handle)
+PENDING(public_search_handle)
+PENDING(public_qr_handle)
+PENDING(public_attestation_handle)
+PENDING(verify_form_handle)
+PENDING(verify_page_handle)
+
+void certificates_housekeeping(cc_dbconn_t *db)
+{
+    (void)db;
+}
+
+const cc_notify_handler_t certificates_notify_handlers[CERTIFICATES_NNOTIFY_HANDLERS] = {
+    {"cc_certificates", NULL, NULL, NULL},
+};
