@@ -81,9 +81,10 @@ ALTER TABLE certification_decisions
 CREATE UNIQUE INDEX certification_decisions_one_grant ON certification_decisions (tenant_id, programme_id, type)
     WHERE outcome = 'grant' AND type <> 'scope_extension';
 CREATE INDEX certification_decisions_programme_idx ON certification_decisions (tenant_id, programme_id, created_at);
-GRANT UPDATE (next_programme_id) ON certification_decisions TO cc_app;
 
--- Whether a granted certification decision included the audit (then no finding may be raised on it).
+-- Whether a granted certification decision included the audit (then no finding may be raised on it):
+-- every audit it names in audit_ids, and as before (0014) an initial grant's Stage 1 and Stage 2 and a
+-- recertification's or restoration's recertification audit, each if it ended on or before the decision.
 CREATE OR REPLACE FUNCTION cc_audit_decided(p_audit uuid) RETURNS boolean
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, public
@@ -93,8 +94,11 @@ BEGIN
         SELECT 1
           FROM audits a
           JOIN certification_decisions d ON d.tenant_id = a.tenant_id AND d.programme_id = a.programme_id
-         WHERE a.tenant_id = cc_current_tenant() AND a.id = p_audit
-           AND d.outcome = 'grant' AND a.id = ANY (d.audit_ids));
+         WHERE a.tenant_id = cc_current_tenant() AND a.id = p_audit AND d.outcome = 'grant'
+           AND (a.id = ANY (d.audit_ids)
+                OR (((d.type = 'initial' AND a.type IN ('stage1', 'stage2'))
+                     OR (d.type IN ('recertification', 'restoration') AND a.type = 'recertification'))
+                    AND (a.end_date IS NULL OR a.end_date <= d.decided_on))));
 END
 $$;
 
@@ -498,8 +502,8 @@ CREATE TRIGGER certificates_notify AFTER INSERT OR UPDATE ON certificates
     FOR EACH ROW EXECUTE FUNCTION cc_certificates_notify();
 CREATE TRIGGER clients_certificates_notify AFTER UPDATE OF legal_name, city, country, confidential ON clients
     FOR EACH ROW
-    WHEN (OLD.legal_name, OLD.city, OLD.country, OLD.confidential)
-         IS DISTINCT FROM (NEW.legal_name, NEW.city, NEW.country, NEW.confidential)
+    WHEN (ROW(OLD.legal_name, OLD.city, OLD.country, OLD.confidential)
+          IS DISTINCT FROM ROW(NEW.legal_name, NEW.city, NEW.country, NEW.confidential))
     EXECUTE FUNCTION cc_certificates_notify();
 
 REVOKE ALL ON FUNCTION cc_certificate_next_sequence(), cc_certificate_sites(uuid, uuid[], text),

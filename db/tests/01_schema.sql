@@ -14,7 +14,8 @@ SELECT has_table('signing_keys');
 SELECT has_table('login_throttle');
 SELECT has_table('event_log');
 
-SELECT columns_are('tenants', ARRAY['id', 'slug', 'name', 'settings', 'created_at', 'settings_version']);
+SELECT columns_are('tenants', ARRAY['id', 'slug', 'name', 'settings', 'created_at', 'settings_version', 'address',
+                                    'accreditation_body']);
 SELECT columns_are('clients', ARRAY['tenant_id', 'id', 'legal_name', 'created_at', 'trading_name', 'vat',
     'registration_number', 'duns', 'street', 'city', 'state', 'post_code', 'country', 'personnel', 'confidential',
     'registry_consent_given', 'registry_consent_date', 'registry_consent_reference', 'version', 'updated_at']);

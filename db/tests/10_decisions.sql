@@ -17,12 +17,12 @@ VALUES ('ad300000-0000-4000-8000-00000000000a', 'Client A', '1 Road', 'Town', 'G
 INSERT INTO programmes (id, client_id, standards, scope, expiry_date, audit_time)
 VALUES ('ad400000-0000-4000-8000-00000000000a', 'ad300000-0000-4000-8000-00000000000a',
         ARRAY['ISO/IEC 27001:2022'], 'ISMS', '2029-03-01', '{}');
-INSERT INTO certification_decisions (programme_id, kind, decided_on, decided_by, outcome)
-VALUES ('ad400000-0000-4000-8000-00000000000a', 'grant', '2026-03-02', 'ad100000-0000-4000-8000-00000000000a', 'granted');
+INSERT INTO certification_decisions (programme_id, type, decided_on, effective_date, decided_by, outcome)
+VALUES ('ad400000-0000-4000-8000-00000000000a', 'initial', '2026-03-02', '2026-03-02', 'ad100000-0000-4000-8000-00000000000a', 'grant');
 
-SELECT throws_ok($$INSERT INTO certification_decisions (programme_id, kind, decided_on, decided_by, outcome)
-                   VALUES ('ad400000-0000-4000-8000-00000000000a', 'grant', '2026-03-03',
-                           'ad100000-0000-4000-8000-00000000000a', 'granted')$$,
+SELECT throws_ok($$INSERT INTO certification_decisions (programme_id, type, decided_on, effective_date, decided_by, outcome)
+                   VALUES ('ad400000-0000-4000-8000-00000000000a', 'initial', '2026-03-03', '2026-03-03',
+                           'ad100000-0000-4000-8000-00000000000a', 'grant')$$,
                  '23505', NULL, 'one grant per cycle');
 INSERT INTO programmes (id, client_id, standards, scope, expiry_date, audit_time, cycle, previous_programme_id)
 VALUES ('ad400000-0000-4000-8000-00000000000b', 'ad300000-0000-4000-8000-00000000000a',

@@ -316,13 +316,13 @@ SELECT is(ARRAY(SELECT right(b.finding_id::text, 2) || ':' || b.reason
 -- ---- cc_audit_decided ----
 SELECT is(cc_audit_decided('f7500000-0000-4000-8000-000000000002'), false, 'no decision yet: Stage 2 is open');
 RESET ROLE;
-INSERT INTO certification_decisions (programme_id, kind, decided_on, decided_by, outcome)
-VALUES ('f7400000-0000-4000-8000-000000000001', 'grant', '2025-03-10', 'f7100000-0000-4000-8000-000000000005',
-        'granted');
+INSERT INTO certification_decisions (programme_id, type, decided_on, effective_date, decided_by, outcome)
+VALUES ('f7400000-0000-4000-8000-000000000001', 'initial', '2025-03-10', '2025-03-10', 'f7100000-0000-4000-8000-000000000005',
+        'grant');
 UPDATE audits SET start_date = '2027-11-20', end_date = '2027-11-21' WHERE id = 'f7500000-0000-4000-8000-000000000005';
-INSERT INTO certification_decisions (programme_id, kind, decided_on, decided_by, outcome)
-VALUES ('f7400000-0000-4000-8000-000000000002', 'recertification', '2027-11-20',
-        'f7100000-0000-4000-8000-000000000005', 'continued');
+INSERT INTO certification_decisions (programme_id, type, decided_on, effective_date, decided_by, outcome)
+VALUES ('f7400000-0000-4000-8000-000000000002', 'recertification', '2027-11-20', '2027-11-20',
+        'f7100000-0000-4000-8000-000000000005', 'grant');
 SET LOCAL ROLE cc_app;
 SELECT is(cc_audit_decided(a::uuid), want, msg)
   FROM (VALUES ('f7500000-0000-4000-8000-000000000001', true, 'a grant includes Stage 1'),

@@ -68,9 +68,9 @@ SELECT is(cc_audit_next('af150000-0000-4000-8000-000000000001'), 'af150000-0000-
           'the next audit skips a cancelled one');
 SELECT ok(NOT cc_audit_decided('af150000-0000-4000-8000-000000000001'), 'no decision yet');
 RESET ROLE;
-INSERT INTO certification_decisions (programme_id, kind, decided_on, decided_by, outcome)
-VALUES ('af140000-0000-4000-8000-00000000000a', 'grant', '2026-03-02', 'af110000-0000-4000-8000-000000000004',
-        'granted');
+INSERT INTO certification_decisions (programme_id, type, decided_on, effective_date, decided_by, outcome)
+VALUES ('af140000-0000-4000-8000-00000000000a', 'initial', '2026-03-02', '2026-03-02', 'af110000-0000-4000-8000-000000000004',
+        'grant');
 INSERT INTO findings (id, audit_id, programme_id, client_id, grade, status, requirement_id, statement, evidence,
                       plan_due, closure_due, decision_blocking_after, raised_by, raised_at, created_at, updated_at)
 VALUES ('af160000-0000-4000-8000-000000000001', 'af150000-0000-4000-8000-000000000001',

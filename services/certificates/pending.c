@@ -1,8 +1,12 @@
 /*
  * TEMPORARY: 501 answers for the routes not built yet. Each slice deletes the
- * lines of the handlers it implements; the last one deletes this file.
+ * lines of the handlers (and functions) it implements; the last one deletes
+ * this file.
  */
+#include <stdio.h>
+
 #include "certificates.h"
+#include "public_index.h"
 
 #define PENDING(fn)                                                                                          \
     void fn(cc_request_t *r)                                                                                 \
@@ -34,3 +38,16 @@ void certificates_housekeeping(cc_dbconn_t *db)
 const cc_notify_handler_t certificates_notify_handlers[CERTIFICATES_NNOTIFY_HANDLERS] = {
     {"cc_certificates", NULL, NULL, NULL},
 };
+
+json_t *public_lookup(const char *cb_slug, const char *number, const char *base_url,
+                      char etag[PUBLIC_ETAG_SIZE])
+{
+    (void)cb_slug, (void)number, (void)base_url, (void)etag;
+    return NULL;
+}
+
+void public_base_url(const cc_request_t *r, char *out, size_t size)
+{
+    (void)r;
+    snprintf(out, size, "http://localhost:8080");
+}
