@@ -440,8 +440,11 @@ const cc_sql_t sql_programme_team_member = {
 
 const cc_sql_t sql_decision_insert = {
     "scheduling_decision_insert",
-    "INSERT INTO certification_decisions (tenant_id, programme_id, kind, decided_on, decided_by, outcome, "
-    "  next_programme_id) VALUES ($1, $2, $3, $4::date, $5, $6, $7) "
+    "INSERT INTO certification_decisions (tenant_id, programme_id, type, decided_on, effective_date, "
+    "decided_by, "
+    "  outcome, next_programme_id) VALUES ($1, $2, CASE WHEN $3 = 'grant' THEN 'initial' WHEN $6 = "
+    "'restored' "
+    "  THEN 'restoration' ELSE 'recertification' END, $4::date, $4::date, $5, 'grant', $7) "
     "RETURNING id, " TS("created_at")};
 
 const cc_sql_t sql_programme_decided = {
