@@ -99,15 +99,6 @@ for step in migrate "keys rotate" seed-demo; do
     }
 done
 
-# start_service NAME PORT: CC_LOG_LEVEL=warn, log in $TMP/NAME.log; prints the pid.
-start_service() {
-    local name=$1 port=$2 pid
-    (cd "$TMP" && CC_LISTEN="127.0.0.1:$port" CC_LOG_LEVEL=warn exec "$BIN/certcycle-$name") \
-        >>"$TMP/$name.log" 2>&1 &
-    pid=$!
-    wait_http "http://127.0.0.1:$port/readyz" "certcycle-$name" "$pid"
-    echo "$pid"
-}
 log "identity :$ID_PORT, scheduling :$SC_PORT, findings :$FI_PORT (CC_LOG_LEVEL=warn)"
 ID_PID=$(start_service identity "$ID_PORT")
 SC_PID=$(start_service scheduling "$SC_PORT")

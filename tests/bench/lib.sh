@@ -55,6 +55,18 @@ wait_http() { # wait_http URL WHAT PID
     die "$2 did not answer at $1"
 }
 
+# start_service NAME PORT [VAR=VALUE...]: certcycle-NAME on 127.0.0.1:PORT from $TMP, CC_LOG_LEVEL=warn,
+# with the extra environment given, its log in $TMP/NAME.log; waits for /readyz and prints the pid.
+start_service() {
+    local name=$1 port=$2 pid
+    shift 2
+    (cd "$TMP" && CC_LISTEN="127.0.0.1:$port" CC_LOG_LEVEL=warn exec env "$@" "$BIN/certcycle-$name") \
+        >>"$TMP/$name.log" 2>&1 &
+    pid=$!
+    wait_http "http://127.0.0.1:$port/readyz" "certcycle-$name" "$pid"
+    echo "$pid"
+}
+
 wrk_rps() { awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-$1.txt"; }
 
 wrk_total() { awk '/requests in/ {print $1}' "$TMP/wrk-$1.txt"; }
