@@ -404,7 +404,7 @@ R_D100=$(ratio "$D100" "$S_RPS")
 R_G100=$(ratio "$G100" "$S_RPS")
 R_L=$(ratio "$L_RPS" "$D2_RPS")
 read -r _ SUS_MED SUS_MAX SUS_MED_SENT SUS_MAX_SENT <<<"$(grep '^suspend' "$TMP/staleness.txt")"
-read -r _ RES_MED RES_MAX RES_MED_SENT RES_MAX_SENT <<<"$(grep '^restore' "$TMP/staleness.txt")"
+read -r _ RES_MED RES_MAX _ _ <<<"$(grep '^restore' "$TMP/staleness.txt")"
 WARN_LINES=$(grep -c . "$TMP/certificates.log" || true)
 row() { printf '  %-64s %s\n' "$1" "$2"; }
 target() { printf '  %-64s %-10s %-10s %s\n' "$1" "$2" "$3 $4" "$(verdict "$2" "$3" "$4")"; }
