@@ -27,8 +27,6 @@ PENDING(public_certificate_handle)
 PENDING(public_search_handle)
 PENDING(public_qr_handle)
 PENDING(public_attestation_handle)
-PENDING(verify_form_handle)
-PENDING(verify_page_handle)
 
 void certificates_housekeeping(cc_dbconn_t *db)
 {
