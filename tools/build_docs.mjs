@@ -4,9 +4,11 @@
 //
 // Runs the pinned redocly (`build-docs`, Google fonts off), then makes the page self-contained: redocly's
 // page loads Redoc's bundle from a CDN, so that <script src> is replaced by the same version's bundle
-// from tools/node_modules/redoc, inlined (its source-map comment dropped). Fails when the page has any
-// other script or stylesheet from elsewhere, or when the bundle's version is not the one redocly names,
-// so a redocly upgrade that changes the page cannot silently send visitors' browsers off the machine.
+// from tools/node_modules/redoc, inlined (its source-map comment dropped); and the bundle's sidebar
+// credit ("API docs by Redocly") shows a logo from Redoc's CDN, which becomes an empty inline image (the
+// credit's text and link stay). Fails when the page keeps any script, stylesheet or image from
+// elsewhere, or when the bundle's version is not the one redocly names, so a redocly upgrade that
+// changes the page cannot silently send visitors' browsers off the machine.
 // The browser test (tests/browser/verify.mjs) proves it: loading /docs sends no request elsewhere.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,16 @@ if (found.length !== 1 || found[0][1] !== redoc) {
 }
 let bundle = readFileSync(join(tools, 'node_modules/redoc/bundles/redoc.standalone.js'), 'utf8');
 bundle = bundle.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+const logo = 'src:"https://cdn.redoc.ly/redoc/logo-mini.svg"';
+if (bundle.split(logo).length !== 2) {
+    console.error('build_docs: the bundle no longer has exactly one CDN logo to replace; look at what it loads');
+    process.exit(1);
+}
+bundle = bundle.replace(logo, `src:"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E"`);
+if (/src:"https?:/.test(bundle)) {
+    console.error('build_docs: the bundle loads something else from elsewhere (src:"http…)');
+    process.exit(1);
+}
 if (/<\/script/i.test(bundle)) {
     console.error('build_docs: the bundle contains </script and cannot be inlined');
     process.exit(1);

@@ -4,7 +4,8 @@
  *   GET /verify/{cb_slug}/{number}   the certificate's page (404 when unknown)
  * Both answer from the in-memory public index (public_lookup(), never the
  * database) as HTML rendered by verify_html.c, with a Content-Security-Policy
- * that lets nothing run or load but the page's own stylesheet.
+ * that lets nothing run or load but the page's own stylesheet. Rate limited
+ * per client address like every public route (public_rate.h).
  */
 #include <pthread.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "cc_crypto.h"
 #include "certificates.h"
 #include "public_index.h"
+#include "public_rate.h"
 #include "verify_html.h"
 
 #define VERIFY_FIELD_CAP 256 /* a form field beyond this is not a slug or a number */
@@ -64,6 +66,8 @@ static char *form_field(cc_request_t *r, const char *name, char buf[VERIFY_FIELD
 
 void verify_form_handle(cc_request_t *r)
 {
+    if (!public_rate_admit(r))
+        return;
     char cb_buf[VERIFY_FIELD_CAP], number_buf[VERIFY_FIELD_CAP];
     char *cb = form_field(r, "cb", cb_buf), *number = form_field(r, "number", number_buf);
     bool submitted = r->req->query_at != SIZE_MAX;
@@ -126,6 +130,8 @@ static char *path_segment(cc_request_t *r, const char *name)
 
 void verify_page_handle(cc_request_t *r)
 {
+    if (!public_rate_admit(r))
+        return;
     char *slug = path_segment(r, "cb_slug"), *number = path_segment(r, "number");
     json_t *record = NULL;
     if (slug != NULL && number != NULL && verify_html_is_slug(slug) && verify_html_is_number(number)) {
