@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "cc_buf.h"
-#include "cc_crypto.h"
 #include "certificates.h"
 #include "public_index.h"
 #include "public_rate.h"
@@ -101,31 +100,19 @@ void verify_form_handle(cc_request_t *r)
 }
 
 /*
- * Percent-decodes a path segment into a request-lived string (the router hands segments as sent). NULL
- * when an escape is broken or decodes to a control character: no certificate has such a number.
+ * A path parameter as a request-lived string (the router matches h2o's normalised path, so escapes are
+ * already decoded). NULL when it holds a control character: no certificate has such a number.
  */
 static char *path_segment(cc_request_t *r, const char *name)
 {
     size_t len = 0;
     const char *raw = cc_path_param(&r->params, name, &len);
-    char *out = cc_request_alloc(r, len + 1);
-    size_t o = 0;
-    for (size_t i = 0; raw != NULL && i < len; i++) {
-        unsigned char c = (unsigned char)raw[i];
-        if (c == '%') {
-            int hi = i + 2 < len ? cc_hex_digit_value(raw[i + 1]) : -1;
-            int lo = hi >= 0 ? cc_hex_digit_value(raw[i + 2]) : -1;
-            if (lo < 0)
-                return NULL;
-            c = (unsigned char)(hi * 16 + lo);
-            i += 2;
-        }
-        if (c < 0x20 || c == 0x7f)
+    if (raw == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
             return NULL;
-        out[o++] = (char)c;
-    }
-    out[o] = '\0';
-    return raw != NULL ? out : NULL;
+    return cc_request_strdup(r, raw, len);
 }
 
 void verify_page_handle(cc_request_t *r)
