@@ -23,6 +23,7 @@ CC_APT_PACKAGES=(
     postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl h2o wrk gcc make
     python3-icalendar python3-jwt python3-cryptography nodejs npm docker-compose clang-format
     libclang-rt-14-dev curl jq
+    chromium fonts-dejavu-core
 )
 
 # The services, one line each: "<name> <default port>". The binary is build/bin/certcycle-<name>;
@@ -77,12 +78,36 @@ cc_install_deps() {
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
 }
 
-# cc_build BUILD_DIR [CMAKE_ARGS...]: configure and build with two jobs.
+# cc_tools_ensure: the pinned npm tools (tools/package-lock.json) in tools/node_modules: `npm ci` when
+# they are missing or older than the lock file (npm ci writes node_modules/.package-lock.json).
+cc_tools_ensure() {
+    local lock=$CC_ROOT/tools/package-lock.json installed=$CC_ROOT/tools/node_modules/.package-lock.json
+    if [ ! -f "$installed" ] || [ "$lock" -nt "$installed" ]; then
+        cc_log "npm ci --prefix tools"
+        npm ci --prefix "$CC_ROOT/tools" --no-audit --no-fund </dev/null >&2
+    fi
+}
+
+# cc_build_docs BUILD_DIR: the API reference the gateway serves at /docs, BUILD_DIR/docs/index.html,
+# rendered from api/openapi.yaml by the pinned redocly and made self-contained (tools/build_docs.mjs);
+# rebuilt only when the contract, the tools or the script changed.
+cc_build_docs() {
+    local out=$1/docs/index.html f stale=0
+    cc_tools_ensure
+    for f in api/openapi.yaml tools/package-lock.json tools/build_docs.mjs; do
+        [ -f "$out" ] && ! [ "$CC_ROOT/$f" -nt "$out" ] || stale=1
+    done
+    [ "$stale" -eq 1 ] || return 0
+    node "$CC_ROOT/tools/build_docs.mjs" "$CC_ROOT/api/openapi.yaml" "$out"
+}
+
+# cc_build BUILD_DIR [CMAKE_ARGS...]: configure and build with two jobs, then the API reference.
 cc_build() {
     local dir=$1
     shift
     cmake -S "$CC_ROOT" -B "$dir" "$@"
     cmake --build "$dir" -j2
+    cc_build_docs "$dir"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -435,14 +460,41 @@ cc_services_start() {
     done
 }
 
-# cc_gateway_render STATE GW_PORT PORT_OF_FN: deploy/h2o.conf -> STATE/h2o.conf with this run's
-# ports and paths. Root: h2o switches to its `user:` (nobody) before opening its pid file and
-# error log, so STATE/h2o belongs to nobody. Not root: no user switch, so the `user:` line goes.
+# cc_services_env_check STATE: proves every CC_* variable of this script's environment reached each
+# running service unchanged (CC_LISTEN aside: each service gets its own), by reading the service's
+# /proc/PID/environ. Deployment settings such as CC_PUBLIC_RATE are set this way (README "Configuration").
+cc_services_env_check() {
+    local state=$1 line name pid var bad=0 mine theirs
+    mine=$(env | grep -E '^CC_[A-Z0-9_]*=' | grep -v '^CC_LISTEN=' | sort)
+    for line in "${CC_SERVICES[@]}"; do
+        read -r name _ <<<"$line"
+        pid=$(cc_pidfile_alive "$state/run/$name.pid") || {
+            cc_log "error: $name is not running"
+            return 1
+        }
+        theirs=$(tr '\0' '\n' <"/proc/$pid/environ" | grep -E '^CC_[A-Z0-9_]*=' | sort)
+        while IFS= read -r var; do
+            [ -n "$var" ] || continue
+            if ! grep -qxF -- "$var" <<<"$theirs"; then
+                cc_log "error: $name (pid $pid) lacks ${var%%=*} or has another value"
+                bad=1
+            fi
+        done <<<"$mine"
+    done
+    return "$bad"
+}
+
+# cc_gateway_render STATE GW_PORT PORT_OF_FN [BUILD_DIR]: deploy/h2o.conf -> STATE/h2o.conf with this
+# run's ports and paths: the contract from this checkout, the API reference from BUILD_DIR (default
+# build/). Root: h2o switches to its `user:` (nobody) before opening its pid file and error log, so
+# STATE/h2o belongs to nobody. Not root: no user switch, so the `user:` line goes.
 cc_gateway_render() {
-    local state=$1 gw=$2 portfn=$3 line name def port sedargs=()
+    local state=$1 gw=$2 portfn=$3 build=${4:-$CC_ROOT/build} line name def port sedargs=()
     mkdir -p "$state/h2o"
     sedargs+=(-e "s|^\([[:space:]]*port:[[:space:]]*\)$CC_GATEWAY_DEFAULT_PORT\$|\1$gw|")
     sedargs+=(-e "/^[[:space:]]*#/!s|\.state/h2o/|$state/h2o/|g")
+    sedargs+=(-e "s|^\([[:space:]]*file\.file:[[:space:]]*\)api/|\1$CC_ROOT/api/|")
+    sedargs+=(-e "s|^\([[:space:]]*file\.file:[[:space:]]*\)build/docs/|\1$build/docs/|")
     for line in "${CC_SERVICES[@]}"; do
         read -r name def <<<"$line"
         port=$("$portfn" "$name" "$def")

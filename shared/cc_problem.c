@@ -16,6 +16,8 @@ const char *cc_http_reason(int status)
         return "Accepted";
     case 204:
         return "No Content";
+    case 303:
+        return "See Other";
     case 304:
         return "Not Modified";
     case 400:

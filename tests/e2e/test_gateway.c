@@ -247,6 +247,33 @@ START_TEST(test_gateway_not_found)
 }
 END_TEST
 
+/*
+ * The files the gateway serves itself, the contract (/openapi.yaml) and its rendered reference (/docs): on
+ * the live gateway and on the one whose services are all down (no service is behind them).
+ */
+START_TEST(test_gateway_files)
+{
+    const char *bases[] = {cc_test_env("CC_TEST_GATEWAY_URL"), cc_test_env("CC_TEST_DEAD_GATEWAY_URL")};
+    for (size_t i = 0; i < 2; i++) {
+        cc_test_response_t *resp = cc_test_http("GET", bases[i], "/openapi.yaml", NULL, NULL);
+        ck_assert_int_eq(resp->status, 200);
+        ck_assert_str_eq(cc_test_response_header(resp, "Content-Type"), "application/yaml");
+        ck_assert_str_eq(cc_test_response_header(resp, "X-Content-Type-Options"), "nosniff");
+        ck_assert_msg(strncmp(resp->body, "openapi: 3.1", 12) == 0, "%.40s", resp->body);
+        ck_assert_ptr_nonnull(strstr(resp->body, "\n  /verify/{cb_slug}/{number}:\n"));
+        cc_test_response_free(resp);
+        resp = cc_test_http("GET", bases[i], "/docs", NULL, NULL);
+        ck_assert_int_eq(resp->status, 200);
+        ck_assert_str_eq(cc_test_response_header(resp, "Content-Type"), "text/html");
+        ck_assert_ptr_nonnull(strstr(resp->body, "<title>certcycle API reference</title>"));
+        /* Self-contained: Redoc's bundle is inlined, nothing is loaded from a CDN. */
+        ck_assert_ptr_null(strstr(resp->body, "<script src="));
+        ck_assert_ptr_null(strstr(resp->body, "cdn.redoc"));
+        cc_test_response_free(resp);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("gateway");
@@ -258,6 +285,7 @@ int main(void)
     tcase_add_test(tc, test_body_limits);
     tcase_add_test(tc, test_service_early_errors);
     tcase_add_test(tc, test_gateway_not_found);
+    tcase_add_test(tc, test_gateway_files);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
