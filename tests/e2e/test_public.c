@@ -8,7 +8,7 @@
  * suspension and a restoration, a client renamed), each polled for and its delay printed (the issue asks
  * for under a second; never asserted). Certificates are written with owner SQL as the certificates service
  * writes them (the row, then cc_certificate_record() in the same transaction). The rate limit is
- * tests/integration/test_public_rate.c's (deploy/test exempts the gateway's loopback address).
+ * tests/integration/test_public_rate_limit.c's (deploy/test exempts the gateway's loopback address).
  */
 #include "cc_test_caller.h"
 #include "cc_test_db.h"
