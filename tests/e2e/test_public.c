@@ -291,7 +291,7 @@ START_TEST(test_unknown_and_cross_tenant)
         {"southcert", c.number},         /* tenant A's number under tenant B's slug */
         {"nosuchcb", c.number},          /* no such CB */
         {"northcert", "PT-NOPE-000001"}, /* no such number */
-        {"northcert", "PT%2A"},          /* not a number at all */
+        {"northcert", "PT~BAD"},         /* not a number at all */
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
         cc_test_response_t *resp = lookup(paths[i][0], paths[i][1], NULL);
