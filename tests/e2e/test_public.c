@@ -203,6 +203,7 @@ static const char *assert_public_headers(const cc_test_response_t *resp)
 {
     ck_assert_str_eq(cc_test_response_header(resp, "access-control-allow-origin"), "*");
     ck_assert_str_eq(cc_test_response_header(resp, "cache-control"), "public, max-age=60");
+    ck_assert_str_eq(cc_test_response_header(resp, "access-control-expose-headers"), "ETag, Retry-After");
     const char *etag = cc_test_response_header(resp, "etag");
     ck_assert_ptr_nonnull(etag);
     ck_assert_msg(etag[0] == '"' && etag[strlen(etag) - 1] == '"' && strlen(etag) > 2, "strong ETag: %s",
@@ -297,6 +298,8 @@ START_TEST(test_unknown_and_cross_tenant)
         cc_test_response_t *resp = lookup(paths[i][0], paths[i][1], NULL);
         cc_test_assert_problem(resp, 404, "not_found");
         ck_assert_str_eq(cc_test_response_header(resp, "access-control-allow-origin"), "*");
+        ck_assert_str_eq(cc_test_response_header(resp, "cache-control"),
+                         "no-store"); /* issued a moment later */
         cc_test_response_free(resp);
     }
     /* nor does a search by number under another CB find more than tenant A's one */
