@@ -51,10 +51,11 @@ static void answer_text(cc_request_t *r, char *text, size_t len, const char *eta
     free(text);
 }
 
+/* A 404 is not cached: a certificate issued a moment later must not look unknown for a minute. */
 static void not_found(cc_request_t *r)
 {
     cc_set_header(r, "access-control-allow-origin", "*");
-    cc_set_header(r, "cache-control", "public, max-age=60");
+    cc_set_header(r, "cache-control", "no-store");
     cc_respond_error(r, 404, "not_found", "no such certificate");
 }
 

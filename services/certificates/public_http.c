@@ -16,6 +16,7 @@ void public_headers(cc_request_t *r, const char *etag)
     char cache[48];
     snprintf(cache, sizeof(cache), "public, max-age=%d", PUBLIC_MAX_AGE);
     cc_set_header(r, "access-control-allow-origin", "*");
+    cc_set_header(r, "access-control-expose-headers", "ETag, Retry-After");
     cc_set_header(r, "cache-control", cache);
     if (etag != NULL)
         cc_set_header(r, "etag", etag);

@@ -191,6 +191,7 @@ bool public_rate_admit(cc_request_t *r)
     snprintf(detail, sizeof(detail), "too many requests from this address; try again in %d s", wait);
     cc_set_header(r, "retry-after", seconds);
     cc_set_header(r, "access-control-allow-origin", "*");
+    cc_set_header(r, "access-control-expose-headers", "Retry-After");
     cc_set_header(r, "cache-control", "no-store");
     cc_respond_error(r, 429, "rate_limited", detail);
     return false;
