@@ -46,11 +46,12 @@ const cc_sql_t sql_decision_granted = {
     "  AND outcome = 'grant' LIMIT 1"};
 
 /* What holds up a grant on $3 (cc_decision_blockers, as GET /v1/findings/summary shows it), restricted to
- * the included audits $4: finding id, reason. */
+ * the included audits $4, in the function's order (majors first): finding id, reason. */
 const cc_sql_t sql_decision_blockers = {
     "certificates_decision_blockers",
-    "SELECT b.finding_id, b.reason FROM cc_decision_blockers($2, $3::date) b "
-    "JOIN audits a ON a.tenant_id = $1 AND a.id = b.audit_id WHERE b.audit_id = ANY ($4::uuid[])"};
+    "SELECT b.finding_id, b.reason FROM cc_decision_blockers($2, $3::date) WITH ORDINALITY b "
+    "JOIN audits a ON a.tenant_id = $1 AND a.id = b.audit_id WHERE b.audit_id = ANY ($4::uuid[]) "
+    "ORDER BY b.ordinality"};
 
 /* The programme's current certificate revisions, locked, in the order they were issued. */
 const cc_sql_t sql_decision_certificates = {
