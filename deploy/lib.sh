@@ -439,6 +439,30 @@ cc_services_start() {
     done
 }
 
+# cc_services_env_check STATE: proves every CC_* variable of this script's environment reached each
+# running service unchanged (CC_LISTEN aside: each service gets its own), by reading the service's
+# /proc/PID/environ. Deployment settings such as CC_PUBLIC_RATE are set this way (README "Configuration").
+cc_services_env_check() {
+    local state=$1 line name pid var bad=0 mine theirs
+    mine=$(env | grep -E '^CC_[A-Z0-9_]*=' | grep -v '^CC_LISTEN=' | sort)
+    for line in "${CC_SERVICES[@]}"; do
+        read -r name _ <<<"$line"
+        pid=$(cc_pidfile_alive "$state/run/$name.pid") || {
+            cc_log "error: $name is not running"
+            return 1
+        }
+        theirs=$(tr '\0' '\n' <"/proc/$pid/environ" | grep -E '^CC_[A-Z0-9_]*=' | sort)
+        while IFS= read -r var; do
+            [ -n "$var" ] || continue
+            if ! grep -qxF -- "$var" <<<"$theirs"; then
+                cc_log "error: $name (pid $pid) lacks ${var%%=*} or has another value"
+                bad=1
+            fi
+        done <<<"$mine"
+    done
+    return "$bad"
+}
+
 # cc_gateway_render STATE GW_PORT PORT_OF_FN: deploy/h2o.conf -> STATE/h2o.conf with this run's
 # ports and paths. Root: h2o switches to its `user:` (nobody) before opening its pid file and
 # error log, so STATE/h2o belongs to nobody. Not root: no user switch, so the `user:` line goes.

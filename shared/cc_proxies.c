@@ -79,3 +79,17 @@ bool cc_proxies_contains(const cc_proxies_t *p, const struct sockaddr *sa)
             return true;
     return false;
 }
+
+size_t cc_xff_last(const char *xff, size_t len, const char **start)
+{
+    const char *s = xff, *end = xff + len;
+    for (size_t k = 0; k < len; k++)
+        if (xff[k] == ',')
+            s = xff + k + 1;
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    *start = s;
+    return (size_t)(end - s);
+}

@@ -8,6 +8,7 @@
 #define CC_PROXIES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -29,5 +30,11 @@ int cc_proxies_parse(cc_proxies_t *p, const char *list);
 
 /* True when the address (struct sockaddr_in or sockaddr_in6) lies in a block. */
 bool cc_proxies_contains(const cc_proxies_t *p, const struct sockaddr *sa);
+
+/*
+ * The right-most entry of an X-Forwarded-For value (the hop the trusted proxy appended): sets *start and
+ * returns its length without surrounding spaces and tabs; 0 when that entry is empty.
+ */
+size_t cc_xff_last(const char *xff, size_t len, const char **start);
 
 #endif

@@ -315,13 +315,8 @@ static void assign_remote_addr(cc_request_t *r)
     if (i == -1 || !cc_proxies_contains(&r->thread->server->config.trusted_proxies, (struct sockaddr *)&ss))
         return;
     h2o_iovec_t xff = r->req->headers.entries[i].value;
-    const char *last = xff.base;
-    for (size_t k = 0; k < xff.len; k++)
-        if (xff.base[k] == ',')
-            last = xff.base + k + 1;
-    while (last < xff.base + xff.len && *last == ' ')
-        last++;
-    size_t n = (size_t)(xff.base + xff.len - last);
+    const char *last;
+    size_t n = cc_xff_last(xff.base, xff.len, &last);
     if (n > 0 && n < sizeof(r->remote_addr)) {
         memcpy(r->remote_addr, last, n);
         r->remote_addr[n] = '\0';
