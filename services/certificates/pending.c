@@ -11,8 +11,6 @@
         cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
     }
 
-PENDING(decisions_create_handle)
-PENDING(decisions_list_handle)
 PENDING(certificates_list_handle)
 PENDING(certificates_get_handle)
 PENDING(certificates_suspend_handle)

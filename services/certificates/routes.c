@@ -6,6 +6,7 @@
  */
 #include "cc_roles.h"
 #include "certificates.h"
+#include "decisions.h"
 
 #define DECIDING (CC_ROLE_ADMIN | CC_ROLE_DECISION_MAKER)
 
@@ -31,7 +32,8 @@ const size_t certificates_nroutes = sizeof(certificates_routes) / sizeof(certifi
 
 /* Each slice adds its read statements here (one line each). */
 const cc_sql_t *const certificates_read_statements[] = {
-    NULL,
+    &sql_decision_list,
 };
 
-const size_t certificates_nread_statements = 0;
+const size_t certificates_nread_statements =
+    sizeof(certificates_read_statements) / sizeof(certificates_read_statements[0]);
