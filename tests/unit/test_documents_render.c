@@ -18,7 +18,7 @@
 
 #define URL "https://verify.example/verify/northcert/NORTHCERT-ISO27001-000042"
 
-/* cairo and fontconfig keep font caches for the process: free them, so that LeakSanitizer sees our leaks only. */
+/* cairo and fontconfig keep font caches for the process: free them, so LeakSanitizer sees ours only. */
 static void free_font_caches(void)
 {
     cairo_debug_reset_static_data();
