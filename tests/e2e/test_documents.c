@@ -378,7 +378,7 @@ START_TEST(attestation_verifies_offline_with_pyjwt)
     {
         /* the kid, to wait for the JWKS to publish it (the header is base64url JSON; python reads it) */
         char *cmd = cc_test_asprintf(
-            "python3 -c 'import jwt,sys; "
+            "/usr/bin/python3 -c 'import jwt,sys; "
             "print(jwt.get_unverified_header(open(sys.argv[1]).read().strip())[\"kid\"])' '%s'",
             token);
         char *out = run_ok(cmd);
@@ -408,7 +408,7 @@ START_TEST(attestation_verifies_offline_with_pyjwt)
     free(out);
     free(cmd);
     cmd = cc_test_asprintf(
-        "python3 -c 'import sys; t = open(sys.argv[1]).read().strip().split(\".\"); "
+        "/usr/bin/python3 -c 'import sys; t = open(sys.argv[1]).read().strip().split(\".\"); "
         "import base64, json; p = json.loads(base64.urlsafe_b64decode(t[1] + \"==\")); "
         "p[\"credentialSubject\"][\"certificate\"][\"status\"] = \"withdrawn\"; "
         "t[1] = base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip(\"=\"); "
