@@ -33,12 +33,11 @@ cc_step_t decision_tenant_load(decision_t *d)
 #undef READ
     if (programme_settings_validate(&d->settings) != 0)
         programme_settings_default(&d->settings);
+    /* the effective pattern: the stored one when certificate_number_check accepts it, else the default */
     const char *pattern =
-        json_string_value(json_object_get(json_object_get(stored, "certificates"), "number_pattern"));
+        json_string_value(json_object_get(json_object_get(effective, "certificates"), "number_pattern"));
     snprintf(d->number_pattern, sizeof(d->number_pattern), "%s",
-             pattern != NULL && certificate_number_check(pattern) == CERTIFICATE_NUMBER_OK
-                 ? pattern
-                 : CERTIFICATE_NUMBER_DEFAULT_PATTERN);
+             pattern != NULL ? pattern : CERTIFICATE_NUMBER_DEFAULT_PATTERN);
     json_decref(effective);
     json_decref(stored);
     return CC_GO_ON;
