@@ -272,6 +272,8 @@ START_TEST(public_qr_code_decodes_to_the_verify_url)
     resp =
         cc_test_call(NULL, "GET", "/public/v1/cbs/northcert/certificates/NO-SUCH-NUMBER/qr.svg", NULL, NULL);
     cc_test_assert_problem(resp, 404, "not_found");
+    ck_assert_str_eq(cc_test_response_header(resp, "access-control-allow-origin"), "*");
+    ck_assert_str_eq(cc_test_response_header(resp, "cache-control"), "no-store");
     cc_test_response_free(resp);
 
     free(inm);
