@@ -24,6 +24,7 @@ CC_APT_PACKAGES=(
     python3-icalendar python3-jwt python3-cryptography nodejs npm docker-compose clang-format
     libclang-rt-14-dev curl jq
     chromium fonts-dejavu-core
+    libqrencode-dev libcairo2-dev poppler-utils zbar-tools librsvg2-bin
 )
 
 # The services, one line each: "<name> <default port>". The binary is build/bin/certcycle-<name>;
@@ -428,15 +429,18 @@ cc_pg_export() {
 
 cc_gen_master_key() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
 
-# cc_keys_ensure BIN_DIR: rotates in a signing key when `keys list` shows no active one.
+# cc_keys_ensure BIN_DIR: rotates in a signing key of each purpose (access tokens, attestations) that
+# `keys list` shows no active key for.
 cc_keys_ensure() {
-    local list
+    local list purpose
     list=$("$1/certcycle" keys list) || return 1
-    if grep -qiw active <<<"$list"; then
-        return 0
-    fi
-    cc_log "no active signing key: certcycle keys rotate"
-    "$1/certcycle" keys rotate
+    for purpose in access attestation; do
+        if awk -F'\t' -v p="$purpose" '$2 == "active" && $4 == p { found = 1 } END { exit !found }' <<<"$list"; then
+            continue
+        fi
+        cc_log "no active $purpose signing key: certcycle keys rotate --purpose $purpose"
+        "$1/certcycle" keys rotate --purpose "$purpose" || return 1
+    done
 }
 
 # cc_services_start STATE BIN_DIR PORT_OF_FN: starts every service of CC_SERVICES, on the

@@ -193,6 +193,10 @@ char *cc_request_strdup(cc_request_t *r, const char *s, size_t len);
  */
 const cc_keyset_t *cc_request_keys(cc_request_t *r);
 
+/* A retained reference to the attestation key set (migration 0021; empty unless the service loads it, see
+ * cc_service_t.attestation_keys); the caller releases it with cc_keyset_release. Any thread. */
+cc_keyset_t *cc_request_attestation_keys(cc_request_t *r);
+
 /* The server's configuration (borrowed: lives as long as the server). */
 const cc_config_t *cc_request_config(const cc_request_t *r);
 

@@ -17,6 +17,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -379,20 +380,81 @@ static cc_jwt_status_t check_claims(json_t *payload, const char *issuer, int64_t
     return CC_JWT_OK;
 }
 
-cc_jwt_status_t cc_jwt_verify(const cc_keyset_t *ks, const char *token, const char *issuer, int64_t now,
-                              cc_claims_t *out)
+/* The unpadded base64url of the raw R||S ES256 signature of input with a PEM private key; caller frees. */
+static char *es256_sign(const char *private_pem, const char *input, size_t len)
+{
+    EVP_PKEY *pkey = read_pem_key(private_pem, true);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    uint8_t der[ES256_SIG_LEN + 16], raw[ES256_SIG_LEN];
+    size_t der_len = sizeof(der);
+    ECDSA_SIG *sig = NULL;
+    char *out = NULL;
+
+    if (pkey != NULL && md != NULL && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+        EVP_DigestSign(md, der, &der_len, (const unsigned char *)input, len) == 1) {
+        const unsigned char *p = der;
+        const BIGNUM *r, *s;
+        if ((sig = d2i_ECDSA_SIG(NULL, &p, (long)der_len)) != NULL) {
+            ECDSA_SIG_get0(sig, &r, &s);
+            if (BN_bn2binpad(r, raw, ES256_COORD_LEN) == ES256_COORD_LEN &&
+                BN_bn2binpad(s, raw + ES256_COORD_LEN, ES256_COORD_LEN) == ES256_COORD_LEN)
+                out = cc_base64url_encode(raw, sizeof(raw));
+            ECDSA_SIG_free(sig);
+        }
+    }
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(pkey);
+    return out;
+}
+
+/* True when the base64url raw R||S signature sig64 (sig_len characters) of input verifies with public_pem. */
+static bool es256_verify(const char *public_pem, const char *input, size_t len, const char *sig64,
+                         size_t sig_len)
+{
+    uint8_t *raw = NULL, *der = NULL;
+    size_t raw_len;
+    bool ok = false;
+
+    if (cc_base64url_decode(sig64, sig_len, &raw, &raw_len) != 0)
+        return false;
+    EVP_PKEY *pkey = read_pem_key(public_pem, false);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    ECDSA_SIG *sig = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(raw, ES256_COORD_LEN, NULL),
+           *s = BN_bin2bn(raw + ES256_COORD_LEN, ES256_COORD_LEN, NULL);
+    if (raw_len == ES256_SIG_LEN && pkey != NULL && md != NULL && sig != NULL && r != NULL && s != NULL &&
+        ECDSA_SIG_set0(sig, r, s) == 1) {
+        r = s = NULL; /* owned by sig now */
+        int der_len = i2d_ECDSA_SIG(sig, &der);
+        ok = der_len > 0 && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+             EVP_DigestVerify(md, der, (size_t)der_len, (const unsigned char *)input, len) == 1;
+    }
+    BN_free(r);
+    BN_free(s);
+    OPENSSL_free(der);
+    ECDSA_SIG_free(sig);
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(pkey);
+    free(raw);
+    return ok;
+}
+
+/*
+ * Checks a compact ES256 JWS: three base64url parts of JSON, a header naming exactly ES256 and a kid
+ * of the set and no crit, a 64-byte signature that verifies with that key alone. On CC_JWT_OK sets
+ * *header and *payload (new references) and *key.
+ */
+static cc_jwt_status_t verify_signed(const cc_keyset_t *ks, const char *token, bool with_libjwt,
+                                     json_t **header_out, json_t **payload_out, const cc_key_t **key_out)
 {
     const char *dot1, *dot2, *sig_part;
     const cc_key_t *key;
     json_t *header = NULL, *payload = NULL, *alg, *kid;
     uint8_t *sig = NULL;
-    size_t len, sig_len;
+    size_t len, sig_len, sig_len_b64;
     jwt_t *jwt = NULL;
-    cc_claims_t claims;
-    cc_jwt_status_t status;
+    cc_jwt_status_t status = CC_JWT_OK;
 
-    if (ks == NULL || token == NULL || issuer == NULL || out == NULL)
-        return CC_JWT_MALFORMED;
     len = strnlen(token, MAX_TOKEN_LEN + 1);
     if (len == 0 || len > MAX_TOKEN_LEN)
         return CC_JWT_MALFORMED;
@@ -428,7 +490,7 @@ cc_jwt_status_t cc_jwt_verify(const cc_keyset_t *ks, const char *token, const ch
         status = CC_JWT_MALFORMED;
         goto out_free_header;
     }
-    sig_len = len - (size_t)(sig_part - token);
+    sig_len = sig_len_b64 = len - (size_t)(sig_part - token);
     if (memchr(sig_part, '=', sig_len) != NULL ||
         cc_base64url_decode(sig_part, sig_len, &sig, &sig_len) != 0) {
         status = CC_JWT_MALFORMED;
@@ -440,29 +502,108 @@ cc_jwt_status_t cc_jwt_verify(const cc_keyset_t *ks, const char *token, const ch
         goto out_free_payload;
     }
 
-    /* The signature, checked by libjwt with the one key the kid names. */
-    if (jwt_decode(&jwt, token, (const unsigned char *)key->public_pem, (int)strlen(key->public_pem)) != 0) {
+    /* The signature, checked with the one key the kid names: by libjwt for access tokens, by OpenSSL for
+     * any other typ (libjwt 1.10 refuses a typ other than JWT). */
+    if (!with_libjwt) {
+        if (!es256_verify(key->public_pem, token, (size_t)(dot2 - token), sig_part, sig_len_b64))
+            status = CC_JWT_BAD_SIGNATURE;
+    } else if (jwt_decode(&jwt, token, (const unsigned char *)key->public_pem,
+                          (int)strlen(key->public_pem)) != 0) {
         status = CC_JWT_BAD_SIGNATURE;
-        goto out_free_payload;
+    } else {
+        if (jwt_get_alg(jwt) != JWT_ALG_ES256)
+            status = CC_JWT_BAD_ALG;
+        jwt_free(jwt);
     }
-    if (jwt_get_alg(jwt) != JWT_ALG_ES256) {
-        status = CC_JWT_BAD_ALG;
-        goto out_free_jwt;
+    if (status == CC_JWT_OK) {
+        *header_out = header;
+        *payload_out = payload;
+        *key_out = key;
+        return CC_JWT_OK;
     }
 
-    memset(&claims, 0, sizeof(claims));
-    if ((status = check_claims(payload, issuer, now, &claims)) != CC_JWT_OK)
-        goto out_free_jwt;
-    memcpy(claims.kid, key->kid, strlen(key->kid) + 1);
-    *out = claims;
-
-out_free_jwt:
-    jwt_free(jwt);
 out_free_payload:
     json_decref(payload);
 out_free_header:
     json_decref(header);
     return status;
+}
+
+cc_jwt_status_t cc_jwt_verify(const cc_keyset_t *ks, const char *token, const char *issuer, int64_t now,
+                              cc_claims_t *out)
+{
+    const cc_key_t *key;
+    json_t *header, *payload;
+    cc_claims_t claims;
+    cc_jwt_status_t status;
+
+    if (ks == NULL || token == NULL || issuer == NULL || out == NULL)
+        return CC_JWT_MALFORMED;
+    if ((status = verify_signed(ks, token, true, &header, &payload, &key)) != CC_JWT_OK)
+        return status;
+    memset(&claims, 0, sizeof(claims));
+    if ((status = check_claims(payload, issuer, now, &claims)) == CC_JWT_OK) {
+        memcpy(claims.kid, key->kid, strlen(key->kid) + 1);
+        *out = claims;
+    }
+    json_decref(payload);
+    json_decref(header);
+    return status;
+}
+
+/*
+ * libjwt 1.10 always writes typ "JWT", so a JWS with its own typ (vc+jwt) is put together here: the
+ * header and payload as compact JSON, base64url, and OpenSSL's signature turned from DER into R||S.
+ */
+int cc_jws_sign(const cc_keyset_t *ks, const char *typ, const json_t *payload, char **jws)
+{
+    if (ks == NULL || typ == NULL || !json_is_object(payload) || jws == NULL || ks->signer < 0)
+        return -1;
+    const cc_key_t *key = &ks->keys[ks->signer];
+    json_t *header = json_pack("{s:s, s:s, s:s}", "alg", "ES256", "typ", typ, "kid", key->kid);
+    char *header_json = json_dumps(header, JSON_COMPACT), *payload_json = json_dumps(payload, JSON_COMPACT);
+    json_decref(header);
+    char *h64 = cc_base64url_encode(header_json, strlen(header_json));
+    char *p64 = cc_base64url_encode(payload_json, strlen(payload_json));
+    free(header_json);
+    free(payload_json);
+    size_t input_len = strlen(h64) + 1 + strlen(p64);
+    char *out = cc_malloc(input_len + 1 + (ES256_SIG_LEN * 4 + 2) / 3 + 1);
+    snprintf(out, input_len + 1, "%s.%s", h64, p64);
+    free(h64);
+    free(p64);
+    char *sig = es256_sign(key->private_pem, out, input_len);
+    if (sig == NULL || input_len + 1 + strlen(sig) > MAX_TOKEN_LEN) {
+        free(sig);
+        free(out);
+        return -1;
+    }
+    out[input_len] = '.';
+    strcpy(out + input_len + 1, sig);
+    free(sig);
+    *jws = out;
+    return 0;
+}
+
+cc_jwt_status_t cc_jws_verify(const cc_keyset_t *ks, const char *jws, const char *typ, json_t **payload)
+{
+    const cc_key_t *key;
+    json_t *header, *body;
+    cc_jwt_status_t status;
+
+    if (ks == NULL || jws == NULL || typ == NULL || payload == NULL)
+        return CC_JWT_MALFORMED;
+    if ((status = verify_signed(ks, jws, false, &header, &body, &key)) != CC_JWT_OK)
+        return status;
+    json_t *t = json_object_get(header, "typ");
+    bool typ_ok = json_is_string(t) && strcmp(json_string_value(t), typ) == 0;
+    json_decref(header);
+    if (!typ_ok) {
+        json_decref(body);
+        return CC_JWT_BAD_CLAIMS;
+    }
+    *payload = body;
+    return CC_JWT_OK;
 }
 
 const char *cc_jwt_status_text(cc_jwt_status_t status)

@@ -1,5 +1,6 @@
 /*
- * ES256 access tokens. A key set holds the signing keys loaded from the
+ * ES256 access tokens, and compact ES256 JWS of any payload (attestations).
+ * A key set holds the signing keys (of one purpose, cc_keys.h) loaded from the
  * database: the newest active key signs, every key present verifies, so a
  * token signed before a rotation stays valid until it expires, and a token of
  * a deleted key fails. libjwt 1.10 trusts the header's alg, so verification
@@ -79,6 +80,22 @@ int cc_jwt_issue(const cc_keyset_t *ks, cc_claims_t *claims, const char *issuer,
 /* Verifies token at time now; fills *out on CC_JWT_OK. Never trusts the token's header for the algorithm. */
 cc_jwt_status_t cc_jwt_verify(const cc_keyset_t *ks, const char *token, const char *issuer, int64_t now,
                               cc_claims_t *out);
+
+/*
+ * Signs payload (a JSON object, borrowed) as a compact ES256 JWS (RFC 7515)
+ * with the header {alg: ES256, typ, kid} and the set's signing key (e.g. an
+ * attestation, typ "vc+jwt"). Returns 0 and a caller-freed *jws, or -1 (no
+ * signing key, payload not an object).
+ */
+int cc_jws_sign(const cc_keyset_t *ks, const char *typ, const json_t *payload, char **jws);
+
+/*
+ * Verifies a compact ES256 JWS: its signature with the key its kid names in ks
+ * (the same checks as cc_jwt_verify), and that its header's typ is typ. Checks
+ * no claims (the caller reads them). On CC_JWT_OK sets *payload to a new
+ * object the caller owns; CC_JWT_BAD_CLAIMS for another typ.
+ */
+cc_jwt_status_t cc_jws_verify(const cc_keyset_t *ks, const char *jws, const char *typ, json_t **payload);
 
 /* A short lowercase description of a status, for logs. */
 const char *cc_jwt_status_text(cc_jwt_status_t status);

@@ -14,13 +14,29 @@
 
 static const cc_sql_t load_sql = {
     "cc_keys_load", "SELECT kid, public_pem, encode(private_enc, 'hex'), state = 'active' FROM signing_keys "
-                    "ORDER BY (state = 'active'), created_at"};
+                    "WHERE purpose = $1 ORDER BY (state = 'active'), created_at"};
 static const cc_sql_t demote_sql = {
     "cc_keys_demote",
-    "UPDATE signing_keys SET state = 'previous', retired_at = now() WHERE state = 'active'"};
-static const cc_sql_t insert_sql = {"cc_keys_insert",
-                                    "INSERT INTO signing_keys (kid, alg, public_pem, private_enc, state) "
-                                    "VALUES ($1, 'ES256', $2, decode($3, 'hex'), 'active')"};
+    "UPDATE signing_keys SET state = 'previous', retired_at = now() WHERE state = 'active' AND purpose = $1"};
+static const cc_sql_t insert_sql = {
+    "cc_keys_insert", "INSERT INTO signing_keys (kid, alg, public_pem, private_enc, state, purpose) "
+                      "VALUES ($1, 'ES256', $2, decode($3, 'hex'), 'active', $4)"};
+
+const char *cc_key_purpose_name(cc_key_purpose_t purpose)
+{
+    return purpose == CC_KEYS_ATTESTATION ? "attestation" : "access";
+}
+
+int cc_key_purpose_parse(const char *name, cc_key_purpose_t *out)
+{
+    if (name != NULL && strcmp(name, "access") == 0)
+        *out = CC_KEYS_ACCESS;
+    else if (name != NULL && strcmp(name, "attestation") == 0)
+        *out = CC_KEYS_ATTESTATION;
+    else
+        return -1;
+    return 0;
+}
 
 /* Decrypts a hex-encoded sealed private key into a caller-freed PEM string, or NULL. */
 static char *unseal_private(const uint8_t *master_key, const char *sealed_hex)
@@ -41,9 +57,10 @@ static char *unseal_private(const uint8_t *master_key, const char *sealed_hex)
     return pem;
 }
 
-cc_keyset_t *cc_keys_load(cc_dbconn_t *db, const uint8_t *master_key)
+cc_keyset_t *cc_keys_load(cc_dbconn_t *db, cc_key_purpose_t purpose, const uint8_t *master_key)
 {
-    PGresult *res = cc_db_exec(db, &load_sql, 0, NULL);
+    const char *name = cc_key_purpose_name(purpose);
+    PGresult *res = cc_db_exec(db, &load_sql, 1, &name);
     if (!cc_db_is_ok(res)) {
         cc_log(CC_LOG_WARN, "could not load signing keys: %s",
                res != NULL ? PQresultErrorMessage(res) : "no connection");
@@ -71,8 +88,9 @@ cc_keyset_t *cc_keys_load(cc_dbconn_t *db, const uint8_t *master_key)
     return ks;
 }
 
-int cc_keys_rotate(cc_dbconn_t *db, const uint8_t master_key[32], char kid[64])
+int cc_keys_rotate(cc_dbconn_t *db, cc_key_purpose_t purpose, const uint8_t master_key[32], char kid[64])
 {
+    const char *name = cc_key_purpose_name(purpose);
     char *private_pem = NULL, *public_pem = NULL, *sealed_hex = NULL;
     uint8_t *sealed = NULL;
     size_t sealed_len;
@@ -93,16 +111,17 @@ int cc_keys_rotate(cc_dbconn_t *db, const uint8_t master_key[32], char kid[64])
     strftime(date, sizeof(date), "%Y%m%d", &tm);
     cc_random_bytes(rnd, sizeof(rnd));
     cc_hex_encode(rnd, sizeof(rnd), rnd_hex);
-    snprintf(kid, 64, "k%s-%s", date, rnd_hex);
+    snprintf(kid, 64, "%s%s-%s", purpose == CC_KEYS_ATTESTATION ? CC_KEYS_ATTESTATION_KID_PREFIX : "k", date,
+             rnd_hex);
 
     if (cc_db_begin(db, NULL) != 0)
         goto out;
-    PGresult *res = cc_db_exec(db, &demote_sql, 0, NULL);
+    PGresult *res = cc_db_exec(db, &demote_sql, 1, &name);
     int ok = cc_db_is_ok(res);
     PQclear(res);
     if (ok) {
-        const char *params[] = {kid, public_pem, sealed_hex};
-        res = cc_db_exec(db, &insert_sql, 3, params);
+        const char *params[] = {kid, public_pem, sealed_hex, name};
+        res = cc_db_exec(db, &insert_sql, 4, params);
         ok = cc_db_is_ok(res);
         if (!ok)
             cc_log(CC_LOG_ERROR, "could not store the signing key: %s", PQresultErrorMessage(res));

@@ -119,6 +119,19 @@ cc_keyset_t *cc_server_keys(cc_server_t *s)
     return ks;
 }
 
+cc_keyset_t *cc_server_attestation_keys(cc_server_t *s)
+{
+    pthread_mutex_lock(&s->keys_mutex);
+    cc_keyset_t *ks = cc_keyset_retain(s->attestation_keys);
+    pthread_mutex_unlock(&s->keys_mutex);
+    return ks;
+}
+
+cc_keyset_t *cc_request_attestation_keys(cc_request_t *r)
+{
+    return cc_server_attestation_keys(r->thread->server);
+}
+
 const cc_keyset_t *cc_request_keys(cc_request_t *r)
 {
     cc_thread_t *t = r->thread;
@@ -133,23 +146,34 @@ const cc_keyset_t *cc_request_keys(cc_request_t *r)
 
 /* ---- key reloading ---- */
 
+/* Swaps in a freshly loaded key set (NULL: the load failed, keep the old one). */
+static void keys_swap(cc_server_t *s, cc_keyset_t **slot, cc_keyset_t *ks)
+{
+    if (ks == NULL)
+        return;
+    pthread_mutex_lock(&s->keys_mutex);
+    cc_keyset_t *old = *slot;
+    *slot = ks;
+    pthread_mutex_unlock(&s->keys_mutex);
+    cc_keyset_release(old);
+    atomic_fetch_add(&s->keys_generation, 1);
+}
+
+/* Reloads the access keys (and the attestation keys when the service uses them) every CC_KEYS_REFRESH. */
 static void *keys_main(void *arg)
 {
     cc_server_t *s = arg;
+    const uint8_t *master = s->config.has_master_key ? s->config.master_key : NULL;
     cc_dbconn_t db;
     cc_dbconn_open(&db, s->config.app_db_url);
     while (!atomic_load(&s->stopping)) {
         if (cc_dbconn_ensure(&db) == 0) {
-            cc_keyset_t *ks = cc_keys_load(
-                &db, s->service->signs_tokens && s->config.has_master_key ? s->config.master_key : NULL);
-            if (ks != NULL) {
-                pthread_mutex_lock(&s->keys_mutex);
-                cc_keyset_t *old = s->keys;
-                s->keys = ks;
-                pthread_mutex_unlock(&s->keys_mutex);
-                cc_keyset_release(old);
-                atomic_fetch_add(&s->keys_generation, 1);
-            }
+            keys_swap(s, &s->keys,
+                      cc_keys_load(&db, CC_KEYS_ACCESS, s->service->signs_tokens ? master : NULL));
+            if (s->service->attestation_keys || s->service->signs_attestations)
+                keys_swap(
+                    s, &s->attestation_keys,
+                    cc_keys_load(&db, CC_KEYS_ATTESTATION, s->service->signs_attestations ? master : NULL));
         }
         for (int i = 0; i < s->config.keys_refresh * 10 && !atomic_load(&s->stopping); i++)
             usleep(100 * 1000);
@@ -537,6 +561,7 @@ int cc_service_main(const cc_service_t *service)
 
     pthread_mutex_init(&s->keys_mutex, NULL);
     s->keys = cc_keyset_new();
+    s->attestation_keys = cc_keyset_new();
 
     h2o_config_init(&s->globalconf);
     s->globalconf.max_request_entity_size = s->config.max_body; /* routes cap lower, with a problem */

@@ -32,7 +32,11 @@ typedef struct cc_service {
     size_t nroutes;
     const cc_sql_t *const *read_statements; /* prepared on every async connection */
     size_t nread_statements;
-    bool signs_tokens;     /* loads private keys (needs CC_MASTER_KEY) */
+    bool signs_tokens; /* loads private keys (needs CC_MASTER_KEY) */
+    /* Also loads the attestation keys (migration 0021; cc_request_attestation_keys): public halves only
+     * (identity, for the JWKS), or with the active private key (certificates, which signs; CC_MASTER_KEY). */
+    bool attestation_keys;
+    bool signs_attestations;
     bool hashes_passwords; /* starts the hashing pool (CC_HASH_WORKERS) for cc_job_submit_hashing */
     /* NULL, or run every CC_HOUSEKEEPING_INTERVAL seconds (first after one interval) on a thread of its own
      * with its own connection (usable: ensured before each run); purges what has expired. */
@@ -70,7 +74,8 @@ struct cc_server {
     cc_workers_t *connectors; /* read-pool reconnections */
     cc_metrics_t *metrics;
     pthread_mutex_t keys_mutex;
-    cc_keyset_t *keys; /* guarded by keys_mutex */
+    cc_keyset_t *keys;             /* access-token keys; guarded by keys_mutex */
+    cc_keyset_t *attestation_keys; /* attestation keys when the service loads them; guarded by keys_mutex */
     atomic_uint keys_generation;
     atomic_bool draining;          /* SIGTERM: listeners closed, in-flight requests finish */
     atomic_bool stopping;          /* the loops end */
@@ -94,5 +99,8 @@ cc_server_t *cc_request_server(const cc_request_t *r);
 
 /* Returns a retained reference to the current key set (any thread); the caller releases it. */
 cc_keyset_t *cc_server_keys(cc_server_t *server);
+
+/* Likewise the attestation key set (an empty set when the service does not load it). */
+cc_keyset_t *cc_server_attestation_keys(cc_server_t *server);
 
 #endif

@@ -25,7 +25,7 @@ SELECT columns_are('users', ARRAY['tenant_id', 'id', 'email', 'name', 'role', 'c
 SELECT columns_are('refresh_tokens', ARRAY['tenant_id', 'id', 'user_id', 'family_id', 'token_hash',
     'created_at', 'expires_at', 'used_at', 'revoked_at']);
 SELECT columns_are('signing_keys', ARRAY['kid', 'alg', 'public_pem', 'private_enc', 'state', 'created_at',
-    'retired_at']);
+    'retired_at', 'purpose']);
 SELECT columns_are('login_throttle', ARRAY['address', 'window_start', 'failures']);
 SELECT columns_are('event_log', ARRAY['tenant_id', 'seq', 'occurred_at', 'actor_id', 'actor_role', 'action',
     'entity_type', 'entity_id', 'source_ip', 'request_id', 'detail', 'prev_hash', 'hash']);

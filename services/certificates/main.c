@@ -16,6 +16,7 @@ int main(void)
         .read_statements = certificates_read_statements,
         .nread_statements = certificates_nread_statements,
         .signs_tokens = false,
+        .signs_attestations = true, /* the attestation keys only sign here (migration 0021) */
         .housekeeping = certificates_housekeeping,
         .housekeeping_at_start = true,
         .housekeeping_max_interval = 60,

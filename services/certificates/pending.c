@@ -17,9 +17,6 @@ PENDING(certificates_suspend_handle)
 PENDING(certificates_restore_handle)
 PENDING(certificates_withdraw_handle)
 PENDING(certificates_reduce_scope_handle)
-PENDING(certificates_document_handle)
-PENDING(public_qr_handle)
-PENDING(public_attestation_handle)
 
 void certificates_housekeeping(cc_dbconn_t *db)
 {

@@ -1,8 +1,9 @@
 /*
- * certcycle keys rotate|list|delete. Rotation adds a new active key; the old
- * one keeps verifying until it is deleted, so tokens signed before a
- * rotation stay valid until they expire. Services pick changes up within
- * CC_KEYS_REFRESH seconds.
+ * certcycle keys rotate|list|delete. Rotation adds a new active key of one
+ * purpose (access tokens by default, `--purpose attestation` for signed
+ * attestations; migration 0021); the old one keeps verifying until it is
+ * deleted, so tokens signed before a rotation stay valid until they expire.
+ * Services pick changes up within CC_KEYS_REFRESH seconds.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,12 +15,12 @@
 
 static const cc_sql_t list_sql = {
     "cli_keys_list",
-    "SELECT kid, state, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "SELECT kid, state, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), purpose "
     "FROM signing_keys ORDER BY created_at"};
 static const cc_sql_t delete_sql = {
     "cli_keys_delete", "DELETE FROM signing_keys WHERE kid = $1 AND state <> 'active' RETURNING kid"};
 
-static int rotate(cc_dbconn_t *db)
+static int rotate(cc_dbconn_t *db, cc_key_purpose_t purpose)
 {
     uint8_t master_key[32];
     const char *hex = cc_env("CC_MASTER_KEY", "");
@@ -28,8 +29,8 @@ static int rotate(cc_dbconn_t *db)
         return 1;
     }
     char kid[64];
-    if (cc_keys_rotate(db, master_key, kid) != 0) {
-        fprintf(stderr, "certcycle: could not rotate the signing key\n");
+    if (cc_keys_rotate(db, purpose, master_key, kid) != 0) {
+        fprintf(stderr, "certcycle: could not rotate the %s signing key\n", cc_key_purpose_name(purpose));
         return 1;
     }
     printf("new signing key %s\n", kid);
@@ -45,7 +46,8 @@ static int list(cc_dbconn_t *db)
         return 1;
     }
     for (int i = 0; i < PQntuples(res); i++)
-        printf("%s\t%s\t%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2));
+        printf("%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+               PQgetvalue(res, i, 3));
     PQclear(res);
     return 0;
 }
@@ -68,15 +70,19 @@ int cli_keys(const cli_args_t *args)
 {
     const char *sub = args->argc >= 2 ? args->argv[1] : "";
     const char *kid = cli_opt(args, "kid");
-    if (strcmp(sub, "rotate") != 0 && strcmp(sub, "list") != 0 &&
-        !(strcmp(sub, "delete") == 0 && kid != NULL)) {
-        fprintf(stderr, "usage: certcycle keys rotate | keys list | keys delete --kid K\n");
+    const char *purpose_name = cli_opt(args, "purpose");
+    cc_key_purpose_t purpose = CC_KEYS_ACCESS;
+    if ((strcmp(sub, "rotate") != 0 && strcmp(sub, "list") != 0 &&
+         !(strcmp(sub, "delete") == 0 && kid != NULL)) ||
+        (purpose_name != NULL && cc_key_purpose_parse(purpose_name, &purpose) != 0)) {
+        fprintf(stderr, "usage: certcycle keys rotate [--purpose access|attestation] | keys list | "
+                        "keys delete --kid K\n");
         return 2;
     }
     cc_dbconn_t db;
     if (cli_connect(&db) != 0)
         return 1;
-    int rc = strcmp(sub, "rotate") == 0 ? rotate(&db)
+    int rc = strcmp(sub, "rotate") == 0 ? rotate(&db, purpose)
              : strcmp(sub, "list") == 0 ? list(&db)
                                         : delete_key(&db, kid);
     cc_dbconn_close(&db);

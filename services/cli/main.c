@@ -29,7 +29,8 @@ static void usage(void)
           "  user create --tenant S --email E --name N --role R [--client-id UUID]\n"
           "      (the password: one line on standard input, or CC_PASSWORD; never on the command line)\n"
           "  seed-demo                                 the demo CBs northcert and southcert\n"
-          "  keys rotate | keys list | keys delete --kid K   (rotate needs CC_MASTER_KEY)\n"
+          "  keys rotate [--purpose access|attestation] (needs CC_MASTER_KEY) | keys list | keys delete "
+          "--kid K\n"
           "  eventlog verify --tenant S                exit 1 and the first broken link if tampered\n"
           "environment: DATABASE_URL (owner role), CC_MASTER_KEY, CC_PASSWORD\n",
           stderr);

@@ -17,6 +17,7 @@ int main(void)
         .read_statements = identity_read_statements,
         .nread_statements = identity_nread_statements,
         .signs_tokens = true,
+        .attestation_keys = true, /* published beside the access keys at /.well-known/jwks.json */
         .hashes_passwords = true,
         .housekeeping = housekeeping_run,
     };
