@@ -16,12 +16,6 @@
 
 PENDING(decisions_create_handle)
 PENDING(decisions_list_handle)
-PENDING(certificates_list_handle)
-PENDING(certificates_get_handle)
-PENDING(certificates_suspend_handle)
-PENDING(certificates_restore_handle)
-PENDING(certificates_withdraw_handle)
-PENDING(certificates_reduce_scope_handle)
 PENDING(certificates_document_handle)
 PENDING(public_certificate_handle)
 PENDING(public_search_handle)
@@ -29,11 +23,6 @@ PENDING(public_qr_handle)
 PENDING(public_attestation_handle)
 PENDING(verify_form_handle)
 PENDING(verify_page_handle)
-
-void certificates_housekeeping(cc_dbconn_t *db)
-{
-    (void)db;
-}
 
 const cc_notify_handler_t certificates_notify_handlers[CERTIFICATES_NNOTIFY_HANDLERS] = {
     {"cc_certificates", NULL, NULL, NULL},

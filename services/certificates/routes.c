@@ -5,6 +5,7 @@
  * (each handler's SQL).
  */
 #include "cc_roles.h"
+#include "certificate_store.h"
 #include "certificates.h"
 
 #define DECIDING (CC_ROLE_ADMIN | CC_ROLE_DECISION_MAKER)
@@ -31,7 +32,9 @@ const size_t certificates_nroutes = sizeof(certificates_routes) / sizeof(certifi
 
 /* Each slice adds its read statements here (one line each). */
 const cc_sql_t *const certificates_read_statements[] = {
-    NULL,
+    &sql_certificate_get,
+    &sql_certificates_list,
 };
 
-const size_t certificates_nread_statements = 0;
+const size_t certificates_nread_statements =
+    sizeof(certificates_read_statements) / sizeof(certificates_read_statements[0]);
