@@ -91,9 +91,8 @@ CREATE FUNCTION pg_temp.status_of(p_label text) RETURNS text LANGUAGE plpgsql AS
 DECLARE
     s text;
 BEGIN
-    SELECT c.status INTO s FROM cert_case k, LATERAL (
-        SELECT set_config('app.tenant_id', k.tenant::text, true)) _, certificates c
-     WHERE k.label = p_label AND c.id = k.id;
+    PERFORM set_config('app.tenant_id', (SELECT k.tenant::text FROM cert_case k WHERE k.label = p_label), true);
+    SELECT c.status INTO s FROM cert_case k JOIN certificates c ON c.id = k.id WHERE k.label = p_label;
     RETURN s;
 END
 $$;
