@@ -3,7 +3,7 @@
  * reduction makes a new revision; 17021-1 9.6.4): by a decision maker or an admin, with If-Match. The
  * current revision (active or suspended) is superseded by a new active revision <base>-R<n> through
  * cc_certificate_revise (0017), printing the sites named in site_ids, which must be a non-empty subset of
- * the sites the current revision prints (else 422 site_not_certified naming site_ids). The new revision
+ * the sites the current revision prints (else 422 invalid_site_selection naming site_ids). The new revision
  * takes effect today and keeps the old expiry date. A suspended certificate's reduction ends its
  * suspension: reducing the scope is one of the ways a suspension is resolved (17021-1 9.6.5.2).
  *
@@ -41,15 +41,12 @@ static const cc_sql_t sql_revise = {
     "$8) "
     "FROM certificates c WHERE c.tenant_id = $1 AND c.id = $2 AND c.status = $3"};
 
-/* site_ids: at least one UUID, each once. */
+/* site_ids: UUIDs (whether they are the certificate's is the run's: 422). */
 static cc_step_t check_reduce(cc_request_t *r, const json_t *body, json_t *problem)
 {
     if (certificate_require_if_match(r) != CC_GO_ON)
         return CC_ANSWERED;
     const json_t *ids = json_object_get(body, "site_ids");
-    if (json_array_size(ids) == 0)
-        cc_problem_add_error(problem, "site_ids", "too_short",
-                             "name at least one of the certificate's sites");
     if (json_array_size(ids) > 1000)
         cc_problem_add_error(problem, "site_ids", "too_long", "at most 1000 sites");
     size_t i;
@@ -91,9 +88,9 @@ static cc_step_t sites_check(cc_write_t *w, const char *sites)
         return cc_write_fail_db(w, res, "certificate sites");
     long long outside = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
-    if (outside > 0)
-        return cc_write_fail_field(w, 422, "site_not_certified", "site_ids",
-                                   "every site must be one the certificate prints (its `sites`)");
+    if (outside > 0 || json_array_size(json_object_get(w->body, "site_ids")) == 0)
+        return cc_write_fail_field(w, 422, "invalid_site_selection", "site_ids",
+                                   "name at least one site, each one the certificate prints (its `sites`)");
     return CC_GO_ON;
 }
 
