@@ -4,7 +4,8 @@
  * (as cc_app) neither waits for them nor touches them and expires the others; once they are released, two
  * runs at once expire the rest; every certificate ends with exactly one `expired` history row, one
  * certificate.expired outbox row and one event. The certificates expire on today, so the service's own job
- * (run on today) leaves them alone and the test's runs name tomorrow. Needs DATABASE_URL (owner) and
+ * (run on today) leaves them alone and the test's runs name tomorrow. They live in a tenant of the test's
+ * own (its client and programme are bare rows no API made). Needs DATABASE_URL (owner) and
  * CC_APP_DATABASE_URL.
  */
 #include "cc_test_db.h"
@@ -21,6 +22,7 @@
 #define TOMORROW "SELECT cc_certificates_expire(current_date + 1)"
 
 static char *ids[NCERTS];
+static char slug[40]; /* a tenant of the test's own, so no other test lists its rows */
 
 /* The ids as a PostgreSQL array literal, of the first n; the caller frees. */
 static char *id_array(int from, int n)
@@ -41,7 +43,7 @@ static int count_status(int from, int n, const char *status)
 {
     char *array = id_array(from, n);
     const char *params[] = {array, status};
-    char *v = cc_test_lc_sql("northcert",
+    char *v = cc_test_lc_sql(slug,
                              "SELECT count(*)::text FROM certificates WHERE id = ANY ($1::uuid[]) "
                              "AND status = $2",
                              2, params);
@@ -58,27 +60,41 @@ static PGconn *app_connection(void)
     return db;
 }
 
+/* Owner SQL: a new tenant named slug (RLS checks a new tenants row against app.tenant_id). */
+static void make_tenant(const char *suffix)
+{
+    snprintf(slug, sizeof(slug), "expiry-race-%s", suffix);
+    PGconn *db = cc_test_db_connect("DATABASE_URL");
+    const char *params[] = {slug};
+    cc_test_db_run(db, "SELECT set_config('app.tenant_id', gen_random_uuid()::text, false)", 0, NULL);
+    cc_test_db_run(
+        db, "INSERT INTO tenants (id, slug, name) VALUES (current_setting('app.tenant_id')::uuid, $1, $1)", 1,
+        params);
+    PQfinish(db);
+}
+
 static void make_certificates(void)
 {
     char suffix[17];
     cc_test_random_suffix(suffix);
+    make_tenant(suffix);
     char *name = cc_test_asprintf("Expiry race %s Ltd", suffix);
     const char *c_params[] = {name};
-    char *client = cc_test_lc_sql("northcert",
+    char *client = cc_test_lc_sql(slug,
                                   "INSERT INTO clients (legal_name, street, city, country, personnel) "
                                   "VALUES ($1, '1 Road', 'Leeds', 'GB', 10) RETURNING id::text",
                                   1, c_params);
     const char *p_params[] = {client};
     char *programme =
-        cc_test_lc_sql("northcert",
+        cc_test_lc_sql(slug,
                        "INSERT INTO programmes (client_id, standards, scope, expiry_date, audit_time) "
                        "VALUES ($1::uuid, ARRAY['ISO/IEC 27001:2022'], 'ISMS', current_date, '{}') "
                        "RETURNING id::text",
                        1, p_params);
     const char *none[] = {NULL};
-    char *today = cc_test_lc_sql("northcert", "SELECT current_date::text", 0, none);
+    char *today = cc_test_lc_sql(slug, "SELECT current_date::text", 0, none);
     for (int i = 0; i < NCERTS; i++)
-        ids[i] = cc_test_lc_certificate("northcert", client, programme, "ISO27001:2022", "2024-01-01", today);
+        ids[i] = cc_test_lc_certificate(slug, client, programme, "ISO27001:2022", "2024-01-01", today);
     free(today), free(programme), free(client), free(name);
 }
 
@@ -87,11 +103,11 @@ START_TEST(test_several_instances)
     make_certificates();
     /* another instance (or a request) holds the first half */
     PGconn *holder = cc_test_db_connect("DATABASE_URL");
-    const char *slug[] = {"northcert"};
+    const char *tenant[] = {slug};
     cc_test_db_run(holder, "BEGIN", 0, NULL);
     cc_test_db_run(holder,
                    "SELECT set_config('app.tenant_id', (SELECT id::text FROM tenants WHERE slug = $1), true)",
-                   1, slug);
+                   1, tenant);
     char *held = id_array(0, NCERTS / 2);
     const char *lock[] = {held};
     cc_test_db_run(holder, "SELECT id FROM certificates WHERE id = ANY ($1::uuid[]) FOR UPDATE", 1, lock);
@@ -123,7 +139,7 @@ START_TEST(test_several_instances)
     char *all = id_array(0, NCERTS);
     const char *params[] = {all};
     char *records = cc_test_lc_sql(
-        "northcert",
+        slug,
         "SELECT (SELECT count(*) FROM certificate_history WHERE certificate_id = ANY ($1::uuid[]) "
         "AND action = 'expired') || '/' || (SELECT count(*) FROM certificate_outbox WHERE certificate_id = "
         "ANY "
