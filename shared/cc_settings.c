@@ -5,7 +5,9 @@
  * the programme settings, their ranges and the rules between them are
  * libccrules' (PROGRAMME_SETTINGS and programme_settings_faults in
  * cycle_rules.h), the very ones scheduling applies when it reads them, so
- * nothing this API stores is later ignored as invalid.
+ * nothing this API stores is later ignored as invalid. The certificate number
+ * pattern is libccrules' certificate_number_check, the rule the certificates
+ * service applies when it issues a number.
  */
 #include "cc_settings.h"
 
@@ -14,24 +16,37 @@
 #include <string.h>
 
 #include "cc_problem.h"
+#include "certificate_number.h"
 #include "cycle_rules.h"
 #include "finding_rules.h"
 
+/* A number pattern's fault (certificate_number.h), or NULL. */
+static const char *number_pattern_check(const char *value)
+{
+    certificate_number_rc_t rc = certificate_number_check(value);
+    return rc == CERTIFICATE_NUMBER_OK ? NULL : certificate_number_message(rc);
+}
+
 static const cc_setting_t settings[] = {
-    {"audit_time", "surveillance_fraction", false, 0, 1, true, 1.0 / 3.0},
-    {"audit_time", "recertification_fraction", false, 0, 1, true, 2.0 / 3.0},
-    {"audit_time", "stage1_fraction", false, 0, 0.5, true, 0.30},
-    {"impartiality", "conflict_years", true, 0, 50, false, 2},
+    {"audit_time", "surveillance_fraction", false, 0, 1, true, 1.0 / 3.0, NULL, NULL},
+    {"audit_time", "recertification_fraction", false, 0, 1, true, 2.0 / 3.0, NULL, NULL},
+    {"audit_time", "stage1_fraction", false, 0, 0.5, true, 0.30, NULL, NULL},
+    {"impartiality", "conflict_years", true, 0, 50, false, 2, NULL, NULL},
 /* The findings group is libccrules' FINDING_SETTINGS (finding_rules.h): deadlines, the minor cluster the
  * summary flags, and the largest evidence file (at most the 24 MiB body cap). */
-#define FINDING_ENTRY(name, lo, hi, def) {"findings", #name, true, lo, hi, false, def},
+#define FINDING_ENTRY(name, lo, hi, def) {"findings", #name, true, lo, hi, false, def, NULL, NULL},
     FINDING_SETTINGS(FINDING_ENTRY)
 #undef FINDING_ENTRY
 /* The programme group is libccrules' own list (cycle_rules.h), so its names, ranges and defaults are the
  * ones scheduling reads. */
-#define PROGRAMME_ENTRY(name, lo, hi, def) {"programme", #name, true, lo, hi, false, def},
+#define PROGRAMME_ENTRY(name, lo, hi, def) {"programme", #name, true, lo, hi, false, def, NULL, NULL},
         PROGRAMME_SETTINGS(PROGRAMME_ENTRY)
 #undef PROGRAMME_ENTRY
+    /* Certificates (DOMAIN.md "Certificates"): the printed number's pattern, and how long a suspension lasts
+     * by default. */
+    {"certificates", "number_pattern", false, 0, 0, false, 0, CERTIFICATE_NUMBER_DEFAULT_PATTERN,
+     number_pattern_check},
+    {"certificates", "suspension_months", true, 1, 12, false, 6, NULL, NULL},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -45,6 +60,11 @@ const cc_setting_t *cc_settings_table(size_t *n)
 static json_t *value_json(const cc_setting_t *s, double v)
 {
     return s->is_integer ? json_integer((json_int_t)v) : json_real(v);
+}
+
+static json_t *default_json(const cc_setting_t *s)
+{
+    return s->default_string != NULL ? json_string(s->default_string) : value_json(s, s->default_value);
 }
 
 /* The group object of doc named group, created when missing. */
@@ -62,14 +82,17 @@ json_t *cc_settings_defaults(void)
 {
     json_t *doc = json_object();
     for (size_t i = 0; i < NSETTINGS; i++)
-        json_object_set_new(group_of(doc, settings[i].group), settings[i].name,
-                            value_json(&settings[i], settings[i].default_value));
+        json_object_set_new(group_of(doc, settings[i].group), settings[i].name, default_json(&settings[i]));
     return doc;
 }
 
 /* 0 when v is a value of s's type and range; else the error code. */
 static const char *value_error(const cc_setting_t *s, const json_t *v)
 {
+    if (s->default_string != NULL)
+        return !json_is_string(v)                              ? "invalid_type"
+               : s->check_string(json_string_value(v)) != NULL ? "invalid"
+                                                               : NULL;
     if (s->is_integer ? !json_is_integer(v) : !json_is_number(v))
         return "invalid_type";
     double d = json_number_value(v);
@@ -84,8 +107,11 @@ json_t *cc_settings_effective(const json_t *stored)
     for (size_t i = 0; i < NSETTINGS; i++) {
         const cc_setting_t *s = &settings[i];
         const json_t *v = json_object_get(json_object_get(stored, s->group), s->name);
-        double value = v != NULL && value_error(s, v) == NULL ? json_number_value(v) : s->default_value;
-        json_object_set_new(group_of(doc, s->group), s->name, value_json(s, value));
+        bool valid = v != NULL && value_error(s, v) == NULL;
+        json_t *value = !valid                      ? default_json(s)
+                        : s->default_string != NULL ? json_string(json_string_value(v))
+                                                    : value_json(s, json_number_value(v));
+        json_object_set_new(group_of(doc, s->group), s->name, value);
     }
     return doc;
 }
@@ -106,10 +132,15 @@ static void add_error(json_t *problem, const char *group, const char *name, cons
     cc_problem_add_error(problem, field, code, message);
 }
 
-static void add_value_error(json_t *problem, const cc_setting_t *s, const char *code)
+static void add_value_error(json_t *problem, const cc_setting_t *s, const json_t *v)
 {
-    char message[160];
-    if (s->is_integer)
+    const char *code = value_error(s, v);
+    char message[240];
+    if (s->default_string != NULL)
+        snprintf(message, sizeof(message), "%s; null for the default %s",
+                 json_is_string(v) ? s->check_string(json_string_value(v)) : "must be a string",
+                 s->default_string);
+    else if (s->is_integer)
         snprintf(message, sizeof(message), "must be an integer from %g to %g, or null for the default (%g)",
                  s->min, s->max, s->default_value);
     else
@@ -131,7 +162,7 @@ static size_t check_group(const char *group, const json_t *members, json_t *prob
             add_error(problem, group, name, "unknown_field", "is not a setting");
             errors++;
         } else if (!json_is_null(v) && value_error(s, v) != NULL) {
-            add_value_error(problem, s, value_error(s, v));
+            add_value_error(problem, s, v);
             errors++;
         }
     }

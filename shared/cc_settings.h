@@ -2,7 +2,8 @@
  * The per-tenant settings document (tenants.settings, README's table of [P]
  * rules): every setting's name, type, range and default, and the JSON merge
  * patch (RFC 7396) that changes it. The document is grouped as
- * {"audit_time": {...}, "impartiality": {...}, "programme": {...}}; a setting
+ * {"audit_time": {...}, "impartiality": {...}, "programme": {...}, "findings":
+ * {...}, "certificates": {...}}; a setting
  * absent, or stored with an invalid value, takes its default, as the services
  * that read it do. Pure: no I/O.
  */
@@ -20,6 +21,10 @@ typedef struct cc_setting {
     double min, max;    /* inclusive, except min when min_exclusive */
     bool min_exclusive; /* fractions: greater than 0 */
     double default_value;
+    /* A string setting (certificates.number_pattern) has a default_string and a check; the numeric members
+     * are then unused. */
+    const char *default_string;
+    const char *(*check_string)(const char *value); /* NULL when value is valid, else why (static) */
 } cc_setting_t;
 
 /* The table of every setting (static storage); *n receives its length. */

@@ -131,7 +131,9 @@ static cc_step_t finish(cc_write_t *w)
                       json_pack("{s:s}", "action", action));
         return cc_write_fail(w, 500, "internal_error", "the change could not be completed");
     }
-    const char *id = cc_json_str(w->resource, "id");
+    /* an answer with no top-level id (e.g. {decision, certificate}) names its entity in the event's detail */
+    const char *id = cc_json_str(w->resource, "id") != NULL ? cc_json_str(w->resource, "id")
+                                                            : cc_json_str(w->detail, "id");
     char entity[64]; /* by default the action's prefix: "client" for "client.created" */
     const char *dot = strchr(action, '.');
     snprintf(entity, sizeof(entity), "%.*s", dot != NULL ? (int)(dot - action) : (int)strlen(action), action);

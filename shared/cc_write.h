@@ -147,7 +147,7 @@ void cc_write_handle(cc_request_t *r, const cc_write_spec_t *spec);
     void name(cc_request_t *r)
 
 /* Sets the write's result: resource (stolen) is the answer's body; detail (stolen, may be NULL) the event's.
- */
+ * The event names resource's "id", or when it has none detail's "id". */
 void cc_write_result(cc_write_t *w, json_t *resource, json_t *detail);
 
 /*

@@ -8,7 +8,8 @@
 # Stage 1 and Stage 2 (auditor1 lead, auditor2 on Stage 2), conducts Stage 1 and starts Stage 2; as
 # auditor1 it raises a major (Annex A 5.15), a minor (clause 9.2) and an observation; client1
 # answers, uploads a PDF, auditor1 reviews, verifies and closes; the audit summary is shown before
-# and after, and the evidence is downloaded and its SHA-256 checked. One line per step.
+# and after, and the evidence is downloaded and its SHA-256 checked; Stage 2 is completed and the
+# decision maker grants the certification: the certificate's number is printed. One line per step.
 # Any unexpected answer stops it with the problem body printed (exit 1). Safe to run again on the
 # same stack: each run makes a new programme and books days nobody on its team is booked on.
 # Environment: CC_DEMO_TENANT (northcert), CC_DEMO_PASSWORD (demo-password-1). Needs bash, curl, jq.
@@ -126,12 +127,13 @@ NEXT=$(jq -r '[.audits[] | select(.type != "stage1" and .type != "stage2" and .t
     <<<"$PROGRAMME")
 say "programme created" "id=$P stage1=$S1 stage2=$S2"
 
-# Dates: Stage 1 on day D, Stage 2 on days D+7..D+9. An auditor's booked days (its audits and its
-# unavailability) are refused to any other audit (DOMAIN.md, 409 auditor_unavailable), so earlier
-# runs' audits are looked up and skipped: D moves on ten days at a time until neither auditor is
-# booked in D..D+9.
+# Dates: Stage 1 on day D, Stage 2 on days D+7..D+9, in the past, so that the decision maker can
+# decide on them today (a decision is never dated before its audits nor after today). An auditor's
+# booked days (its audits and its unavailability) are refused to any other audit (DOMAIN.md, 409
+# auditor_unavailable), so earlier runs' audits are looked up and skipped: D moves back ten days at a
+# time until neither auditor is booked in D..D+9.
 AWAY=$(for A in "$A1" "$A2"; do all "$SM" "/v1/auditors/$A/unavailability" '[.from, .to] | @tsv'; done)
-D=30
+D=-60
 while :; do
     FIRST=$(day "$D") LAST=$(day $((D + 9)))
     BUSY=$(awk -F'\t' -v f="$FIRST" -v l="$LAST" 'NF == 2 && $1 <= l && $2 >= f { n++ } END { print n + 0 }' \
@@ -141,8 +143,8 @@ while :; do
         BUSY=$((BUSY + N))
     done
     [ "$BUSY" -eq 0 ] && break
-    D=$((D + 10))
-    [ "$D" -lt 3650 ] || die "auditor1 and auditor2 have no ten free days in the next ten years"
+    D=$((D - 10))
+    [ "$D" -gt -3650 ] || die "auditor1 and auditor2 have no ten free days in the last ten years"
 done
 S1_DAY=$(day "$D")
 S2_FIRST=$(day $((D + 7)))
@@ -270,4 +272,15 @@ ETAG=$(tr -d '\r' <"$WORK/headers" | sed -n 's/^etag: "\(.*\)"$/\1/Ip')
 [ "$ETAG" = "$SHA" ] || die "the download's ETag \"$ETAG\" is not its SHA-256"
 say "evidence downloaded, SHA-256 matches" "sha256=$SHA"
 
-echo "walkthrough complete: programme $P, Stage 2 $S2"
+# --- Stage 2 completed; the decision maker, on no team, grants: the certificate ----------------------
+ST=$(api POST "/v1/audits/$S2/complete" "$SM" '{"summary":"Stage 2 conducted; findings closed"}' | status)
+say "Stage 2 completed" "status=$ST"
+DM=$(login decision_maker)
+TODAY=$(day 0)
+GRANT=$(api POST /v1/decisions "$DM" "$(jq -nc --arg p "$P" --arg s1 "$S1" --arg s2 "$S2" --arg d "$TODAY" \
+    '{programme_id: $p, type: "initial", outcome: "grant", audit_ids: [$s1, $s2], decided_on: $d,
+      effective_date: $d, soa_version: "SoA v3", notes: "Stage 1 and Stage 2 completed; the major verified, the minor has an accepted plan."}')")
+say "decision_maker grants the certification" \
+    "$(jq -r '"number=\(.certificate.number) status=\(.certificate.status) expiry=\(.certificate.expiry_date)"' <<<"$GRANT")"
+
+echo "walkthrough complete: programme $P, Stage 2 $S2, certificate $(jq -r .certificate.number <<<"$GRANT")"

@@ -14,8 +14,6 @@
         cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
     }
 
-PENDING(decisions_create_handle)
-PENDING(decisions_list_handle)
 PENDING(certificates_document_handle)
 PENDING(public_certificate_handle)
 PENDING(public_search_handle)

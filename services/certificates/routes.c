@@ -7,6 +7,7 @@
 #include "cc_roles.h"
 #include "certificate_store.h"
 #include "certificates.h"
+#include "decisions.h"
 
 #define DECIDING (CC_ROLE_ADMIN | CC_ROLE_DECISION_MAKER)
 
@@ -34,6 +35,7 @@ const size_t certificates_nroutes = sizeof(certificates_routes) / sizeof(certifi
 const cc_sql_t *const certificates_read_statements[] = {
     &sql_certificate_get,
     &sql_certificates_list,
+    &sql_decision_list,
 };
 
 const size_t certificates_nread_statements =

@@ -1,7 +1,8 @@
 /*
  * certcycle seed-demo: two certification bodies, northcert and southcert,
  * each with an admin, a scheme manager, two auditors, a decision maker and
- * two client organisations with one client user each. Every e-mail is
+ * two client organisations with one client user each, and the address and
+ * accreditation body its certificates print. Every e-mail is
  * <role>@<slug>.example and every password demo-password-1. Idempotent.
  */
 #include <stdio.h>
@@ -17,6 +18,9 @@ static const cc_sql_t client_insert_sql = {
     "cli_client_insert",
     "INSERT INTO clients (tenant_id, legal_name, street, city, post_code, country, personnel) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::int) RETURNING id"};
+/* The CB as its certificates print it (0017: tenants.address, tenants.accreditation_body). */
+static const cc_sql_t tenant_identity_sql = {
+    "cli_tenant_identity", "UPDATE tenants SET address = $2, accreditation_body = $3 WHERE id = $1"};
 static const cc_sql_t site_insert_sql = {
     "cli_site_insert",
     "INSERT INTO sites (tenant_id, client_id, name, street, city, post_code, country, personnel, central, "
@@ -71,13 +75,15 @@ typedef struct demo_client {
 } demo_client_t;
 
 typedef struct demo_tenant {
-    const char *slug, *name;
+    const char *slug, *name, *address, *accreditation_body;
     demo_client_t clients[2];
 } demo_tenant_t;
 
 static const demo_tenant_t demo_tenants[] = {
     {"northcert",
      "NorthCert Certification Ltd",
+     "4 Castle Terrace, Edinburgh EH1 2DP, United Kingdom",
+     "UKAS (United Kingdom Accreditation Service)",
      {{"Aurora Logistics Ltd",
        "12 Harbour Road",
        "Leith",
@@ -98,6 +104,8 @@ static const demo_tenant_t demo_tenants[] = {
          "Software development and hosting"}}}}},
     {"southcert",
      "SouthCert Assurance GmbH",
+     "Theresienstrasse 40, 80333 Muenchen, Germany",
+     "DAkkS (Deutsche Akkreditierungsstelle)",
      {{"Meridian Health Services GmbH",
        "Leopoldstrasse 21",
        "Muenchen",
@@ -164,10 +172,28 @@ static int ensure_client(cc_dbconn_t *db, const char *tenant_id, const demo_clie
     return ok ? 0 : -1;
 }
 
+/* Sets the CB's printed address and accreditation body (again on every run: the demo's values). */
+static int set_identity(cc_dbconn_t *db, const char *tenant_id, const demo_tenant_t *t)
+{
+    const char *params[] = {tenant_id, t->address, t->accreditation_body};
+    if (cc_db_begin(db, tenant_id) != 0)
+        return -1;
+    PGresult *res = cc_db_exec(db, &tenant_identity_sql, 3, params);
+    int ok = cc_db_is_ok(res);
+    if (!ok)
+        fprintf(stderr, "certcycle: could not set %s's address: %s", t->slug, PQresultErrorMessage(res));
+    PQclear(res);
+    ok = ok && cc_db_commit(db) == 0;
+    cc_db_rollback(db);
+    return ok ? 0 : -1;
+}
+
 static int seed_tenant(cc_dbconn_t *db, const demo_tenant_t *t)
 {
     char tenant_id[37], email[128], client_id[37];
     if (cli_tenant_id(db, t->slug, tenant_id) != 0 && cli_create_tenant(db, t->slug, t->name, tenant_id) != 0)
+        return -1;
+    if (set_identity(db, tenant_id, t) != 0)
         return -1;
     for (size_t i = 0; i < sizeof(demo_staff) / sizeof(demo_staff[0]); i++) {
         snprintf(email, sizeof(email), "%s@%s.example", demo_staff[i].local, t->slug);

@@ -134,6 +134,7 @@ static const cc_field_t patch_groups[] = {
     {"findings", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
     {"impartiality", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
     {"programme", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
+    {"certificates", CC_FIELD_OBJECT, CC_FIELD_NULLABLE, 0, 0, NULL},
 };
 
 static const cc_write_spec_t patch_spec = {

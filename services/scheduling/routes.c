@@ -30,8 +30,6 @@ const cc_route_t scheduling_routes[] = {
     {"GET", "/v1/programmes", programmes_list_handle, CC_ROLES_ANY},
     {"POST", "/v1/programmes", programmes_create_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},
     {"GET", "/v1/programmes/{id}", programmes_get_handle, CC_ROLES_ANY},
-    {"POST", "/v1/programmes/{id}/decisions", programme_decision_handle,
-     CC_ROLE_ADMIN | CC_ROLE_DECISION_MAKER},
     {"GET", "/v1/audits", audits_list_handle, CC_ROLES_ANY},
     {"GET", "/v1/audits/{id}", audits_get_handle, CC_ROLES_ANY},
     {"PATCH", "/v1/audits/{id}", audits_patch_handle, CC_ROLE_ADMIN | CC_ROLE_SCHEME_MANAGER},

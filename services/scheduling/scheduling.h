@@ -48,7 +48,6 @@ void audit_start_handle(cc_request_t *r);            /* POST /v1/audits/{id}/sta
 void audit_complete_handle(cc_request_t *r);         /* POST /v1/audits/{id}/complete */
 void audit_cancel_handle(cc_request_t *r);           /* POST /v1/audits/{id}/cancel */
 void auditor_calendar_token_handle(cc_request_t *r); /* POST /v1/auditors/{id}/calendar-token */
-void programme_decision_handle(cc_request_t *r);     /* POST /v1/programmes/{id}/decisions */
 void auditor_calendar_handle(cc_request_t *r);       /* GET /v1/auditors/{id}/calendar.ics?token= */
 
 /* ---- shared by the handlers ---- */
@@ -92,9 +91,6 @@ extern const cc_sql_t sql_audit_lock, sql_audit_update_plan, sql_audit_update_st
     sql_team_members, sql_team_size, sql_auditor_user_lock;
 extern const cc_sql_t sql_auditor_calendar_token_set, sql_auditor_calendar;
 extern const cc_sql_t sql_tenant_programme_settings;
-extern const cc_sql_t sql_programme_lock, sql_programme_last_audit, sql_programme_team_member,
-    sql_decision_insert, sql_programme_decided, sql_audit_window_set, sql_surveillance_add,
-    sql_surveillance_surplus_cancel, sql_next_programme_insert, sql_next_audit_insert;
 extern const cc_sql_t *const scheduling_read_statements[];
 extern const size_t scheduling_nread_statements;
 

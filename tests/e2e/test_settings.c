@@ -20,7 +20,8 @@
 
 #define POLL_STEP_US (50 * 1000)
 #define POLL_STEPS 20 /* 20 x 50 ms: the one second the issue allows */
-#define RESET_ALL "{\"audit_time\":null,\"findings\":null,\"impartiality\":null,\"programme\":null}"
+#define RESET_ALL                                                                                            \
+    "{\"audit_time\":null,\"findings\":null,\"impartiality\":null,\"programme\":null,\"certificates\":null}"
 #define AUDIT_TIME_BODY "{\"standard\":\"ISO/IEC 27001:2022\",\"personnel\":100,\"sites\":5}"
 
 static const char *gateway(void)
@@ -121,6 +122,10 @@ START_TEST(each_setting_is_validated)
     assert_refused("{\"programme\":{\"window_closing_days\":-1}}", "programme.window_closing_days");
     assert_refused("{\"findings\":{\"minor_cluster\":1}}", "findings.minor_cluster");
     assert_refused("{\"findings\":{\"evidence_max_bytes\":25165825}}", "findings.evidence_max_bytes");
+    assert_refused("{\"certificates\":{\"number_pattern\":\"{SLUG}-{STD}\"}}", "certificates.number_pattern");
+    assert_refused("{\"certificates\":{\"number_pattern\":\"CERT {SEQ}\"}}", "certificates.number_pattern");
+    assert_refused("{\"certificates\":{\"number_pattern\":\"{SEQ:11}\"}}", "certificates.number_pattern");
+    assert_refused("{\"certificates\":{\"suspension_months\":0}}", "certificates.suspension_months");
     assert_refused("{\"programme\":{\"no_such_setting\":1}}", "programme.no_such_setting");
     assert_refused("{\"no_such_group\":{}}", "no_such_group");
     assert_refused("{\"programme\":3}", "programme");
@@ -173,6 +178,20 @@ START_TEST(merge_patch_semantics)
     resp = patch(NULL, "{\"findings\":{\"minor_cluster\":4}}");
     cc_test_assert_json(resp, 200);
     ck_assert_int_eq(json_integer_value(setting(resp, "settings", "findings", "minor_cluster")), 4);
+    cc_test_response_free(resp);
+
+    /* the certificates group: a number pattern and the default suspension */
+    resp =
+        patch(NULL, "{\"certificates\":{\"number_pattern\":\"NC-{YEAR}-{SEQ:5}\",\"suspension_months\":3}}");
+    cc_test_assert_json(resp, 200);
+    ck_assert_str_eq(json_string_value(setting(resp, "settings", "certificates", "number_pattern")),
+                     "NC-{YEAR}-{SEQ:5}");
+    ck_assert_int_eq(json_integer_value(setting(resp, "settings", "certificates", "suspension_months")), 3);
+    ck_assert_str_eq(json_string_value(setting(resp, "defaults", "certificates", "number_pattern")),
+                     "{SLUG}-{STD}-{SEQ:6}");
+    cc_test_response_free(resp);
+    resp = patch(NULL, "{\"certificates\":null}");
+    cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
 
     /* null restores one default and leaves the rest. */

@@ -154,15 +154,18 @@ json_t *cc_test_team_certified(const cc_test_team_t *t, const char *s1, const ch
     cc_test_team_conduct(t, cc_test_audit_of(programme, "stage2"), s2, s2_end, true);
     if (granted == NULL)
         return programme;
-    char *path = cc_test_asprintf("/v1/programmes/%s/decisions", cc_test_json_string(programme, "id"));
-    char *body = cc_test_asprintf("{\"kind\":\"grant\",\"decided_on\":\"%s\"}", granted);
-    cc_test_response_t *resp = cc_test_call(&t->dm, "POST", path, NULL, body);
+    char *body =
+        cc_test_asprintf("{\"programme_id\":\"%s\",\"type\":\"initial\",\"outcome\":\"grant\","
+                         "\"audit_ids\":[\"%s\",\"%s\"],\"decided_on\":\"%s\",\"effective_date\":\"%s\","
+                         "\"soa_version\":\"SoA v1\",\"notes\":\"Stage 1 and Stage 2 completed.\"}",
+                         cc_test_json_string(programme, "id"), cc_test_audit_of(programme, "stage1"),
+                         cc_test_audit_of(programme, "stage2"), granted, granted);
+    cc_test_response_t *resp = cc_test_call(&t->dm, "POST", "/v1/decisions", NULL, body);
     cc_test_assert_json(resp, 201);
     cc_test_response_free(resp);
     free(body);
-    free(path);
     /* the decision recomputed the programme's expiry and windows: read it again */
-    path = cc_test_asprintf("/v1/programmes/%s", cc_test_json_string(programme, "id"));
+    char *path = cc_test_asprintf("/v1/programmes/%s", cc_test_json_string(programme, "id"));
     resp = cc_test_call(&t->cb.sm, "GET", path, NULL, NULL);
     cc_test_assert_json(resp, 200);
     json_decref(programme);

@@ -54,8 +54,11 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(json_object_size(json_object_get(d, "programme")) +
                           json_object_size(json_object_get(d, "audit_time")) +
                           json_object_size(json_object_get(d, "impartiality")) +
-                          json_object_size(json_object_get(d, "findings")),
+                          json_object_size(json_object_get(d, "findings")) +
+                          json_object_size(json_object_get(d, "certificates")),
                       n);
+    ck_assert_str_eq(json_string_value(get(d, "certificates", "number_pattern")), "{SLUG}-{STD}-{SEQ:6}");
+    ck_assert_int_eq(json_integer_value(get(d, "certificates", "suspension_months")), 6);
     json_decref(d);
 }
 END_TEST
@@ -98,6 +101,32 @@ START_TEST(test_check_patch)
     ck_assert_uint_eq(check("{\"programme\":[]}", field), 1);
     ck_assert_str_eq(field, "programme");
     ck_assert_uint_eq(check("{\"impartiality\":{\"conflict_years\":true,\"x\":1}}", field), 2);
+}
+END_TEST
+
+/* certificates.number_pattern: a string the pattern rules accept (certificate_number.h). */
+START_TEST(test_number_pattern_setting)
+{
+    char field[128];
+    ck_assert_uint_eq(
+        check("{\"certificates\":{\"number_pattern\":\"C-{YEAR}-{SEQ:5}\",\"suspension_months\":3}}", field),
+        0);
+    ck_assert_uint_eq(check("{\"certificates\":{\"number_pattern\":\"{SLUG}-{STD}\"}}", field), 1);
+    ck_assert_str_eq(field, "certificates.number_pattern");
+    ck_assert_uint_eq(check("{\"certificates\":{\"number_pattern\":\"A B {SEQ}\"}}", field), 1);
+    ck_assert_uint_eq(check("{\"certificates\":{\"number_pattern\":7}}", field), 1);
+    ck_assert_uint_eq(check("{\"certificates\":{\"suspension_months\":13}}", field), 1);
+    ck_assert_str_eq(field, "certificates.suspension_months");
+    json_t *stored = parse("{\"certificates\":{\"number_pattern\":\"{FOO}\"}}");
+    json_t *e = cc_settings_effective(stored);
+    ck_assert_str_eq(json_string_value(get(e, "certificates", "number_pattern")), "{SLUG}-{STD}-{SEQ:6}");
+    json_decref(e);
+    json_decref(stored);
+    stored = parse("{\"certificates\":{\"number_pattern\":\"NC{SEQ:8}\"}}");
+    e = cc_settings_effective(stored);
+    ck_assert_str_eq(json_string_value(get(e, "certificates", "number_pattern")), "NC{SEQ:8}");
+    json_decref(e);
+    json_decref(stored);
 }
 END_TEST
 
@@ -207,6 +236,7 @@ int main(void)
     tcase_add_test(tc, test_effective);
     tcase_add_test(tc, test_check_patch);
     tcase_add_test(tc, test_check_document);
+    tcase_add_test(tc, test_number_pattern_setting);
     tcase_add_test(tc, test_document_rules_are_the_rules);
     tcase_add_test(tc, test_programme_table_is_the_rules);
     tcase_add_test(tc, test_merge);
