@@ -21,15 +21,15 @@
 
 const cc_sql_t sql_certificate_get = {"certificates_certificate_get", CERTIFICATE_FULL};
 
-static const cc_sql_t sql_lock = {"certificates_certificate_lock",
+static const cc_sql_t sql_lock = {"certificates_move_lock",
                                   "SELECT c.status, c.version FROM certificates c "
                                   "WHERE c.tenant_id = $1 AND c.id = $2 FOR UPDATE"};
 
-static const cc_sql_t sql_status = {"certificates_certificate_status",
+static const cc_sql_t sql_status = {"certificates_move_status",
                                     "SELECT c.status, c.number FROM certificates c "
                                     "WHERE c.tenant_id = $1 AND c.id = $2"};
 
-static const cc_sql_t sql_record = {"certificates_certificate_record",
+static const cc_sql_t sql_record = {"certificates_move_record",
                                     "SELECT cc_certificate_record($1::uuid, $2, $3, $4, $5, $6::uuid, $7)"};
 
 const char *certificate_client_scope(const cc_request_t *r)
