@@ -28,15 +28,16 @@ static const cc_field_t reason_fields[] = {
 
 /*
  * The suspension's due date (DOMAIN.md "Certificates" [P]): `until` when given, else today + the tenant's
- * certificates.suspension_months (a whole number 1..120; absent or invalid: 6).
+ * certificates.suspension_months (a whole number 1..12, as shared/cc_settings.c accepts it; absent or
+ * invalid: 6).
  */
 static const cc_sql_t sql_suspend = {
     "certificates_suspend",
     "UPDATE certificates c SET status = 'suspended', suspended_since = current_date,"
     " suspended_until = coalesce($4::date, (current_date + make_interval(months => (SELECT CASE"
     "   WHEN jsonb_typeof(t.settings #> '{certificates,suspension_months}') = 'number'"
-    "    AND (t.settings #>> '{certificates,suspension_months}') ~ '^[0-9]{1,3}$'"
-    "    AND (t.settings #>> '{certificates,suspension_months}')::int BETWEEN 1 AND 120"
+    "    AND (t.settings #>> '{certificates,suspension_months}') ~ '^[0-9]{1,2}$'"
+    "    AND (t.settings #>> '{certificates,suspension_months}')::int BETWEEN 1 AND 12"
     "   THEN (t.settings #>> '{certificates,suspension_months}')::int ELSE 6 END"
     "   FROM tenants t WHERE t.id = $1)))::date),"
     " suspension_trigger = $5, suspension_reason = $6, version = version + 1, updated_at = now() "

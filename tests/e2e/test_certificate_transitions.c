@@ -1,13 +1,13 @@
 /*
  * End-to-end tests of a certificate's transitions through the gateway (issue 9 "Certificates"; DOMAIN.md
- * "Certificates"): suspend (default due date from the tenant's certificates.suspension_months, 6 when
- * unset; an explicit one after today), restore, withdraw (final), reduce scope (a new revision <base>-R1,
- * the old one superseded and never changed again), each answering the certificate with its ETag and
- * leaving its history row, its numbered outbox row (owner SQL: seq 1, 2, 3, ... per certification, the
- * event type and the public state) and its event; every illegal move 409 illegal_transition with
- * current_status; If-Match missing (428) or stale (412); the roles (auditor and client 403) and another
- * tenant (404). The certificates the main flows move are issued through POST /v1/decisions
- * (cc_test_certificates.h); the others are made with owner SQL.
+ * "Certificates"): suspend (default due date from the tenant's certificates.suspension_months, set through
+ * PATCH /v1/settings, 6 when unset; an explicit one after today), restore, withdraw (final), reduce scope (a
+ * new revision <base>-R1, the old one superseded and never changed again), each answering the certificate
+ * with its ETag and leaving its history row, its numbered outbox row (owner SQL: seq 1, 2, 3, ... per
+ * certification, the event type and the public state) and its event; every illegal move 409
+ * illegal_transition with current_status; If-Match missing (428) or stale (412); the roles (auditor and
+ * client 403) and another tenant (404). The certificates the main flows move are issued through POST
+ * /v1/decisions (cc_test_certificates.h); the others are made with owner SQL.
  */
 #include "cc_mem.h"
 #include "cc_test_certificates.h"
@@ -238,25 +238,22 @@ END_TEST
 
 START_TEST(test_suspension_months_setting)
 {
-    const char *none[] = {NULL};
-    char *saved = cc_test_lc_sql(
-        "northcert", "SELECT settings::text FROM tenants WHERE id = cc_current_tenant()", 0, none);
-    free(cc_test_lc_sql("northcert",
-                        "UPDATE tenants SET settings = jsonb_set(settings, '{certificates}', "
-                        "coalesce(settings->'certificates', '{}') || '{\"suspension_months\": 2}') "
-                        "WHERE id = cc_current_tenant() RETURNING id::text",
-                        0, none));
+    /* the tenant's admin sets certificates.suspension_months (PATCH /v1/settings), and restores the default
+     */
+    cc_test_response_t *resp = cc_test_call(&f.cb.admin, "PATCH", "/v1/settings", NULL,
+                                            "{\"certificates\":{\"suspension_months\":2}}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
     char *id = new_certificate(), *due = today_plus("2 months");
     json_t *c = must_act(id, "suspend", 1, "{\"reason\":\"Asked for\",\"trigger\":\"client_request\"}", 200,
                          "suspended", 2);
     assert_str_member(c, "suspended_until", due);
     json_decref(c);
-    const char *restore[] = {saved};
-    free(cc_test_lc_sql(
-        "northcert",
-        "UPDATE tenants SET settings = $1::jsonb WHERE id = cc_current_tenant() RETURNING id::text", 1,
-        restore));
-    free(saved), free(id), free(due);
+    resp = cc_test_call(&f.cb.admin, "PATCH", "/v1/settings", NULL,
+                        "{\"certificates\":{\"suspension_months\":null}}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    free(id), free(due);
 }
 END_TEST
 
