@@ -5,6 +5,7 @@
  * (each handler's SQL).
  */
 #include "cc_roles.h"
+#include "certificate_store.h"
 #include "certificates.h"
 #include "decisions.h"
 
@@ -32,6 +33,8 @@ const size_t certificates_nroutes = sizeof(certificates_routes) / sizeof(certifi
 
 /* Each slice adds its read statements here (one line each). */
 const cc_sql_t *const certificates_read_statements[] = {
+    &sql_certificate_get,
+    &sql_certificates_list,
     &sql_decision_list,
 };
 
