@@ -1,7 +1,7 @@
 /*
  * Keeps the public index (public_index.c) current: the service's listener handler on channel
- * cc_certificates (migration 0017). On every (re)connect, and every minute as the fallback, it reloads the
- * whole index; on each notification it re-reads just the certification or client named, with
+ * cc_certificates (migration 0017). On every (re)connect it reloads the whole index; on each notification it
+ * re-reads just the certification or client named, with
  * cc_public_certificates() on the listener's own connection (ARCHITECTURE.md "Public verification").
  */
 #include <jansson.h>
@@ -12,15 +12,31 @@
 #include "certificates.h"
 #include "public_index.h"
 
+/* The listener session the index was last loaded on (its connection and backend process; touched only on
+ * the listener's thread). */
+static const PGconn *loaded_on_conn;
+static int loaded_on_backend;
+
+/*
+ * The listener calls this after each (re)connect and every minute as its fallback. PostgreSQL delivers every
+ * notification to a session that is listening, so the index can only have missed a change across a new
+ * session: the minute's reload on the same session is skipped (at 100,000 certificates a full reload takes
+ * seconds, and notifications wait behind it on this thread).
+ */
 static int on_reload(PGconn *pg, void *arg)
 {
     (void)arg;
+    if (pg == loaded_on_conn && PQbackendPID(pg) == loaded_on_backend && public_index_loaded())
+        return 0;
     PGresult *res = PQexec(pg, "SELECT tenant_slug, number, record::text FROM cc_public_certificates()");
     int rc = public_index_load(res);
     if (rc != 0)
         cc_log(CC_LOG_ERROR, "could not load the public certificates: %s", PQerrorMessage(pg));
-    else
+    else {
+        loaded_on_conn = pg;
+        loaded_on_backend = PQbackendPID(pg);
         cc_log(CC_LOG_DEBUG, "public index loaded: %d revisions", PQntuples(res));
+    }
     PQclear(res);
     return rc;
 }
