@@ -85,7 +85,8 @@ static int prepare(cc_notify_t *n, PGconn *pg)
 static void dispatch(cc_notify_t *n, PGconn *pg)
 {
     PGnotify *note;
-    while ((note = PQnotifies(pg)) != NULL) {
+    /* A burst (a bulk change notifies once per row) must not hold up a stop: check between notifications. */
+    while (!atomic_load(&n->stopping) && (note = PQnotifies(pg)) != NULL) {
         for (size_t i = 0; i < n->nhandlers; i++)
             if (n->handlers[i].on_notify != NULL && strcmp(n->handlers[i].channel, note->relname) == 0)
                 n->handlers[i].on_notify(pg, note->relname, note->extra != NULL ? note->extra : "",

@@ -164,21 +164,22 @@ conduct() { # conduct AUDIT START END OUTCOME
     api "$SM_TOKEN" POST "/v1/audits/$1/start" >/dev/null
     api "$SM_TOKEN" POST "/v1/audits/$1/complete" "$4" >/dev/null
 }
-ready_programme() { # -> "programme stage1 stage2" of a new programme with both stages completed
-    local prog s1 s2
+ready_programme() { # ready_programme DAYS_AGO -> "programme stage1 stage2", both stages completed by then
+    local prog s1 s2 ago=$1
     prog=$(api "$SM_TOKEN" POST /v1/programmes "$(jq -cn --arg c "$CLIENT_ID" --arg s "$STANDARD" \
         '{client_id:$c,standards:[$s],scope:"Benchmark scope: payroll software"}')")
     s1=$(jq -er '.audits[] | select(.type == "stage1") | .id' <<<"$prog")
     s2=$(jq -er '.audits[] | select(.type == "stage2") | .id' <<<"$prog")
-    conduct "$s1" "$(day -60)" "$(day -59)" '{"ready_for_stage2":true,"areas_of_concern":[]}'
-    conduct "$s2" "$(day -30)" "$(day -28)" '{"summary":"Conducted by the benchmark"}'
+    conduct "$s1" "$(day $((-ago - 30)))" "$(day $((-ago - 29)))" '{"ready_for_stage2":true,"areas_of_concern":[]}'
+    conduct "$s2" "$(day "-$ago")" "$(day $((-ago + 2)))" '{"summary":"Conducted by the benchmark"}'
     echo "$(jq -er .id <<<"$prog") $s1 $s2"
 }
 decision_body() { # decision_body PROGRAMME STAGE1 STAGE2
     jq -cn --arg p "$1" --arg a "$2" --arg b "$3" --arg d "$(day 0)" '{programme_id:$p,type:"initial",
         outcome:"grant",audit_ids:[$a,$b],decided_on:$d,effective_date:$d,soa_version:"SoA v1",notes:"bench"}'
 }
-read -r PROG S1 S2 <<<"$(ready_programme)"
+read -r PROG S1 S2 <<<"$(ready_programme 30)"
+[ -n "${S2:-}" ] || die "could not make a programme ready for a decision"
 GRANT=$(api "$DM_TOKEN" POST /v1/decisions "$(decision_body "$PROG" "$S1" "$S2")")
 CERT_ID=$(jq -er .certificate.id <<<"$GRANT")
 NUMBER=$(jq -er .certificate.number <<<"$GRANT")
@@ -244,7 +245,7 @@ run_wrk direct "$CE$PUB"
 run_wrk gateway "$GW$PUB"
 
 # (e) the limiter's own cost: not exempt, a limit that never bites
-start_certificates CC_PUBLIC_RATE=100000000 CC_PUBLIC_BURST=100000000
+start_certificates CC_PUBLIC_RATE=1000000000 CC_PUBLIC_BURST=1000000000
 run_wrk limited "$CE$PUB"
 start_certificates CC_PUBLIC_RATE_EXEMPT="$EXEMPT"
 run_wrk direct2 "$CE$PUB"
@@ -293,7 +294,8 @@ RSS_AFTER=$(vm "$CE_PID" VmRSS)
 # ---------------------------------------------------------------------------------------------
 # (f) POST /v1/decisions: NPROG programmes ready for a grant, copied by SQL from one made through the API
 
-read -r TPROG _ _ <<<"$(ready_programme)"
+read -r TPROG _ T2 <<<"$(ready_programme 90)"
+[ -n "${T2:-}" ] || die "could not make the template programme"
 log "copying programme $TPROG $NPROG times"
 AUDIT_COLS=$("${PSQL[@]}" -d certcycle -tAc "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
     FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'audits'
