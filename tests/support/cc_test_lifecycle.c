@@ -53,14 +53,22 @@ char *cc_test_lc_sql(const char *slug, const char *sql, int nparams, const char 
     return value;
 }
 
+/* The certificate and its `issued` record in one transaction: the service's expiry job must never see (and
+ * expire) a backdated certificate before it is recorded as issued. */
 char *cc_test_lc_certificate(const char *slug, const char *client, const char *programme,
                              const char *standard, const char *effective, const char *expiry)
 {
     char suffix[17];
     cc_test_random_suffix(suffix);
+    PGconn *db = cc_test_db_connect("DATABASE_URL");
+    const char *tenant[] = {slug};
+    cc_test_db_run(db, "BEGIN", 0, NULL);
+    cc_test_db_run(db,
+                   "SELECT set_config('app.tenant_id', (SELECT id::text FROM tenants WHERE slug = $1), true)",
+                   1, tenant);
     const char *params[] = {client, programme, standard, suffix, effective, expiry};
-    char *id = cc_test_lc_sql(
-        slug,
+    char *id = cc_test_db_value(
+        db,
         "WITH seq AS (SELECT cc_certificate_next_sequence() AS n), "
         "cert AS (INSERT INTO certifications (client_id, standard, sequence, base_number, "
         "original_issue_date) "
@@ -74,9 +82,10 @@ char *cc_test_lc_certificate(const char *slug, const char *client, const char *p
         6, params);
     ck_assert_ptr_nonnull(id);
     const char *record[] = {id};
-    free(cc_test_lc_sql(
-        slug, "SELECT cc_certificate_record($1::uuid, 'issued', NULL, NULL, NULL, NULL, NULL)::text", 1,
-        record));
+    cc_test_db_run(db, "SELECT cc_certificate_record($1::uuid, 'issued', NULL, NULL, NULL, NULL, NULL)", 1,
+                   record);
+    cc_test_db_run(db, "COMMIT", 0, NULL);
+    PQfinish(db);
     return id;
 }
 

@@ -25,7 +25,8 @@ char *cc_test_lc_sql(const char *slug, const char *sql, int nparams, const char 
 /*
  * An active certificate (revision 0) of client on programme for standard (a catalogue code), printing all
  * the client's sites, effective `effective` and expiring `expiry`, made with owner SQL in tenant slug and
- * recorded as issued (history row, outbox seq 1). Returns the caller-freed certificate id.
+ * recorded as issued (history row, outbox seq 1) in the same transaction. Returns the caller-freed
+ * certificate id.
  */
 char *cc_test_lc_certificate(const char *slug, const char *client, const char *programme,
                              const char *standard, const char *effective, const char *expiry);
