@@ -3,7 +3,8 @@
  * reduction makes a new revision; 17021-1 9.6.4): by a decision maker or an admin, with If-Match. The
  * current revision (active or suspended) is superseded by a new active revision <base>-R<n> through
  * cc_certificate_revise (0017), printing the sites named in site_ids, which must be a non-empty subset of
- * the sites the current revision prints (else 422 invalid_site_selection naming site_ids). The new revision
+ * the sites the current revision prints (else 422 invalid_site_selection naming site_ids; empty only when
+ * it prints none, as for a client without recorded sites). The new revision
  * takes effect today and keeps the old expiry date. A suspended certificate's reduction ends its
  * suspension: reducing the scope is one of the ways a suspension is resolved (17021-1 9.6.5.2).
  *
@@ -29,9 +30,10 @@ static const cc_field_t reduce_fields[] = {
 /* How many of $3's sites the certificate $2 does not print (0: a subset). */
 static const cc_sql_t sql_sites_outside = {
     "certificates_reduce_sites_outside",
-    "SELECT count(*) FROM unnest($3::uuid[]) x WHERE NOT EXISTS ("
-    " SELECT 1 FROM certificates c, jsonb_array_elements(c.sites) s"
-    " WHERE c.tenant_id = $1 AND c.id = $2 AND s->>'site_id' = x::text)"};
+    "SELECT (SELECT count(*) FROM unnest($3::uuid[]) x WHERE NOT EXISTS ("
+    "  SELECT 1 FROM certificates c, jsonb_array_elements(c.sites) s"
+    "  WHERE c.tenant_id = $1 AND c.id = $2 AND s->>'site_id' = x::text)), "
+    " (SELECT jsonb_array_length(c.sites) FROM certificates c WHERE c.tenant_id = $1 AND c.id = $2)"};
 
 /* $4 scope, $5 site ids, $6 reason, $7 actor, $8 role: the new revision's id. */
 static const cc_sql_t sql_revise = {
@@ -87,8 +89,11 @@ static cc_step_t sites_check(cc_write_t *w, const char *sites)
     if (!cc_db_is_ok(res))
         return cc_write_fail_db(w, res, "certificate sites");
     long long outside = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    long long printed = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
     PQclear(res);
-    if (outside > 0 || json_array_size(json_object_get(w->body, "site_ids")) == 0)
+    /* A certificate that prints no site (a client without recorded sites) is reduced by its scope alone. */
+    bool none = json_array_size(json_object_get(w->body, "site_ids")) == 0;
+    if (outside > 0 || (none && printed > 0))
         return cc_write_fail_field(w, 422, "invalid_site_selection", "site_ids",
                                    "name at least one site, each one the certificate prints (its `sites`)");
     return CC_GO_ON;

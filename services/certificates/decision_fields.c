@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cc_crypto.h"
+#include "cc_mem.h"
 #include "cc_problem.h"
 #include "cc_workers.h"
 #include "decisions.h"
@@ -119,8 +120,8 @@ static cc_step_t load_programme(decision_t *d)
         return cc_write_fail(d->w, 404, "not_found", "no such programme");
     }
     snprintf(d->client_id, sizeof(d->client_id), "%s", PQgetvalue(res, 0, 0));
-    snprintf(d->scope, sizeof(d->scope), "%s", PQgetvalue(res, 0, 1));
-    snprintf(d->programme_sites, sizeof(d->programme_sites), "%s", PQgetvalue(res, 0, 2));
+    d->scope = cc_strdup(PQgetvalue(res, 0, 1));
+    d->programme_sites = cc_strdup(PQgetvalue(res, 0, 2));
     d->decided = PQgetvalue(res, 0, 3)[0] == 't';
     civil_date_parse(PQgetvalue(res, 0, 4), &d->expiry);
     json_t *standards = json_loads(PQgetvalue(res, 0, 5), 0, NULL);
@@ -231,6 +232,8 @@ static cc_step_t decide(cc_write_t *w)
     if (step == CC_GO_ON)
         step = answer(&d);
     json_decref(d.reasons);
+    free(d.scope);
+    free(d.programme_sites);
     return step;
 }
 

@@ -207,8 +207,9 @@ static cc_step_t check_soa(decision_t *d)
 
 cc_step_t decision_rules_check(decision_t *d)
 {
-    cc_step_t (*const rules[])(decision_t *) = {check_not_decided, check_audits, check_independent,
-                                                load_certificates, check_cycle,  check_transition,
+    /* Independence first: a decision maker who audited is refused as such, whatever else is wrong. */
+    cc_step_t (*const rules[])(decision_t *) = {check_independent, check_not_decided, check_audits,
+                                                load_certificates, check_cycle,       check_transition,
                                                 check_findings,    check_soa};
     cc_step_t step = CC_GO_ON;
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) && step == CC_GO_ON; i++)

@@ -50,9 +50,10 @@ typedef struct decision {
     char audit_ids[1024];               /* the body's audit_ids as a uuid[] literal */
     char site_ids[1024];                /* the body's site_ids as a uuid[] literal, "" when absent */
     /* the programme */
-    char client_id[37], scope[2048], programme_sites[1024];
-    bool decided;        /* programmes.decision_date set */
-    civil_date_t expiry; /* programmes.expiry_date */
+    char client_id[37];
+    char *scope, *programme_sites; /* the programme's scope and site_ids literal (owned, any length) */
+    bool decided;                  /* programmes.decision_date set */
+    civil_date_t expiry;           /* programmes.expiry_date */
     decision_standard_t standards[DECISION_MAX_STANDARDS];
     int nstandards;
     decision_certificate_t certificates[DECISION_MAX_STANDARDS];

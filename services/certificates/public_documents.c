@@ -50,7 +50,12 @@ void public_qr_handle(cc_request_t *r)
     json_t *record = lookup_or_respond(r, base, sizeof(base), &slug);
     if (record == NULL)
         return;
-    const char *url = json_string_value(json_object_get(record, "verify_url"));
+    /* The verify page's URL, built here rather than read from the record: a confidential client's record
+     * has no verify_url, yet its page (which says whether the number is valid) exists. */
+    char url[1024];
+    const json_t *cb = json_object_get(record, "certification_body");
+    snprintf(url, sizeof(url), "%s/verify/%s/%s", base, json_string_value(json_object_get(cb, "slug")),
+             json_string_value(json_object_get(record, "number")));
     /* The code depends on the URL alone: its hash is the strong ETag. */
     uint8_t digest[CC_SHA256_LEN];
     char hex[2 * CC_SHA256_LEN + 1], etag[PUBLIC_ETAG_SIZE];

@@ -12,6 +12,7 @@
 
 #include "cc_buf.h"
 #include "certificates.h"
+#include "public_http.h"
 #include "public_index.h"
 #include "public_rate.h"
 #include "verify_html.h"
@@ -117,7 +118,8 @@ static char *path_segment(cc_request_t *r, const char *name)
 
 void verify_page_handle(cc_request_t *r)
 {
-    if (!public_rate_admit(r))
+    /* While the index loads at start, 503 (try again) rather than a false "Not found". */
+    if (!public_rate_admit(r) || !public_ready_or_respond(r))
         return;
     char *slug = path_segment(r, "cb_slug"), *number = path_segment(r, "number");
     json_t *record = NULL;

@@ -286,6 +286,49 @@ START_TEST(public_qr_code_decodes_to_the_verify_url)
 }
 END_TEST
 
+/* A confidential client's public record has no verify_url, yet its verify page exists: the QR code still
+ * points there (this request once crashed the service on a NULL URL). */
+START_TEST(confidential_qr_code_decodes_to_the_verify_page)
+{
+    cc_test_cb_t cb;
+    cc_test_cb_login(&cb);
+    cc_test_certificate_opts_t opts = {.confidential = true};
+    json_t *cert = cc_test_issue_certificate_with(&cb, &opts, NULL);
+    const char *number = cc_test_json_string(cert, "number");
+    char *path = cc_test_asprintf("/public/v1/cbs/northcert/certificates/%s/qr.svg", number);
+    cc_test_response_t *resp = NULL;
+    for (int i = 0; i < POLL_ROUNDS; i++) { /* the index learns of the issue by notification */
+        cc_test_response_free(resp);
+        resp = cc_test_call(NULL, "GET", path, NULL, NULL);
+        if (resp->status == 200)
+            break;
+        usleep(100 * 1000);
+    }
+    ck_assert_int_eq(resp->status, 200);
+    char *svg = write_file("qr-confidential.svg", resp->body, resp->body_len);
+    cc_test_response_free(resp);
+    char *cmd = cc_test_asprintf("rsvg-convert -w 400 -o '%s/qr-confidential.png' '%s'", artifacts, svg);
+    free(run_ok(cmd));
+    char *png = cc_test_asprintf("%s/qr-confidential.png", artifacts);
+    char *decoded = decode_qr(png);
+    char *suffix = cc_test_asprintf("/verify/northcert/%s", number);
+    size_t n = strlen(decoded), m = strlen(suffix);
+    ck_assert_msg(n > m && strcmp(decoded + n - m, suffix) == 0, "the QR code says %s", decoded);
+    /* and the service is still there */
+    resp = cc_test_call(NULL, "GET", path, NULL, NULL);
+    ck_assert_int_eq(resp->status, 200);
+    cc_test_response_free(resp);
+    free(suffix);
+    free(decoded);
+    free(png);
+    free(cmd);
+    free(svg);
+    free(path);
+    json_decref(cert);
+    cc_test_cb_free(&cb);
+}
+END_TEST
+
 /* The JWKS through the gateway, once it lists kid (identity reloads keys every few seconds). */
 static char *jwks_with(const char *kid)
 {
@@ -443,6 +486,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, make_artifacts_dir, NULL);
     tcase_add_test(tc, printed_certificate_reads_back);
     tcase_add_test(tc, public_qr_code_decodes_to_the_verify_url);
+    tcase_add_test(tc, confidential_qr_code_decodes_to_the_verify_page);
     tcase_add_test(tc, attestation_verifies_offline_with_pyjwt);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
