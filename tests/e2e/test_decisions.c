@@ -152,6 +152,11 @@ START_TEST(test_grant_recomputes_windows)
                                  "2025-03-03", "2025-03-03", "v", NULL);
     cc_test_decision_refused(&conflicted, body, 422, "decision_maker_not_independent", "audit_ids");
     free(body);
+    /* independence is checked first: dated before the audit's last day, still not independent */
+    body = cc_test_decision_body(cc_test_json_string(probe, "id"), "initial", "grant", probe_stages,
+                                 "2025-02-03", "2025-02-03", "v", NULL);
+    cc_test_decision_refused(&conflicted, body, 422, "decision_maker_not_independent", "audit_ids");
+    free(body);
 
     /* granted: revision 0, and the windows recomputed */
     json_t *answer = cc_test_decision_granted(&f.dm, ok);
