@@ -51,15 +51,18 @@ START_TEST(test_expiry_job)
         cc_test_lc_certificate("northcert", client, programme, "ISO27001:2022", "2024-01-01", today);
     char *past =
         cc_test_lc_certificate("northcert", client, programme, "ISO9001:2015", "2024-01-01", yesterday);
+    /* made valid through today, then suspended and backdated in one statement: the running job must not
+     * expire it as an active certificate in between */
     char *suspended =
-        cc_test_lc_certificate("northcert", client, programme, "ISO14001:2015", "2024-01-01", yesterday);
+        cc_test_lc_certificate("northcert", client, programme, "ISO14001:2015", "2024-01-01", today);
     char *old =
         cc_test_lc_certificate("northcert", client, programme, "ISO27001:2013", "2024-01-01", "2026-12-31");
     const char *s_params[] = {suspended};
     free(cc_test_lc_sql(
         "northcert",
         "UPDATE certificates SET status = 'suspended', suspended_since = current_date - 30, "
-        "suspended_until = current_date + 30, suspension_trigger = 'other' WHERE id = $1::uuid "
+        "suspended_until = current_date + 30, suspension_trigger = 'other', expiry_date = current_date - 1 "
+        "WHERE id = $1::uuid "
         "RETURNING id::text",
         1, s_params));
 
