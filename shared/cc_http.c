@@ -195,6 +195,24 @@ const char *cc_request_header(cc_request_t *r, const char *name)
     return h2o_strdup(&r->req->pool, v.base, v.len).base;
 }
 
+bool cc_etag_list_matches(const char *list, const char *etag)
+{
+    if (list == NULL)
+        return false;
+    size_t n = strlen(etag);
+    for (const char *p = list; *p != '\0';) {
+        p += strspn(p, " \t,");
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || strchr(" \t,", p[n]) != NULL))
+            return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
 static bool is_json_content_type(const char *ct)
 {
     if (ct == NULL)

@@ -146,6 +146,12 @@ const char *cc_path_uuid_or_respond(cc_request_t *r, const char *name);
 const char *cc_request_header(cc_request_t *r, const char *name);
 
 /*
+ * True when an If-None-Match value (a comma-separated list, or "*") names etag (a quoted entity tag),
+ * compared weakly as RFC 9110 13.1.2 asks: a W/ prefix in the list is ignored. False for NULL.
+ */
+bool cc_etag_list_matches(const char *list, const char *etag);
+
+/*
  * Copies the decoded query parameter `name` into buf (NUL-terminated).
  * Returns its length, -1 when absent, -2 when it does not fit.
  */

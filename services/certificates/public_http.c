@@ -22,29 +22,9 @@ void public_headers(cc_request_t *r, const char *etag)
         cc_set_header(r, "etag", etag);
 }
 
-/* True when the If-None-Match list holds etag (strong or weak form: RFC 9110 compares weakly) or "*". */
-static bool list_matches(const char *list, const char *etag)
-{
-    size_t n = strlen(etag);
-    const char *s = list;
-    while (*s != '\0') {
-        while (*s == ' ' || *s == ',' || *s == '\t')
-            s++;
-        if (*s == '*')
-            return true;
-        if (strncmp(s, "W/", 2) == 0)
-            s += 2;
-        if (strncmp(s, etag, n) == 0 && (s[n] == '\0' || s[n] == ',' || s[n] == ' ' || s[n] == '\t'))
-            return true;
-        s += strcspn(s, ",");
-    }
-    return false;
-}
-
 bool public_not_modified_or_respond(cc_request_t *r, const char *etag)
 {
-    const char *inm = cc_request_header(r, "if-none-match");
-    if (inm == NULL || !list_matches(inm, etag))
+    if (!cc_etag_list_matches(cc_request_header(r, "if-none-match"), etag))
         return false;
     public_headers(r, etag);
     cc_respond_json(r, 304, NULL);

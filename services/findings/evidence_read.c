@@ -80,25 +80,6 @@ static void next_chunk(cc_request_t *r, cc_stream_t *s, void *data)
     cc_db_query_binary(r, r->claims.tid, &sql_evidence_chunk, 3, params, on_chunk, d);
 }
 
-/* If-None-Match (weak comparison, a list, or "*") names etag. */
-static bool none_match(const char *header, const char *etag)
-{
-    if (header == NULL)
-        return false;
-    size_t etag_len = strlen(etag);
-    for (const char *p = header; *p != '\0';) {
-        p += strspn(p, " \t,");
-        if (*p == '*')
-            return true;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        if (strncmp(p, etag, etag_len) == 0 && (p[etag_len] == '\0' || strchr(" \t,", p[etag_len])))
-            return true;
-        p += strcspn(p, ",");
-    }
-    return false;
-}
-
 /* attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded> (RFC 6266, RFC 8187). */
 static const char *disposition_of(cc_request_t *r, const char *name)
 {
@@ -135,7 +116,7 @@ static void on_file(cc_request_t *r, PGresult *res, void *data)
     snprintf(etag, sizeof(etag), "\"%s\"", PQgetvalue(res, 0, 3));
     cc_set_header(r, "etag", etag);
     cc_set_header(r, "cache-control", "private, no-cache");
-    if (none_match(cc_request_header(r, "if-none-match"), etag)) {
+    if (cc_etag_list_matches(cc_request_header(r, "if-none-match"), etag)) {
         cc_respond_json(r, 304, NULL);
         return;
     }

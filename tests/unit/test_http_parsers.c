@@ -235,6 +235,21 @@ START_TEST(test_if_match)
 }
 END_TEST
 
+/* If-None-Match lists: weak comparison, lists with spaces, "*", and no match on a prefix or a near tag. */
+START_TEST(test_if_none_match_list)
+{
+    ck_assert(cc_etag_list_matches("\"7\"", "\"7\""));
+    ck_assert(cc_etag_list_matches("W/\"7\"", "\"7\""));
+    ck_assert(cc_etag_list_matches("\"1\", \"7\"", "\"7\""));
+    ck_assert(cc_etag_list_matches(" \"1\" ,W/\"7\" ", "\"7\""));
+    ck_assert(cc_etag_list_matches("*", "\"7\""));
+    ck_assert(!cc_etag_list_matches(NULL, "\"7\""));
+    ck_assert(!cc_etag_list_matches("", "\"7\""));
+    ck_assert(!cc_etag_list_matches("\"70\"", "\"7\""));
+    ck_assert(!cc_etag_list_matches("\"1\", \"8\"", "\"7\""));
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("http_parsers");
@@ -246,6 +261,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_cursor);
     tcase_add_test(tc, test_cursor_key);
     tcase_add_test(tc, test_if_match);
+    tcase_add_test(tc, test_if_none_match_list);
     suite_add_tcase(s, tc);
     return s;
 }
