@@ -51,14 +51,6 @@ static void answer_text(cc_request_t *r, char *text, size_t len, const char *eta
     free(text);
 }
 
-/* A 404 is not cached: a certificate issued a moment later must not look unknown for a minute. */
-static void not_found(cc_request_t *r)
-{
-    cc_set_header(r, "access-control-allow-origin", "*");
-    cc_set_header(r, "cache-control", "no-store");
-    cc_respond_error(r, 404, "not_found", "no such certificate");
-}
-
 void public_certificate_handle(cc_request_t *r)
 {
     if (!public_rate_admit(r) || !public_ready_or_respond(r))
@@ -67,7 +59,7 @@ void public_certificate_handle(cc_request_t *r)
     const char *slug = cc_path_param(&r->params, "cb_slug", &slug_len);
     const char *number = cc_path_param(&r->params, "number", &number_len);
     if (slug == NULL || number == NULL || !is_slug(slug, slug_len) || !is_number(number, number_len)) {
-        not_found(r);
+        public_not_found(r);
         return;
     }
     char base[512], etag[PUBLIC_ETAG_SIZE];
@@ -76,7 +68,7 @@ void public_certificate_handle(cc_request_t *r)
     char *text = public_lookup_text(cc_request_strdup(r, slug, slug_len),
                                     cc_request_strdup(r, number, number_len), base, etag, &len);
     if (text == NULL) {
-        not_found(r);
+        public_not_found(r);
         return;
     }
     answer_text(r, text, len, etag);

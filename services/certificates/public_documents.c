@@ -34,12 +34,8 @@ static json_t *lookup_or_respond(cc_request_t *r, char *base, size_t base_size, 
         *slug_out = cc_request_strdup(r, slug, slug_len);
         record = public_lookup(*slug_out, cc_request_strdup(r, number, number_len), base, NULL);
     }
-    if (record == NULL) {
-        /* Not cached, as the lookup's 404: a certificate issued a moment later must not look unknown. */
-        cc_set_header(r, "access-control-allow-origin", "*");
-        cc_set_header(r, "cache-control", "no-store");
-        cc_respond_error(r, 404, "not_found", "no such certificate");
-    }
+    if (record == NULL)
+        public_not_found(r);
     return record;
 }
 

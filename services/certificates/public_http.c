@@ -31,6 +31,13 @@ bool public_not_modified_or_respond(cc_request_t *r, const char *etag)
     return true;
 }
 
+void public_not_found(cc_request_t *r)
+{
+    cc_set_header(r, "access-control-allow-origin", "*");
+    cc_set_header(r, "cache-control", "no-store");
+    cc_respond_error(r, 404, "not_found", "no such certificate");
+}
+
 bool public_ready_or_respond(cc_request_t *r)
 {
     if (public_index_loaded())

@@ -19,6 +19,10 @@ void public_headers(cc_request_t *r, const char *etag);
 /* When If-None-Match names etag (or is "*"), answers 304 with public_headers and returns true. */
 bool public_not_modified_or_respond(cc_request_t *r, const char *etag);
 
+/* Answers 404 not_found for an unknown certificate, with CORS and no-store: a certificate issued a moment
+ * later must not look unknown to a cache for a minute. */
+void public_not_found(cc_request_t *r);
+
 /* Answers 503 service_unavailable (Retry-After: 1) and returns false while the public index has not been
  * loaded yet; true once it has. */
 bool public_ready_or_respond(cc_request_t *r);
