@@ -25,6 +25,7 @@ CC_APT_PACKAGES=(
     libclang-rt-14-dev curl jq
     chromium fonts-dejavu-core
     libqrencode-dev libcairo2-dev poppler-utils zbar-tools librsvg2-bin
+    libcurl4-openssl-dev
 )
 
 # The services, one line each: "<name> <default port>". The binary is build/bin/certcycle-<name>;
@@ -35,6 +36,7 @@ CC_SERVICES=(
     "scheduling 8102"
     "findings 8103"
     "certificates 8104"
+    "registry-sync 8105"
 )
 CC_GATEWAY_DEFAULT_PORT=8080
 

@@ -84,6 +84,11 @@ int cc_config_load(cc_config_t *cfg, int default_port)
                "invalid value for CC_TRUSTED_PROXIES: expected a comma-separated list of CIDR blocks");
         bad = 1;
     }
+    if (cc_proxies_parse(&cfg->outbound_allow, cc_env("CC_OUTBOUND_ALLOW", "")) != 0) {
+        cc_log(CC_LOG_ERROR,
+               "invalid value for CC_OUTBOUND_ALLOW: expected a comma-separated list of CIDR blocks");
+        bad = 1;
+    }
     const char *master = cc_env("CC_MASTER_KEY", NULL);
     if (master != NULL) {
         if (strlen(master) != 64 || cc_hex_decode(master, cfg->master_key, sizeof(cfg->master_key)) != 0) {

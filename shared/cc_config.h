@@ -39,6 +39,8 @@ typedef struct cc_config {
     int hash_queue;            /* hashing jobs that may wait; beyond, 503 with Retry-After */
     int shutdown_timeout;      /* seconds SIGTERM waits for in-flight requests before exiting anyway */
     int housekeeping_interval; /* seconds between runs of the service's housekeeping */
+    cc_proxies_t
+        outbound_allow; /* CC_OUTBOUND_ALLOW: the only non-public addresses outbound calls may reach */
 } cc_config_t;
 
 /*

@@ -101,6 +101,11 @@ static const cc_route_t builtin_routes[] = {
 
 /* ---- accessors ---- */
 
+const cc_config_t *cc_server_config(const cc_server_t *server)
+{
+    return &server->config;
+}
+
 cc_server_t *cc_request_server(const cc_request_t *r)
 {
     return r->thread->server;
@@ -606,9 +611,13 @@ int cc_service_main(const cc_service_t *service)
                             s->config.listen_port, "threads", s->config.threads, "workers",
                             s->config.workers));
 
+    void *background = service->background_start != NULL ? service->background_start(s) : NULL;
+
     int sig;
     sigwait(&stop_signals, &sig);
     cc_log(CC_LOG_INFO, "shutting down on signal %d", sig);
+    if (service->background_stop != NULL)
+        service->background_stop(background);
     shut_down(s, keys_thread);
     if (service->housekeeping != NULL)
         pthread_join(housekeeping_thread, NULL);

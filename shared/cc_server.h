@@ -46,6 +46,11 @@ typedef struct cc_service {
     /* The service's own LISTEN channels, added to the listener every service runs (cc_notify.h). */
     const cc_notify_handler_t *notify_handlers;
     size_t nnotify_handlers;
+    /* NULL, or the service's own long-running work (registry-sync's outbox workers): started once the
+     * listeners run; its stop is called at shutdown, after the listeners close and before the database
+     * connections do, and must return only when that work has ended. */
+    void *(*background_start)(cc_server_t *server);
+    void (*background_stop)(void *state);
 } cc_service_t;
 
 typedef struct cc_thread {
@@ -93,6 +98,9 @@ struct cc_server {
 int cc_service_main(const cc_service_t *service);
 
 /* cc_request_keys and cc_request_config: see cc_http.h (handlers need not include this header). */
+
+/* The server's configuration (borrowed: lives as long as the server). Any thread. */
+const cc_config_t *cc_server_config(const cc_server_t *server);
 
 /* The server of a thread / request. */
 cc_server_t *cc_request_server(const cc_request_t *r);

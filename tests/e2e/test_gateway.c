@@ -188,7 +188,8 @@ START_TEST(test_unreachable_service)
                            "/v1/findings",        "/v1/findings/x/evidence",
                            "/v1/evidence/x",      "/v1/decisions",
                            "/v1/certificates/x",  "/public/v1/certificates",
-                           "/verify/northcert/x"};
+                           "/verify/northcert/x", "/v1/registry/status",
+                           "/v1/webhooks"};
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         cc_test_response_t *resp = cc_test_http("GET", base, paths[i], NULL, NULL);
         assert_bad_gateway(resp, paths[i], NULL);
