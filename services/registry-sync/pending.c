@@ -25,9 +25,15 @@ PENDING(webhooks_get_handle)
 PENDING(webhooks_delete_handle)
 PENDING(webhooks_deliveries_handle)
 
-void registry_sync_housekeeping(cc_dbconn_t *db)
+int webhook_overdue_scan(cc_dbconn_t *db, const char *tenant_id)
 {
-    (void)db;
+    (void)db, (void)tenant_id;
+    return 0;
+}
+int registry_monthly_duty(cc_dbconn_t *db, const char *tenant_id)
+{
+    (void)db, (void)tenant_id;
+    return 0;
 }
 
 /* TEMPORARY: no workers until the registry and webhooks slices build them. */

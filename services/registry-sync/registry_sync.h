@@ -45,8 +45,16 @@ void registry_sync_background_stop(void *state);
 #define REGISTRY_SYNC_NNOTIFY_HANDLERS 2
 extern const cc_notify_handler_t registry_sync_notify_handlers[REGISTRY_SYNC_NNOTIFY_HANDLERS];
 
-/* Per-tenant housekeeping (every CC_HOUSEKEEPING_INTERVAL, at most a minute): findings that became
- * overdue (finding.overdue webhooks, once each) and the monthly duty's bookkeeping. */
+/* Per-tenant housekeeping (housekeeping.c; every CC_HOUSEKEEPING_INTERVAL, at least every minute): findings
+ * that became overdue and the monthly duty, for each tenant in turn (cc_tenant_ids). */
 void registry_sync_housekeeping(cc_dbconn_t *db);
+
+/* Emits finding.overdue once per finding that is overdue today (webhook_overdue.c), in the tenant's own
+ * transaction; returns 0, or -1 after logging a failure. */
+int webhook_overdue_scan(cc_dbconn_t *db, const char *tenant_id);
+
+/* The monthly duty (IAF MD 28; registry_monthly.c): when the month is within 7 days of its end without a
+ * complete sync and sync is enabled, requests one (as POST /v1/registry/resync does). Returns 0 or -1. */
+int registry_monthly_duty(cc_dbconn_t *db, const char *tenant_id);
 
 #endif
