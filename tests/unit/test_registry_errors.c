@@ -231,7 +231,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("registry_client");
+    Suite *s = suite_create("registry_errors");
     TCase *tc = tcase_create("errors");
     tcase_add_test(tc, errors_list_shape);
     tcase_add_test(tc, error_true_shape);
