@@ -14,7 +14,8 @@
 #include "cc_mem.h"
 #include "registry_worker_int.h"
 
-static const cc_sql_t due_sql = {"registry_due_tenants", "SELECT t::text FROM cc_registry_due_tenants() AS t"};
+static const cc_sql_t due_sql = {"registry_due_tenants",
+                                 "SELECT t::text FROM cc_registry_due_tenants() AS t"};
 
 static const cc_sql_t settings_sql = {
     "registry_worker_settings",
@@ -63,7 +64,8 @@ static const cc_sql_t settle_sql = {
     "           reason text, record jsonb, company_id text)), "
     "u AS (UPDATE registry_certifications r SET done = greatest(r.done, r.claimed), claimed = NULL, "
     "        lease_until = NULL, attempts = 0, solo = false, outcome = x.outcome, reason = x.reason, "
-    "        in_registry = CASE x.outcome WHEN 'sent' THEN true WHEN 'deleted' THEN false ELSE r.in_registry END, "
+    "        in_registry = CASE x.outcome WHEN 'sent' THEN true WHEN 'deleted' THEN false ELSE r.in_registry "
+    "END, "
     "        sent_record = CASE WHEN x.outcome = 'sent' THEN x.record ELSE r.sent_record END, "
     "        sent_status = CASE WHEN x.outcome = 'sent' THEN x.record ->> 'certification_status' "
     "                           ELSE r.sent_status END, "
@@ -80,7 +82,8 @@ static const cc_sql_t settle_sql = {
  * (or the open one replaced: at most one open per certification). */
 static const cc_sql_t dead_sql = {
     "registry_worker_dead",
-    "WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, claimed bigint, certificate_id uuid, "
+    "WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, claimed bigint, certificate_id "
+    "uuid, "
     "           number text, kind text, reason text, errors jsonb, attempts int, http_status int, "
     "           record jsonb)), "
     "u AS (UPDATE registry_certifications r SET done = greatest(r.done, r.claimed), claimed = NULL, "
@@ -109,7 +112,8 @@ static const cc_sql_t tenant_sql = {
     "UPDATE registry_settings SET paused_reason = coalesce($2, paused_reason), "
     "       paused_detail = CASE WHEN $2 IS NULL THEN paused_detail ELSE $3 END, "
     "       paused_at = CASE WHEN $2 IS NULL THEN paused_at ELSE now() END, "
-    "       retry_after = CASE WHEN $4::int > 0 THEN now() + make_interval(secs => $4::int) ELSE retry_after END, "
+    "       retry_after = CASE WHEN $4::int > 0 THEN now() + make_interval(secs => $4::int) ELSE retry_after "
+    "END, "
     "       last_success_at = CASE WHEN $5::boolean THEN now() ELSE last_success_at END "
     " WHERE tenant_id = $1"};
 
@@ -198,8 +202,8 @@ static bool read_settings(cc_dbconn_t *db, const registry_cfg_t *cfg, registry_t
         t->single_ok = PQgetvalue(res, 0, 3)[0] == 't';
         t->bulk_ok = PQgetvalue(res, 0, 4)[0] == 't';
         if (!open_key(cfg, t, PQgetvalue(res, 0, 2))) {
-            cc_log(CC_LOG_WARN, "registry worker: tenant %s has no API key that opens (CC_MASTER_KEY changed?)",
-                   t->id);
+            cc_log(CC_LOG_WARN,
+                   "registry worker: tenant %s has no API key that opens (CC_MASTER_KEY changed?)", t->id);
             ok = false;
         }
     }
@@ -308,8 +312,8 @@ int registry_claim(cc_dbconn_t *db, const registry_cfg_t *cfg, registry_tenant_t
         if (b->items[i].kind == ITEM_UPLOAD && !b->items[i].chosen)
             json_array_append_new(held, json_pack("{s:s, s:s, s:b}", "id", b->items[i].id, "claimed",
                                                   b->items[i].claimed, "solo", false));
-    if (!run_rows(true, db, &release_sql, t->id, held) || (b->mode != 0 && !run(db, &pacing_sql, 2, pacing)) ||
-        cc_db_commit(db) != 0) {
+    if (!run_rows(true, db, &release_sql, t->id, held) ||
+        (b->mode != 0 && !run(db, &pacing_sql, 2, pacing)) || cc_db_commit(db) != 0) {
         cc_db_rollback(db);
         return -1;
     }
@@ -318,10 +322,10 @@ int registry_claim(cc_dbconn_t *db, const registry_cfg_t *cfg, registry_tenant_t
 
 static void add_settled(json_t *rows, const registry_item_t *it, const char *outcome)
 {
-    json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s?, s:O?, s:s?}", "id", it->id, "claimed",
-                                          it->claimed, "outcome", outcome, "reason",
-                                          it->reason[0] != '\0' ? it->reason : NULL, "record",
-                                          strcmp(outcome, "sent") == 0 ? it->record : NULL, "company_id", it->company_id));
+    json_array_append_new(
+        rows, json_pack("{s:s, s:s, s:s, s:s?, s:O?, s:s?}", "id", it->id, "claimed", it->claimed, "outcome",
+                        outcome, "reason", it->reason[0] != '\0' ? it->reason : NULL, "record",
+                        strcmp(outcome, "sent") == 0 ? it->record : NULL, "company_id", it->company_id));
 }
 
 static void add_dead(json_t *rows, const registry_item_t *it)
@@ -331,8 +335,8 @@ static void add_dead(json_t *rows, const registry_item_t *it)
         rows, json_pack("{s:s, s:s, s:O?, s:O?, s:s, s:s, s:O?, s:i, s:o?, s:O?}", "id", it->id, "claimed",
                         it->claimed, "certificate_id", json_object_get(src, "certificate_id"), "number",
                         json_object_get(src, "number"), "kind", it->dead_kind, "reason", it->reason, "errors",
-                        it->errors, "attempts", it->attempts, "http_status", it->http_status > 0 ? json_integer(it->http_status) : NULL,
-                        "record", it->record));
+                        it->errors, "attempts", it->attempts, "http_status",
+                        it->http_status > 0 ? json_integer(it->http_status) : NULL, "record", it->record));
 }
 
 /* The outcome rows of b, by statement: settle, dead, retry (with its backoff) and release. */
@@ -357,10 +361,9 @@ static void outcome_rows(const registry_cfg_t *cfg, const registry_batch_t *b, j
             break;
         case OUT_RETRY:
             cc_random_bytes(&r, sizeof(r));
-            json_array_append_new(retry, json_pack("{s:s, s:s, s:f}", "id", it->id, "claimed", it->claimed,
-                                                   "delay_s",
-                                                   registry_backoff_ms(cfg->backoff_ms, it->attempts + 1, r) /
-                                                       1000.0));
+            json_array_append_new(
+                retry, json_pack("{s:s, s:s, s:f}", "id", it->id, "claimed", it->claimed, "delay_s",
+                                 registry_backoff_ms(cfg->backoff_ms, it->attempts + 1, r) / 1000.0));
             break;
         case OUT_RELEASE:
         case OUT_SOLO:

@@ -47,8 +47,8 @@ void registry_consent_delete(const registry_conn_t *conn, registry_item_t *item,
                              registry_tenant_t *t, int max_attempts)
 {
     registry_reply_t reply = {0};
-    const char *id =
-        json_string_value(json_object_get(json_object_get(item->source, "sync"), "company_certifications_id"));
+    const char *id = json_string_value(
+        json_object_get(json_object_get(item->source, "sync"), "company_certifications_id"));
     if (id == NULL && known->ids == NULL && !learn_ids(conn, known, &reply)) {
         registry_send_apply_failure(item, &reply, t, max_attempts);
         registry_reply_free(&reply);

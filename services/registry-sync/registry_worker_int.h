@@ -40,7 +40,8 @@ typedef enum {
 
 /* What became of a claimed certification; each is recorded by registry_claim_record. */
 typedef enum {
-    OUT_RELEASE, /* not attempted (pacing, the lease's time, a pause): the lease is released, nothing counted */
+    OUT_RELEASE, /* not attempted (pacing, the lease's time, a pause): the lease is released, nothing counted
+                  */
     OUT_SENT,    /* the registry accepted its record */
     OUT_SKIPPED, /* no consent: never sent */
     OUT_DELETED, /* deleted from the registry (or found absent there) after consent was withdrawn */
@@ -63,20 +64,20 @@ typedef struct registry_item {
     registry_out_t out;
     char *company_id;      /* a single upload's company_certifications_id, or NULL */
     const char *dead_kind; /* OUT_DEAD: "unmappable", "rejected" or "failed" */
-    char reason[600];      /* OUT_DEAD, OUT_SKIPPED, OUT_RETRY: why, in the registry's words when it gave some */
-    json_t *errors;        /* OUT_DEAD: [{"field", "code", "message"}] */
-    int http_status;       /* the registry's answer, 0 when none */
+    char reason[600]; /* OUT_DEAD, OUT_SKIPPED, OUT_RETRY: why, in the registry's words when it gave some */
+    json_t *errors;   /* OUT_DEAD: [{"field", "code", "message"}] */
+    int http_status;  /* the registry's answer, 0 when none */
 } registry_item_t;
 
 /* A tenant's settings as a pass needs them. */
 typedef struct registry_tenant {
     char id[37];
-    bool usable;     /* enabled, not paused, no Retry-After pending, a key that opens */
-    bool single_ok;  /* single_interval_s has passed since the last single upload */
-    bool bulk_ok;    /* bulk_interval_s has passed since the last bulk upload */
-    char *base_url;  /* owned */
-    char *api_key;   /* owned; never logged; wiped when freed */
-    char pause[24];  /* set by the pass: "unauthorized" or "outbound_refused" pauses the tenant */
+    bool usable;    /* enabled, not paused, no Retry-After pending, a key that opens */
+    bool single_ok; /* single_interval_s has passed since the last single upload */
+    bool bulk_ok;   /* bulk_interval_s has passed since the last bulk upload */
+    char *base_url; /* owned */
+    char *api_key;  /* owned; never logged; wiped when freed */
+    char pause[24]; /* set by the pass: "unauthorized" or "outbound_refused" pauses the tenant */
     char pause_detail[512];
     int retry_after_s; /* > 0: a 429 asked us to wait */
     bool success;      /* the registry accepted something: last_success_at */
@@ -118,6 +119,8 @@ void registry_batch_clear(registry_batch_t *b);
 /* Claims, sends and records one batch of the tenant. Returns how many certifications got an outcome other
  * than a release (0: nothing to do now), or -1 on a database failure. */
 int registry_send_pass(cc_dbconn_t *db, const registry_cfg_t *cfg, const char *tenant_id);
+
+/* ---- registry_outcome.c: the decisions, pure ---- */
 
 /* Pure: what a claimed item needs, from its source (consent, in_registry, the mapping). */
 void registry_send_classify(registry_item_t *item);
