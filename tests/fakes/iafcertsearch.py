@@ -251,6 +251,15 @@ class Registry:
         self.calls = []
         self.plan = Plan({"mode": "none"}, self.rng)
 
+    def stats(self):
+        """Counts only (the benchmark's view: /_fake/state of 100,000 records is 100 MB)."""
+        statuses = {}
+        for c in self.calls:
+            statuses[str(c["status"])] = statuses.get(str(c["status"]), 0) + 1
+        return {"records": len(self.records), "calls": len(self.calls),
+                "faulted": sum(1 for c in self.calls if c["fault"] is not None),
+                "records_received": sum(c["records"] for c in self.calls), "statuses": statuses}
+
     def store(self, record):
         """Inserts or updates (matched on certificate_identity_number); returns the company_certifications_id."""
         identity = record["certificate_identity_number"]
@@ -281,6 +290,8 @@ def list_error(code, message):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "iafcertsearch-double/1"
+    # Without TCP_NODELAY a keep-alive client waits ~40 ms per call (Nagle against delayed ACKs).
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # no per-request logging: it would slow the benchmark
         pass
@@ -329,8 +340,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def control(self, method, path, raw):
         reg = self.server.registry
-        routes = {"/_fake/state": ("GET",), "/_fake/calls": ("GET",), "/_fake/faults": ("GET", "POST"),
-                  "/_fake/reset": ("POST",)}
+        routes = {"/_fake/state": ("GET",), "/_fake/calls": ("GET",), "/_fake/stats": ("GET",),
+                  "/_fake/faults": ("GET", "POST"), "/_fake/reset": ("POST",)}
         if path not in routes:
             return self.send_json(404, problem(404, "Not Found", "not_found", "no such control path"))
         if method not in routes[path]:
@@ -340,6 +351,8 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.dumps(reg.records, separators=(",", ":"))
             elif path == "/_fake/calls":
                 body = json.dumps(reg.calls, separators=(",", ":"))
+            elif path == "/_fake/stats":
+                body = json.dumps(reg.stats())
             elif path == "/_fake/reset":
                 reg.reset()
                 body = "{}"

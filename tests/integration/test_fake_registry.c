@@ -374,6 +374,13 @@ START_TEST(test_fault_statuses)
     ck_assert_str_eq(cc_test_json_string(first, "fault"), "500");
     ck_assert(json_is_null(json_object_get(json_array_get(calls, 2), "fault")));
     json_decref(calls);
+    json_t *stats = cc_fake_registry_stats(f);
+    ck_assert_int_eq(json_integer_value(json_object_get(stats, "records")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(stats, "calls")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(stats, "faulted")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(stats, "records_received")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(stats, "statuses"), "500")), 2);
+    json_decref(stats);
 
     cc_fake_registry_faults(f, "{\"mode\": \"429\", \"retry_after\": 7}");
     r = call(f, "POST", "/cb/upload-cert", rec);

@@ -221,6 +221,11 @@ json_t *cc_fake_registry_calls(cc_fake_registry_t *f)
     return control_json(f, "GET", "/_fake/calls", NULL);
 }
 
+json_t *cc_fake_registry_stats(cc_fake_registry_t *f)
+{
+    return control_json(f, "GET", "/_fake/stats", NULL);
+}
+
 void cc_fake_registry_reset(cc_fake_registry_t *f)
 {
     json_decref(control_json(f, "POST", "/_fake/reset", NULL));

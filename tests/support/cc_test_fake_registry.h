@@ -42,6 +42,10 @@ json_t *cc_fake_registry_records(cc_fake_registry_t *f);
 /* The calls it received, oldest first: [{"method", "path", "status", "records", "fault"}] (new reference). */
 json_t *cc_fake_registry_calls(cc_fake_registry_t *f);
 
+/* Counts only: {"records", "calls", "faulted", "records_received", "statuses": {"200": n, ...}} (new
+ * reference). */
+json_t *cc_fake_registry_stats(cc_fake_registry_t *f);
+
 /* Forgets its records, calls and fault plan. */
 void cc_fake_registry_reset(cc_fake_registry_t *f);
 
