@@ -1,9 +1,9 @@
 /*
  * The registry workers' decisions, pure (no I/O; tests/unit/test_registry_outcome.c): what a claimed
  * certification needs (consent, the mapping), which upload a claim makes under pacing, and what each
- * answer of the registry makes of each certification (ARCHITECTURE.md "Registry
- * sync"): sent, a dead letter with the registry's words, a retry with backoff and jitter, or a release with
- * the tenant paused (401/403, the outbound guard) or told to wait (429).
+ * answer of the registry makes of each certification (ARCHITECTURE.md "Registry sync"): sent, a dead letter
+ * with the registry's words, a retry with backoff and jitter, or a release with the tenant paused (401/403,
+ * the outbound guard) or told to wait (429).
  */
 #include <stdio.h>
 #include <string.h>

@@ -4,15 +4,18 @@
  * double's records compared with ours. An issued certificate appears with its mapped fields; a suspension
  * and a withdrawal reach it as re-uploads of the same identity number; changes made while sync is off
  * coalesce into the latest state (one upload, never an older state after a newer one); a client without
- * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted).
+ * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted); a
+ * resync is complete (last_complete_sync_at) only once nothing it queued is pending or dead-lettered.
  */
 #include "cc_test_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cc_mem.h"
 #include "cc_test_certificates.h"
+#include "cc_test_db.h"
 #include "cc_test_lifecycle.h"
 #include "cc_test_registry.h"
 
@@ -233,6 +236,72 @@ START_TEST(test_consent_gating_and_withdrawal)
 }
 END_TEST
 
+/* Owner SQL in northcert, polled (at most 60 s) until it answers want. */
+static bool poll_sql(const char *sql, const char *want)
+{
+    for (int i = 0; i < 600; i++) {
+        char *v = cc_test_registry_sql(&f.reg, sql, 0, NULL);
+        bool ok = v != NULL && strcmp(v, want) == 0;
+        free(v);
+        if (ok)
+            return true;
+        usleep(100 * 1000);
+    }
+    return false;
+}
+
+START_TEST(test_complete_sync)
+{
+    char *certification, *client;
+    char *id = new_certificate(&certification, &client);
+    cc_test_registry_consent(&f.reg, client, true);
+    const char *params[] = {id};
+    char *number =
+        cc_test_registry_sql(&f.reg, "SELECT number FROM certificates WHERE id = $1::uuid", 1, params);
+    char *plan = cc_test_asprintf("{\"mode\": \"reject\", \"numbers\": [\"%s\"]}", number);
+    cc_fake_registry_faults(f.reg.fake, plan);
+    free(plan);
+    /* Earlier tests' dead letters are theirs: closed here so that only this test's decide. Then a resync
+     * as POST /v1/registry/resync makes one: every certification touched, resync_requested_at set. */
+    cc_test_registry_sql(
+        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL);
+    cc_test_db_run(f.reg.db,
+                   "WITH t AS (SELECT cc_registry_touch(certification_id, client_id) FROM "
+                   "registry_certifications) UPDATE registry_settings SET resync_requested_at = now(), "
+                   "last_complete_sync_at = NULL WHERE (SELECT count(*) FROM t) >= 0",
+                   0, NULL);
+    cc_test_registry_enable(&f.reg, true);
+    const char *c = certification;
+    cc_test_registry_settle(&f.reg, &c, 1);
+    json_t *ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "dead");
+    json_decref(ours);
+    /* Everything else of the resync settles; the dead letter keeps it incomplete. */
+    ck_assert(poll_sql("SELECT count(*) FROM registry_certifications WHERE wanted > done", "0"));
+    ck_assert(poll_sql("SELECT (resync_requested_at IS NOT NULL AND last_complete_sync_at IS NULL)::text "
+                       "FROM registry_settings",
+                       "true"));
+
+    /* The registry accepts it once retried (as POST .../dead-letters/{id}/retry does): the sync is complete.
+     */
+    cc_fake_registry_faults(f.reg.fake, "{\"mode\": \"none\"}");
+    const char *p2[] = {certification};
+    cc_test_registry_sql(
+        &f.reg,
+        "WITH d AS (UPDATE registry_dead_letters SET retried_at = now() WHERE certification_id = "
+        "$1::uuid AND retried_at IS NULL RETURNING certification_id) SELECT "
+        "cc_registry_touch(r.certification_id, r.client_id) FROM registry_certifications r JOIN d "
+        "USING (certification_id)",
+        1, p2);
+    cc_test_registry_settle(&f.reg, &c, 1);
+    ck_assert(poll_sql("SELECT (resync_requested_at IS NULL AND last_complete_sync_at IS NOT NULL)::text "
+                       "FROM registry_settings",
+                       "true"));
+    cc_test_registry_assert_equal(&f.reg, &c, 1);
+    free(number), free(id), free(certification), free(client);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("registry_sync");
@@ -242,6 +311,7 @@ int main(void)
     tcase_add_test(tc, test_issued_suspended_withdrawn);
     tcase_add_test(tc, test_coalescing_keeps_order);
     tcase_add_test(tc, test_consent_gating_and_withdrawal);
+    tcase_add_test(tc, test_complete_sync);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
