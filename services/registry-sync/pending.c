@@ -52,11 +52,3 @@ void webhook_workers_stop(webhook_workers_t *w)
 {
     (void)w;
 }
-
-/* TEMPORARY: until the outbound slice builds shared/cc_outbound.c. */
-#include "cc_outbound.h"
-int cc_outbound_init(const cc_proxies_t *allow)
-{
-    (void)allow;
-    return 0;
-}
