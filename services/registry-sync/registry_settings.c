@@ -227,17 +227,11 @@ static cc_step_t put_run(cc_write_t *w)
     return step;
 }
 
-/* On the loop: text that the database would refuse as blank, named before anything is queued. */
+/* On the loop: a base URL that is not even http(s) is refused before anything is queued (the field table
+ * already refuses blank strings). */
 static cc_step_t put_check(cc_request_t *r, const json_t *body, json_t *problem)
 {
     (void)r;
-    static const char *const texts[] = {"base_url", "api_key", "accreditation_body_name",
-                                        "accreditation_body_acronym"};
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-        const char *s = cc_json_str(body, texts[i]);
-        if (s != NULL && s[strspn(s, " \t\r\n")] == '\0')
-            cc_problem_add_error(problem, texts[i], "blank", "must not be blank");
-    }
     const char *url = cc_json_str(body, "base_url");
     if (url != NULL && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
         cc_problem_add_error(problem, "base_url", "outbound_refused", "must be an absolute http(s) URL");
