@@ -102,13 +102,9 @@ static int read_port(int fd)
 static cc_test_response_t *control(const cc_fake_registry_t *f, const char *method, const char *path,
                                    const char *body, char **error)
 {
-    cc_test_request_t req = {.method = method,
-                             .base_url = f->root,
-                             .path = path,
-                             .body = body,
-                             .timeout_seconds = 10,
-                             .unlogged = true};
-    return cc_test_http_send(&req, error);
+    cc_test_request_t req = {
+        .method = method, .base_url = f->root, .path = path, .body = body, .timeout_seconds = 10};
+    return cc_test_http_send_unlogged(&req, error);
 }
 
 static bool answers(const cc_fake_registry_t *f)
@@ -241,9 +237,8 @@ cc_test_response_t *cc_fake_registry_call(cc_fake_registry_t *f, const char *met
                              .path = path,
                              .headers = headers,
                              .body = body,
-                             .timeout_seconds = 10,
-                             .unlogged = true};
-    cc_test_response_t *r = cc_test_http_send(&req, NULL);
+                             .timeout_seconds = 10};
+    cc_test_response_t *r = cc_test_http_send_unlogged(&req, NULL);
     free(header);
     return r;
 }

@@ -431,7 +431,8 @@ out:
     return rc;
 }
 
-cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error)
+/* One request; the response is appended to CC_TEST_RESPONSES when logged. */
+static cc_test_response_t *http_send(const cc_test_request_t *req, char **error, bool logged)
 {
     char *host = NULL, *port = NULL, *prefix = NULL, *err = NULL;
     cc_test_response_t *resp = NULL;
@@ -478,7 +479,7 @@ cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error
         err = full;
         goto out;
     }
-    if (!req->unlogged)
+    if (logged)
         log_response(req->method, req->path, resp);
 out:
     if (fd >= 0)
@@ -492,6 +493,16 @@ out:
     else
         free(err);
     return resp;
+}
+
+cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error)
+{
+    return http_send(req, error, true);
+}
+
+cc_test_response_t *cc_test_http_send_unlogged(const cc_test_request_t *req, char **error)
+{
+    return http_send(req, error, false);
 }
 
 cc_test_response_t *cc_test_http(const char *method, const char *base_url, const char *path,

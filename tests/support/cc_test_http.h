@@ -39,7 +39,6 @@ typedef struct cc_test_request {
     int timeout_seconds;        /* 0 means CC_TEST_HTTP_TIMEOUT */
     void (*on_sent)(void *arg); /* optional: called once the whole request has been written */
     void *on_sent_arg;
-    bool unlogged; /* true: not recorded for the OpenAPI checker (a test double's answer, not ours) */
 } cc_test_request_t;
 
 /*
@@ -50,6 +49,10 @@ typedef struct cc_test_request {
  * so it may be used from any thread.
  */
 cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error);
+
+/* As cc_test_http_send, but the response is not recorded for the OpenAPI checker (CC_TEST_RESPONSES): for
+ * the answers of a test double (tests/fakes/), which are not ours. */
+cc_test_response_t *cc_test_http_send_unlogged(const cc_test_request_t *req, char **error);
 
 /* As cc_test_http_send with the default timeout, but a transport failure fails the current test. */
 cc_test_response_t *cc_test_http(const char *method, const char *base_url, const char *path,
