@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #define REGISTRY_BULK_MAX 100 /* records per bulk upload (IAF: "at most 100") */
 #define REGISTRY_LIST_MAX 100 /* records per list page */
@@ -71,5 +72,17 @@ void registry_reply_free(registry_reply_t *reply);
  * described at record_errors. Returns a new array (empty when nothing could be read).
  */
 json_t *registry_parse_errors(const char *body, size_t len);
+
+/*
+ * Pure: what one HTTP answer means, as the calls above classify it. Sets reply's outcome, http_status,
+ * retry_after_s (THROTTLED: retry_after, the Retry-After value or NULL, read relative to now; 60 when
+ * absent or unreadable), record_errors (REJECTED: never empty; a refusal naming no record is one entry
+ * with record_index -1) and detail; leaves data, meta and company_certifications_id alone. 2xx is OK
+ * unless its body names per-record errors ({"data": {"errors": ...}}), then REJECTED; 400, 409, 422 and
+ * the other 4xx no retry helps are REJECTED; 401/403 UNAUTHORIZED; 404 NOT_FOUND; 429 THROTTLED;
+ * 408, 425, 3xx (never followed) and 5xx TRANSIENT.
+ */
+void registry_classify(int status, const char *body, size_t len, const char *retry_after, time_t now,
+                       registry_reply_t *reply);
 
 #endif
