@@ -12,7 +12,6 @@
         cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
     }
 
-PENDING(registry_reconcile_handle)
 PENDING(webhooks_create_handle)
 PENDING(webhooks_list_handle)
 PENDING(webhooks_get_handle)
