@@ -10,8 +10,10 @@
  * matches. A certification that cannot be mapped is left to its dead letter.
  * Blocking work (the registry's calls) on a worker (cc_job_submit); no
  * transaction is open while the registry is called. The registry's 401/403
- * pauses the tenant's sync (502 registry_unauthorized); any other failure
- * answers 502 registry_unavailable; 409 registry_disabled while sync is off.
+ * pauses the tenant's sync (503 registry_unauthorized); any other failure
+ * answers 503 registry_unavailable with Retry-After; 409 registry_disabled
+ * while sync is off. (503, not 502: the gateway replaces the body of every
+ * 502 with its own, deploy/h2o.conf's error-doc, and the code would be lost.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,13 +88,14 @@ static cc_step_t registry_failed(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc
             else
                 cc_db_rollback(db);
         }
-        cc_job_fail(job, 502, "registry_unauthorized",
+        cc_job_fail(job, 503, "registry_unauthorized",
                     "the registry refused the API key: sync is paused until the settings are saved again");
         return CC_ANSWERED;
     }
     char detail[600];
     snprintf(detail, sizeof(detail), "the registry could not be read: %s", reply->detail);
-    cc_job_fail(job, 502, "registry_unavailable", detail);
+    cc_job_fail(job, 503, "registry_unavailable", detail);
+    cc_job_header(job, "retry-after", "60");
     return CC_ANSWERED;
 }
 
