@@ -3,7 +3,6 @@
  * slice deletes the lines it implements; the last one deletes this file.
  */
 #include "registry_sync.h"
-#include "registry_worker.h"
 #include "webhook_worker.h"
 
 #define PENDING(fn)                                                                                          \
@@ -24,20 +23,7 @@ int webhook_overdue_scan(cc_dbconn_t *db, const char *tenant_id)
     return 0;
 }
 
-/* TEMPORARY: no workers until the registry and webhooks slices build them. */
-registry_workers_t *registry_workers_start(const cc_config_t *config)
-{
-    (void)config;
-    return NULL;
-}
-void registry_workers_wake(registry_workers_t *w)
-{
-    (void)w;
-}
-void registry_workers_stop(registry_workers_t *w)
-{
-    (void)w;
-}
+/* TEMPORARY: no workers until the webhooks slice builds them. */
 webhook_workers_t *webhook_workers_start(const cc_config_t *config)
 {
     (void)config;

@@ -12,7 +12,7 @@
 
 #include "cc_test_certificates.h"
 #include "cc_test_main.h"
-#include "cc_test_registry.h"
+#include "cc_test_registry_api.h"
 
 static cc_test_cb_t cb;
 
@@ -33,12 +33,12 @@ static char *new_dead_letter(json_t **certificate_out)
     const char *p[] = {cc_test_json_string(certificate, "certification_id"),
                        cc_test_json_string(certificate, "id"), cc_test_json_string(certificate, "number")};
     /* the sync state as after exhausted attempts: due later, attempts counted */
-    cc_test_registry_sql("northcert",
-                         "UPDATE registry_certifications SET done = wanted, attempts = 3, outcome = 'dead', "
-                         "reason = 'rejected', next_attempt_at = now() + interval '1 day' "
-                         "WHERE certification_id = $1::uuid",
-                         1, p);
-    char *id = cc_test_registry_value(
+    cc_test_regapi_sql("northcert",
+                       "UPDATE registry_certifications SET done = wanted, attempts = 3, outcome = 'dead', "
+                       "reason = 'rejected', next_attempt_at = now() + interval '1 day' "
+                       "WHERE certification_id = $1::uuid",
+                       1, p);
+    char *id = cc_test_regapi_value(
         "northcert",
         "INSERT INTO registry_dead_letters (certification_id, certificate_id, number, kind, reason, errors, "
         "attempts, http_status, record) VALUES ($1::uuid, $2::uuid, $3, 'rejected', 'the registry refused "
@@ -112,7 +112,7 @@ START_TEST(test_list_fields_and_order)
     ck_assert(json_is_null(json_object_get(letter, "retried_at")));
     json_decref(items);
     /* the status counts the open ones */
-    json_t *status = cc_test_registry_status(&cb.admin);
+    json_t *status = cc_test_regapi_status(&cb.admin);
     ck_assert_int_ge(json_integer_value(json_object_get(status, "dead_letters")), 2);
     json_decref(status);
     /* southcert sees none of them */
@@ -144,7 +144,7 @@ START_TEST(test_retry)
     ck_assert_str_eq(cc_test_json_string(resp->json, "id"), id);
     ck_assert_ptr_nonnull(cc_test_json_string(resp->json, "retried_at"));
     cc_test_response_free(resp);
-    char *state = cc_test_registry_value(
+    char *state = cc_test_regapi_value(
         "northcert",
         "SELECT (wanted > done)::text || ' ' || attempts || ' ' || (next_attempt_at <= now())::text "
         "FROM registry_certifications WHERE certification_id = $1::uuid",

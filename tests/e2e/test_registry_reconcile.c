@@ -15,7 +15,7 @@
 #include "cc_test_certificates.h"
 #include "cc_test_fake_registry.h"
 #include "cc_test_main.h"
-#include "cc_test_registry.h"
+#include "cc_test_registry_api.h"
 #include "registry-sync/registry_map.c"
 
 #define KEY "sk-reconcile-test-51d2"
@@ -36,15 +36,15 @@ static void setup(void)
     cc_test_response_free(resp);
     json_decref(body);
     /* enabled, but paused: the workers leave the tenant alone, reconcile does not ask */
-    cc_test_registry_sql("northcert",
-                         "UPDATE registry_settings SET enabled = true, paused_reason = 'reconcile_test', "
-                         "paused_at = now()",
-                         0, NULL);
+    cc_test_regapi_sql("northcert",
+                       "UPDATE registry_settings SET enabled = true, paused_reason = 'reconcile_test', "
+                       "paused_at = now()",
+                       0, NULL);
 }
 
 static void teardown(void)
 {
-    cc_test_registry_disable(&cb.admin);
+    cc_test_regapi_disable(&cb.admin);
     cc_fake_registry_stop(fake);
     cc_test_cb_free(&cb);
 }
@@ -64,7 +64,7 @@ static json_t *certificate(bool consent)
     json_t *c = cc_test_issue_certificate(&cb, NULL);
     if (consent) {
         const char *p[] = {cc_test_json_string(c, "client_id")};
-        cc_test_registry_sql(
+        cc_test_regapi_sql(
             "northcert",
             "UPDATE clients SET registry_consent_given = true, registry_consent_date = current_date "
             "WHERE id = $1::uuid",
@@ -77,7 +77,7 @@ static json_t *certificate(bool consent)
 static json_t *record_of(const json_t *c)
 {
     const char *p[] = {cc_test_json_string(c, "certification_id")};
-    char *text = cc_test_registry_value("northcert", "SELECT cc_registry_source($1::uuid)::text", 1, p);
+    char *text = cc_test_regapi_value("northcert", "SELECT cc_registry_source($1::uuid)::text", 1, p);
     json_t *source = json_loads(text, 0, NULL);
     registry_map_problem_t problem;
     json_t *record = registry_map(source, &problem);
@@ -130,7 +130,7 @@ static char *sync_value(const json_t *c, const char *column_sql)
     const char *p[] = {cc_test_json_string(c, "certification_id")};
     char *sql = cc_test_asprintf("SELECT %s FROM registry_certifications WHERE certification_id = $1::uuid",
                                  column_sql);
-    char *v = cc_test_registry_value("northcert", sql, 1, p);
+    char *v = cc_test_regapi_value("northcert", sql, 1, p);
     free(sql);
     return v;
 }
@@ -157,14 +157,14 @@ START_TEST(test_drift_found_and_repaired)
     json_object_set_new(stranger, "certificate_number", json_string("FOREIGN-0001"));
     char *stranger_company = seed(stranger);
     /* a record of the no-consent certification, as if sent before consent was withdrawn */
-    cc_test_registry_sql(
+    cc_test_regapi_sql(
         "northcert",
         "UPDATE clients SET registry_consent_given = true, registry_consent_date = current_date "
         "WHERE id = $1::uuid",
         1, (const char *[]){cc_test_json_string(no_consent, "client_id")});
     json_t *withdrawn = record_of(no_consent);
-    cc_test_registry_sql("northcert", "UPDATE clients SET registry_consent_given = false WHERE id = $1::uuid",
-                         1, (const char *[]){cc_test_json_string(no_consent, "client_id")});
+    cc_test_regapi_sql("northcert", "UPDATE clients SET registry_consent_given = false WHERE id = $1::uuid",
+                       1, (const char *[]){cc_test_json_string(no_consent, "client_id")});
     char *withdrawn_company = seed(withdrawn);
 
     json_t *report = reconcile_ok();
@@ -216,7 +216,7 @@ START_TEST(test_drift_found_and_repaired)
     ck_assert_ptr_nonnull(json_object_get(held, in_sync_id));
     json_decref(held);
     /* the status counts the deletion for consent */
-    json_t *status = cc_test_registry_status(&cb.admin);
+    json_t *status = cc_test_regapi_status(&cb.admin);
     ck_assert_int_ge(json_integer_value(json_object_get(status, "deleted_for_consent")), 1);
     json_decref(status);
 
@@ -295,18 +295,18 @@ START_TEST(test_refusals)
     /* the registry fails: 503, nothing paused */
     cc_fake_registry_faults(fake, "{\"mode\": \"500\"}");
     assert_registry_failed("registry_unavailable");
-    json_t *status = cc_test_registry_status(&cb.admin);
+    json_t *status = cc_test_regapi_status(&cb.admin);
     ck_assert_str_eq(cc_test_json_string(status, "paused_reason"), "reconcile_test");
     json_decref(status);
     /* the registry refuses the key: 503, the tenant paused as unauthorized */
     cc_fake_registry_faults(fake, "{\"mode\": \"401\"}");
     assert_registry_failed("registry_unauthorized");
-    status = cc_test_registry_status(&cb.admin);
+    status = cc_test_regapi_status(&cb.admin);
     ck_assert_str_eq(cc_test_json_string(status, "paused_reason"), "unauthorized");
     json_decref(status);
     cc_fake_registry_faults(fake, "{\"mode\": \"none\"}");
     /* disabled: 409 */
-    cc_test_registry_disable(&cb.admin);
+    cc_test_regapi_disable(&cb.admin);
     resp = cc_test_call(&cb.admin, "POST", "/v1/registry/reconcile", NULL, NULL);
     cc_test_assert_problem(resp, 409, "registry_disabled");
     cc_test_response_free(resp);

@@ -12,7 +12,7 @@
 
 #include "cc_test_fake_registry.h"
 #include "cc_test_main.h"
-#include "cc_test_registry.h"
+#include "cc_test_registry_api.h"
 #include "cc_test_scheduling.h"
 
 #define SECRET "sk-registry-never-shown-7c1f0e"
@@ -26,7 +26,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    cc_test_registry_disable(&cb.admin);
+    cc_test_regapi_disable(&cb.admin);
     cc_test_cb_free(&cb);
 }
 
@@ -164,7 +164,7 @@ END_TEST
 START_TEST(test_key_never_shown)
 {
     cc_fake_registry_t *fake = cc_fake_registry_start(SECRET);
-    cc_test_registry_enable(&cb.admin, cc_fake_registry_url(fake), SECRET);
+    cc_test_regapi_enable(&cb.admin, cc_fake_registry_url(fake), SECRET);
     cc_test_response_t *resp = get(&cb.admin);
     cc_test_assert_json(resp, 200);
     ck_assert(json_is_true(json_object_get(resp->json, "api_key_set")));
@@ -179,17 +179,17 @@ START_TEST(test_key_never_shown)
     cc_test_response_free(resp);
     /* stored sealed, and not in the event log */
     const char *p[] = {SECRET};
-    char *clear = cc_test_registry_value(
+    char *clear = cc_test_regapi_value(
         "northcert",
         "SELECT count(*) FROM registry_settings WHERE position(convert_to($1, 'UTF8') IN api_key_sealed) > 0",
         1, p);
     ck_assert_str_eq(clear, "0");
     free(clear);
-    char *logged = cc_test_registry_value(
+    char *logged = cc_test_regapi_value(
         "northcert", "SELECT count(*) FROM event_log WHERE action = 'registry.settings_updated'", 0, NULL);
     ck_assert_int_gt(atoi(logged), 0);
     free(logged);
-    logged = cc_test_registry_value(
+    logged = cc_test_regapi_value(
         "northcert", "SELECT count(*) FROM event_log WHERE event_log::text LIKE '%' || $1 || '%'", 1, p);
     ck_assert_str_eq(logged, "0");
     free(logged);
@@ -236,7 +236,7 @@ START_TEST(test_saving_clears_a_pause)
     cc_test_response_t *resp = put(&cb.admin, NULL, "{\"enabled\":false}");
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
-    cc_test_registry_sql(
+    cc_test_regapi_sql(
         "northcert",
         "UPDATE registry_settings SET paused_reason = 'unauthorized', paused_detail = 'HTTP 401', "
         "paused_at = now()",
@@ -246,7 +246,7 @@ START_TEST(test_saving_clears_a_pause)
     ck_assert_str_eq(cc_test_json_string(resp->json, "paused_reason"), "unauthorized");
     ck_assert_ptr_nonnull(cc_test_json_string(resp->json, "paused_at"));
     cc_test_response_free(resp);
-    json_t *status = cc_test_registry_status(&cb.admin);
+    json_t *status = cc_test_regapi_status(&cb.admin);
     ck_assert(json_is_true(json_object_get(status, "paused")));
     ck_assert_str_eq(cc_test_json_string(status, "paused_detail"), "HTTP 401");
     json_decref(status);

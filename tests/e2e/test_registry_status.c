@@ -14,7 +14,7 @@
 #include "cc_test_certificates.h"
 #include "cc_test_fake_registry.h"
 #include "cc_test_main.h"
-#include "cc_test_registry.h"
+#include "cc_test_registry_api.h"
 
 #define KEY "sk-status-test-3e9a"
 
@@ -27,7 +27,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    cc_test_registry_disable(&cb.admin);
+    cc_test_regapi_disable(&cb.admin);
     cc_test_cb_free(&cb);
 }
 
@@ -84,7 +84,7 @@ END_TEST
 
 START_TEST(test_every_field_and_the_month)
 {
-    json_t *status = cc_test_registry_status(&cb.admin);
+    json_t *status = cc_test_regapi_status(&cb.admin);
     static const char *const counts[] = {"backlog",      "in_flight",           "synced",
                                          "dead_letters", "skipped_for_consent", "deleted_for_consent"};
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
@@ -107,17 +107,17 @@ END_TEST
 
 START_TEST(test_counts_follow_new_certificates)
 {
-    json_t *before = cc_test_registry_status(&cb.admin);
+    json_t *before = cc_test_regapi_status(&cb.admin);
     ck_assert(json_is_false(json_object_get(before, "enabled")));
     json_t *certificate = cc_test_issue_certificate(&cb, NULL); /* a new client, without consent */
-    json_t *after = cc_test_registry_status(&cb.admin);
+    json_t *after = cc_test_regapi_status(&cb.admin);
     ck_assert_int_eq(count_of(after, "skipped_for_consent"), count_of(before, "skipped_for_consent") + 1);
     /* disabled: nothing is sent, the certification waits in the backlog */
     ck_assert_int_eq(count_of(after, "backlog"), count_of(before, "backlog") + 1);
     ck_assert_int_eq(count_of(after, "in_flight"), 0);
     /* its registry state exists and is pending */
     const char *p[] = {cc_test_json_string(certificate, "certification_id")};
-    char *pending = cc_test_registry_value(
+    char *pending = cc_test_regapi_value(
         "northcert", "SELECT wanted > done FROM registry_certifications WHERE certification_id = $1::uuid", 1,
         p);
     ck_assert_str_eq(pending, "t");
@@ -134,12 +134,12 @@ START_TEST(test_paused_warning)
         cc_test_call(&cb.admin, "PUT", "/v1/registry/settings", NULL, "{\"enabled\":false}");
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
-    cc_test_registry_sql("northcert",
-                         "UPDATE registry_settings SET paused_reason = 'outbound_refused', "
-                         "paused_detail = 'refused_address', paused_at = now(), "
-                         "retry_after = now() + interval '1 hour'",
-                         0, NULL);
-    json_t *status = cc_test_registry_status(&cb.admin);
+    cc_test_regapi_sql("northcert",
+                       "UPDATE registry_settings SET paused_reason = 'outbound_refused', "
+                       "paused_detail = 'refused_address', paused_at = now(), "
+                       "retry_after = now() + interval '1 hour'",
+                       0, NULL);
+    json_t *status = cc_test_regapi_status(&cb.admin);
     ck_assert(json_is_true(json_object_get(status, "paused")));
     ck_assert_str_eq(cc_test_json_string(status, "paused_reason"), "outbound_refused");
     ck_assert_ptr_nonnull(cc_test_json_string(status, "retry_after"));
@@ -148,8 +148,8 @@ START_TEST(test_paused_warning)
     resp = cc_test_call(&cb.admin, "PUT", "/v1/registry/settings", NULL, "{}");
     cc_test_assert_json(resp, 200);
     cc_test_response_free(resp);
-    cc_test_registry_sql("northcert", "UPDATE registry_settings SET retry_after = NULL", 0, NULL);
-    status = cc_test_registry_status(&cb.admin);
+    cc_test_regapi_sql("northcert", "UPDATE registry_settings SET retry_after = NULL", 0, NULL);
+    status = cc_test_regapi_status(&cb.admin);
     ck_assert(json_is_false(json_object_get(status, "paused")));
     ck_assert(!has_warning(status, "paused"));
     ck_assert(json_is_null(json_object_get(status, "retry_after")));
@@ -159,22 +159,21 @@ END_TEST
 
 START_TEST(test_resync)
 {
-    cc_test_registry_disable(&cb.admin);
+    cc_test_regapi_disable(&cb.admin);
     cc_test_response_t *resp = cc_test_call(&cb.admin, "POST", "/v1/registry/resync", NULL, NULL);
     cc_test_assert_problem(resp, 409, "registry_disabled");
     cc_test_response_free(resp);
 
     cc_fake_registry_t *fake = cc_fake_registry_start(KEY);
-    cc_test_registry_enable(&cb.admin, cc_fake_registry_url(fake), KEY);
-    char *certifications =
-        cc_test_registry_value("northcert", "SELECT count(*) FROM certifications", 0, NULL);
+    cc_test_regapi_enable(&cb.admin, cc_fake_registry_url(fake), KEY);
+    char *certifications = cc_test_regapi_value("northcert", "SELECT count(*) FROM certifications", 0, NULL);
     resp = cc_test_call(&cb.admin, "POST", "/v1/registry/resync", NULL, NULL);
     cc_test_assert_json(resp, 202);
     ck_assert_int_eq(json_integer_value(json_object_get(resp->json, "queued")), atoll(certifications));
     ck_assert_ptr_nonnull(cc_test_json_string(resp->json, "resync_requested_at"));
     cc_test_response_free(resp);
     /* every certification has a registry state and was touched by the resync */
-    char *untouched = cc_test_registry_value(
+    char *untouched = cc_test_regapi_value(
         "northcert",
         "SELECT count(*) FROM certifications f WHERE NOT EXISTS (SELECT 1 FROM registry_certifications r "
         "WHERE r.certification_id = f.id AND r.wanted >= 2)",
@@ -185,7 +184,7 @@ START_TEST(test_resync)
     resp = cc_test_call(&cb.other_admin, "POST", "/v1/registry/resync", NULL, NULL);
     cc_test_assert_problem(resp, 409, "registry_disabled");
     cc_test_response_free(resp);
-    cc_test_registry_disable(&cb.admin);
+    cc_test_regapi_disable(&cb.admin);
     cc_fake_registry_stop(fake);
     free(certifications);
 }

@@ -1,64 +1,180 @@
 /*
- * Helpers of the registry API's e2e tests (cc_test_registry.h).
+ * Registry-sync fixtures (cc_test_registry.h): northcert's settings written with owner SQL, the API key
+ * sealed with cc_aead_seal under CC_MASTER_KEY exactly as the service stores it, and the comparison of the
+ * double's records with our sync state.
  */
 #include "cc_test_registry.h"
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cc_crypto.h"
+#include "cc_test_caller.h"
 #include "cc_test_db.h"
+#include "cc_test_http.h"
 
-static PGconn *begin(const char *tenant)
+void cc_test_registry_begin(cc_test_registry_t *r)
 {
-    PGconn *db = cc_test_db_connect("DATABASE_URL");
-    const char *p[] = {tenant};
-    cc_test_db_run(db, "BEGIN", 0, NULL);
-    cc_test_db_run(db, "SELECT set_config('app.tenant_id', cc_tenant_id($1)::text, true)", 1, p);
-    return db;
+    memset(r, 0, sizeof(*r));
+    char suffix[17];
+    cc_test_random_suffix(suffix);
+    snprintf(r->key, sizeof(r->key), "test-key-%s", suffix);
+    r->fake = cc_fake_registry_start(r->key);
+    r->db = cc_test_db_connect("DATABASE_URL");
+    cc_test_db_run(r->db, "SELECT set_config('app.tenant_id', cc_tenant_id('northcert')::text, false)", 0,
+                   NULL);
 }
 
-void cc_test_registry_sql(const char *tenant, const char *sql, int nparams, const char *const *params)
+/* The key sealed under the deployment's master key, as hex. */
+static char *sealed_key_hex(const char *key)
 {
-    PGconn *db = begin(tenant);
-    cc_test_db_run(db, sql, nparams, params);
-    cc_test_db_run(db, "COMMIT", 0, NULL);
-    PQfinish(db);
+    const char *master_hex = cc_test_env("CC_MASTER_KEY");
+    uint8_t master[CC_AEAD_KEY_LEN];
+    ck_assert_int_eq(cc_hex_decode(master_hex, master, sizeof(master)), 0);
+    uint8_t *sealed = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(cc_aead_seal(master, key, strlen(key), &sealed, &len), 0);
+    char *hex = malloc(len * 2 + 1);
+    cc_hex_encode(sealed, len, hex);
+    free(sealed);
+    return hex;
 }
 
-char *cc_test_registry_value(const char *tenant, const char *sql, int nparams, const char *const *params)
+void cc_test_registry_enable(cc_test_registry_t *r, bool enabled)
 {
-    PGconn *db = begin(tenant);
-    char *value = cc_test_db_value(db, sql, nparams, params);
-    cc_test_db_run(db, "COMMIT", 0, NULL);
-    PQfinish(db);
-    return value;
+    char *hex = sealed_key_hex(r->key);
+    const char *params[] = {enabled ? "true" : "false", cc_fake_registry_url(r->fake), hex};
+    cc_test_db_run(
+        r->db,
+        "INSERT INTO registry_settings (enabled, base_url, api_key_sealed, accreditation_body_name, "
+        "  accreditation_body_acronym, single_interval_s, bulk_interval_s) "
+        "VALUES ($1::boolean, $2, decode($3, 'hex'), 'United Kingdom Accreditation Service', 'UKAS', 0, 0) "
+        "ON CONFLICT (tenant_id) DO UPDATE SET enabled = EXCLUDED.enabled, base_url = EXCLUDED.base_url, "
+        "  api_key_sealed = EXCLUDED.api_key_sealed, "
+        "  accreditation_body_name = EXCLUDED.accreditation_body_name, "
+        "  accreditation_body_acronym = EXCLUDED.accreditation_body_acronym, single_interval_s = 0, "
+        "  bulk_interval_s = 0, paused_reason = NULL, paused_detail = NULL, paused_at = NULL, "
+        "  retry_after = NULL, version = registry_settings.version + 1, updated_at = now()",
+        3, params);
+    free(hex);
 }
 
-void cc_test_registry_enable(const cc_test_caller_t *admin, const char *base_url, const char *key)
+void cc_test_registry_end(cc_test_registry_t *r)
 {
-    json_t *body =
-        json_pack("{s:b, s:s, s:s, s:s, s:s, s:i, s:i}", "enabled", 1, "base_url", base_url, "api_key", key,
-                  "accreditation_body_name", "United Kingdom Accreditation Service",
-                  "accreditation_body_acronym", "UKAS", "single_interval_s", 0, "bulk_interval_s", 0);
-    cc_test_response_t *resp = cc_test_call_json(admin, "PUT", "/v1/registry/settings", NULL, body);
-    json_decref(body);
-    cc_test_assert_json(resp, 200);
-    ck_assert(json_is_true(json_object_get(resp->json, "enabled")));
-    cc_test_response_free(resp);
+    if (r->db != NULL) {
+        cc_test_db_run(r->db, "UPDATE registry_settings SET enabled = false, version = version + 1", 0, NULL);
+        PQfinish(r->db);
+    }
+    cc_fake_registry_stop(r->fake);
+    memset(r, 0, sizeof(*r));
 }
 
-void cc_test_registry_disable(const cc_test_caller_t *admin)
+char *cc_test_registry_sql(cc_test_registry_t *r, const char *sql, int nparams, const char *const *params)
 {
-    cc_test_response_t *resp =
-        cc_test_call(admin, "PUT", "/v1/registry/settings", NULL, "{\"enabled\":false}");
-    cc_test_response_free(resp);
+    return cc_test_db_value(r->db, sql, nparams, params);
 }
 
-json_t *cc_test_registry_status(const cc_test_caller_t *admin)
+void cc_test_registry_consent(cc_test_registry_t *r, const char *client_id, bool given)
 {
-    cc_test_response_t *resp = cc_test_call(admin, "GET", "/v1/registry/status", NULL, NULL);
-    cc_test_assert_json(resp, 200);
-    json_t *status = json_incref(resp->json);
-    cc_test_response_free(resp);
-    return status;
+    const char *params[] = {client_id, given ? "true" : "false"};
+    cc_test_db_run(
+        r->db,
+        "UPDATE clients SET registry_consent_given = $2::boolean, "
+        "  registry_consent_date = CASE WHEN $2::boolean THEN current_date END, version = version + 1 "
+        "WHERE id = $1::uuid",
+        2, params);
+}
+
+/* "{a,b,c}" of the n ids. */
+static char *id_array(const char *const *ids, int n)
+{
+    size_t cap = (size_t)n * 38 + 3, at = 0;
+    char *s = malloc(cap);
+    s[at++] = '{';
+    for (int i = 0; i < n; i++) {
+        at += (size_t)snprintf(s + at, cap - at, "%s%s", i > 0 ? "," : "", ids[i]);
+    }
+    snprintf(s + at, cap - at, "}");
+    return s;
+}
+
+bool cc_test_registry_wait(cc_test_registry_t *r, const char *const *certifications, int n, int seconds)
+{
+    char *ids = id_array(certifications, n);
+    const char *params[] = {ids};
+    bool settled = false;
+    for (int i = 0; i < seconds * 10 && !settled; i++) {
+        char *left = cc_test_db_value(r->db,
+                                      "SELECT count(*) FROM registry_certifications WHERE certification_id = "
+                                      "ANY ($1::uuid[]) AND (wanted > done OR claimed IS NOT NULL)",
+                                      1, params);
+        settled = strcmp(left, "0") == 0;
+        free(left);
+        if (!settled)
+            usleep(100 * 1000);
+    }
+    free(ids);
+    return settled;
+}
+
+void cc_test_registry_settle(cc_test_registry_t *r, const char *const *certifications, int n)
+{
+    ck_assert_msg(cc_test_registry_wait(r, certifications, n, 60),
+                  "the registry sync did not settle in 60 s");
+}
+
+json_t *cc_test_registry_ours(cc_test_registry_t *r, const char *certification)
+{
+    const char *params[] = {certification};
+    char *text = cc_test_db_value(
+        r->db,
+        "SELECT json_build_object('outcome', outcome, 'reason', reason, 'in_registry', in_registry, "
+        "  'attempts', attempts, 'pending', wanted > done, 'company_certifications_id', "
+        "  company_certifications_id, 'sent_status', sent_status)::text "
+        "FROM registry_certifications WHERE certification_id = $1::uuid",
+        1, params);
+    ck_assert_msg(text != NULL, "no sync state for certification %s", certification);
+    json_t *ours = json_loads(text, 0, NULL);
+    free(text);
+    return ours;
+}
+
+char *cc_test_registry_status(cc_test_registry_t *r, const char *certification)
+{
+    const char *params[] = {certification};
+    return cc_test_db_value(r->db,
+                            "SELECT CASE status WHEN 'draft' THEN 'hidden' ELSE status END || ' ' || number "
+                            "FROM certificates WHERE certification_id = $1::uuid AND status <> 'superseded'",
+                            1, params);
+}
+
+void cc_test_registry_assert_equal(cc_test_registry_t *r, const char *const *certifications, int n)
+{
+    json_t *records = cc_fake_registry_records(r->fake);
+    for (int i = 0; i < n; i++) {
+        const char *params[] = {certifications[i]};
+        char *consent = cc_test_db_value(r->db,
+                                         "SELECT cl.registry_consent_given::text FROM certifications f "
+                                         "JOIN clients cl ON cl.id = f.client_id WHERE f.id = $1::uuid",
+                                         1, params);
+        json_t *rec = json_object_get(records, certifications[i]);
+        if (strcmp(consent, "true") != 0) {
+            ck_assert_msg(rec == NULL, "certification %s is in the registry without consent",
+                          certifications[i]);
+        } else {
+            ck_assert_msg(rec != NULL, "certification %s is missing from the registry", certifications[i]);
+            char *want = cc_test_registry_status(r, certifications[i]);
+            char *got =
+                cc_test_asprintf("%s %s", json_string_value(json_object_get(rec, "certification_status")),
+                                 json_string_value(json_object_get(rec, "certificate_number")));
+            ck_assert_msg(strcmp(want, got) == 0, "certification %s: the registry holds %s, ours is %s",
+                          certifications[i], got, want);
+            free(want);
+            free(got);
+        }
+        free(consent);
+    }
+    json_decref(records);
 }

@@ -1,29 +1,59 @@
 /*
- * Helpers of the registry API's e2e tests (tests/e2e/test_registry_*.c): owner
- * SQL in one tenant's transaction (the tables force row-level security), and
- * a tenant's registry sync pointed at a double and switched off again.
+ * Registry-sync fixtures for e2e and integration tests: northcert's registry sync pointed at a test's own
+ * IAF CertSearch double (cc_test_fake_registry.h) with owner SQL (the API key sealed under CC_MASTER_KEY as
+ * the service seals it, both pacing intervals 0), client consent, waiting until certifications are
+ * settled, and comparing the double's records with ours. Every helper fails the current test when
+ * something is not as expected.
  */
 #ifndef CC_TEST_REGISTRY_H
 #define CC_TEST_REGISTRY_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
 
-#include "cc_test_caller.h"
+#include "cc_test_fake_registry.h"
 
-/* Runs sql as the owner (DATABASE_URL) in a transaction of tenant (a slug) and commits. Fails the test on an
- * error. */
-void cc_test_registry_sql(const char *tenant, const char *sql, int nparams, const char *const *params);
+typedef struct cc_test_registry {
+    cc_fake_registry_t *fake;
+    PGconn *db; /* owner (DATABASE_URL), app.tenant_id = northcert for the session */
+    char key[40];
+} cc_test_registry_t;
 
-/* As cc_test_registry_sql, returning a caller-freed copy of the first row's first column (NULL: none). */
-char *cc_test_registry_value(const char *tenant, const char *sql, int nparams, const char *const *params);
+/* Starts a double with a random key and connects; northcert's sync stays as it is (disabled). */
+void cc_test_registry_begin(cc_test_registry_t *r);
 
-/* PUT /v1/registry/settings as admin, enabled, at base_url with key, both intervals 0 (asserts 200). */
-void cc_test_registry_enable(const cc_test_caller_t *admin, const char *base_url, const char *key);
+/* Points northcert's sync at the double, enabled or not: key, accreditation body, intervals 0, no pause,
+ * no Retry-After. */
+void cc_test_registry_enable(cc_test_registry_t *r, bool enabled);
 
-/* PUT /v1/registry/settings {"enabled": false} as admin (unchecked: a teardown). */
-void cc_test_registry_disable(const cc_test_caller_t *admin);
+/* Disables northcert's sync, stops the double, closes the connection. */
+void cc_test_registry_end(cc_test_registry_t *r);
 
-/* GET /v1/registry/status as admin (asserts 200); a new reference. */
-json_t *cc_test_registry_status(const cc_test_caller_t *admin);
+/* Owner SQL in northcert: the first column of the first row (caller frees; NULL for none or NULL). */
+char *cc_test_registry_sql(cc_test_registry_t *r, const char *sql, int nparams, const char *const *params);
+
+/* Records (or withdraws) client's consent to publication, as an admin would. */
+void cc_test_registry_consent(cc_test_registry_t *r, const char *client_id, bool given);
+
+/* Waits (at most seconds) until none of the n certifications is pending or in flight. Returns true when
+ * they all settled. */
+bool cc_test_registry_wait(cc_test_registry_t *r, const char *const *certifications, int n, int seconds);
+
+/* As cc_test_registry_wait, failing the test when time runs out. */
+void cc_test_registry_settle(cc_test_registry_t *r, const char *const *certifications, int n);
+
+/* Our sync state of a certification: {"outcome", "reason", "in_registry", "attempts", "pending",
+ * "company_certifications_id", "sent_status"} (caller decrefs). */
+json_t *cc_test_registry_ours(cc_test_registry_t *r, const char *certification);
+
+/* The certification's current status mapped as the registry's (draft -> hidden; caller frees). */
+char *cc_test_registry_status(cc_test_registry_t *r, const char *certification);
+
+/*
+ * The double's state equals ours for the n certifications: a consented one's record is there with its
+ * current number and status, a not-consented one's is absent.
+ */
+void cc_test_registry_assert_equal(cc_test_registry_t *r, const char *const *certifications, int n);
 
 #endif

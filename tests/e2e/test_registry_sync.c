@@ -1,0 +1,247 @@
+/*
+ * The registry workers end to end (ARCHITECTURE.md "Registry sync", DOMAIN.md "IAF CertSearch"): northcert
+ * pointed at a double of its own (intervals 0), certificates issued and moved through the real API, the
+ * double's records compared with ours. An issued certificate appears with its mapped fields; a suspension
+ * and a withdrawal reach it as re-uploads of the same identity number; changes made while sync is off
+ * coalesce into the latest state (one upload, never an older state after a newer one); a client without
+ * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted).
+ */
+#include "cc_test_main.h"
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_mem.h"
+#include "cc_test_certificates.h"
+#include "cc_test_lifecycle.h"
+#include "cc_test_registry.h"
+
+typedef struct fixture {
+    cc_test_cb_t cb;
+    cc_test_caller_t dm;
+    cc_test_registry_t reg;
+} fixture_t;
+
+static fixture_t f;
+
+static void setup(void)
+{
+    cc_test_cb_login(&f.cb);
+    cc_test_caller_login(&f.dm, "northcert", "decision_maker");
+    cc_test_registry_begin(&f.reg);
+}
+
+static void teardown(void)
+{
+    cc_test_registry_end(&f.reg);
+    cc_test_cb_free(&f.cb);
+    cc_test_caller_free(&f.dm);
+}
+
+/* A certificate of a fresh client (owner SQL, as the certificates service records one); its id and, in
+ * *certification and *client, those (caller frees all three). */
+static char *new_certificate(char **certification, char **client)
+{
+    *client = cc_test_lc_client(&f.cb.sm);
+    json_t *p = cc_test_new_programme(&f.cb.sm, *client, "[]");
+    char *id = cc_test_lc_certificate("northcert", *client, cc_test_json_string(p, "id"), "ISO27001:2022",
+                                      "2026-01-10", "2029-01-09");
+    json_decref(p);
+    const char *params[] = {id};
+    *certification = cc_test_registry_sql(
+        &f.reg, "SELECT certification_id::text FROM certificates WHERE id = $1::uuid", 1, params);
+    return id;
+}
+
+/* POST /v1/certificates/{id}/{action} as the decision maker at the certificate's current version. */
+static void act(const char *id, const char *action, const char *body)
+{
+    json_t *c = cc_test_lc_get(&f.dm, id);
+    int version = (int)json_integer_value(json_object_get(c, "version"));
+    json_decref(c);
+    cc_test_response_t *resp = cc_test_lc_act(&f.dm, id, action, version, body);
+    ck_assert_msg(resp->status == 200, "%s: %d %s", action, resp->status, resp->body);
+    cc_test_response_free(resp);
+}
+
+/* The certification_status values the double was sent for identity, oldest first, as "a,b,c". */
+static char *sent_statuses(const char *identity)
+{
+    json_t *calls = cc_fake_registry_calls(f.reg.fake);
+    char *out = cc_strdup("");
+    size_t i, k;
+    json_t *call, *item;
+    json_array_foreach(calls, i, call)
+    {
+        if (json_integer_value(json_object_get(call, "status")) / 100 != 2)
+            continue;
+        json_array_foreach(json_object_get(call, "items"), k, item)
+        {
+            if (strcmp(json_string_value(json_array_get(item, 0)), identity) != 0)
+                continue;
+            char *next =
+                cc_test_asprintf("%s%s%s", out, *out ? "," : "", json_string_value(json_array_get(item, 1)));
+            free(out);
+            out = next;
+        }
+    }
+    json_decref(calls);
+    return out;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    ck_assert_msg(s != NULL, "%s missing", k);
+    return s;
+}
+
+START_TEST(test_issued_suspended_withdrawn)
+{
+    char *client = cc_test_lc_client(&f.cb.sm);
+    cc_test_registry_consent(&f.reg, client, true);
+    cc_test_certificate_opts_t opts = {.client_id = client};
+    json_t *cert = cc_test_issue_certificate_with(&f.cb, &opts, NULL); /* the real API */
+    const char *id = cc_test_json_string(cert, "id");
+    const char *certification = cc_test_json_string(cert, "certification_id");
+    cc_test_registry_enable(&f.reg, true);
+    cc_test_registry_settle(&f.reg, &certification, 1);
+
+    json_t *records = cc_fake_registry_records(f.reg.fake);
+    json_t *rec = json_object_get(records, certification);
+    ck_assert_msg(rec != NULL, "the issued certificate is not in the registry");
+    ck_assert_str_eq(str(rec, "certificate_number"), cc_test_json_string(cert, "number"));
+    ck_assert_str_eq(str(rec, "certification_status"), "active");
+    ck_assert_str_eq(str(rec, "certified_entity_unique_id"), client);
+    ck_assert_str_eq(str(rec, "certification_type"), "Management System");
+    ck_assert_str_eq(str(rec, "certificate_accreditation_status"), "Accredited");
+    ck_assert_str_eq(str(rec, "accreditation_body_acronym_name"), "UKAS");
+    char ymd[9];
+    const char *expiry = cc_test_json_string(cert, "expiry_date");
+    snprintf(ymd, sizeof(ymd), "%.4s%.2s%.2s", expiry, expiry + 5, expiry + 8);
+    ck_assert_str_eq(str(rec, "certification_expiry_date"), ymd);
+    json_t *scheme = json_array_get(json_object_get(rec, "schemes"), 0);
+    ck_assert_str_eq(str(scheme, "scheme_name"), "ISO/IEC 27001");
+    ck_assert_str_eq(str(json_array_get(json_object_get(scheme, "standard_list"), 0), "standards_name"),
+                     "ISO/IEC 27001:2022");
+    ck_assert_int_ge((int)json_array_size(json_object_get(rec, "sites")), 1);
+    json_decref(records);
+    json_t *ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "sent");
+    ck_assert(json_is_true(json_object_get(ours, "in_registry")));
+    ck_assert_str_eq(str(ours, "sent_status"), "active");
+    json_decref(ours);
+
+    act(id, "suspend", "{\"reason\":\"Surveillance 1 not held\",\"trigger\":\"missed_surveillance\"}");
+    cc_test_registry_settle(&f.reg, &certification, 1);
+    cc_test_registry_assert_equal(&f.reg, &certification, 1);
+    act(id, "withdraw", "{\"reason\":\"Fees unpaid\"}");
+    cc_test_registry_settle(&f.reg, &certification, 1);
+    cc_test_registry_assert_equal(&f.reg, &certification, 1);
+    /* Re-uploads of the same identity number: one record, its states in the order they happened. */
+    char *sent = sent_statuses(certification);
+    ck_assert_str_eq(sent, "active,suspended,withdrawn");
+    free(sent);
+    json_decref(cert);
+    free(client);
+}
+END_TEST
+
+START_TEST(test_coalescing_keeps_order)
+{
+    char *certification, *client;
+    char *id = new_certificate(&certification, &client);
+    cc_test_registry_consent(&f.reg, client, true);
+    cc_test_registry_enable(&f.reg, false); /* configured, off: the changes pile up */
+    act(id, "suspend", "{\"reason\":\"Surveillance 1 not held\",\"trigger\":\"missed_surveillance\"}");
+    act(id, "restore", "{\"reason\":\"Surveillance held late\"}");
+    act(id, "suspend", "{\"reason\":\"Fees unpaid\",\"trigger\":\"non_payment\"}");
+    act(id, "withdraw", "{\"reason\":\"Fees still unpaid\"}");
+    json_t *ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert(json_is_true(json_object_get(ours, "pending")));
+    json_decref(ours);
+
+    cc_test_registry_enable(&f.reg, true);
+    const char *c = certification;
+    cc_test_registry_settle(&f.reg, &c, 1);
+    cc_test_registry_assert_equal(&f.reg, &c, 1);
+    /* Five states, one upload: the latest. */
+    char *sent = sent_statuses(certification);
+    ck_assert_str_eq(sent, "withdrawn");
+    free(sent);
+
+    /* Changes while sync runs: whatever was sent in between, never an older state after a newer one, and
+     * the registry ends with the latest. */
+    char *certification2, *client2;
+    char *id2 = new_certificate(&certification2, &client2);
+    cc_test_registry_consent(&f.reg, client2, true);
+    act(id2, "suspend", "{\"reason\":\"Surveillance 1 not held\",\"trigger\":\"missed_surveillance\"}");
+    act(id2, "withdraw", "{\"reason\":\"Fees unpaid\"}");
+    c = certification2;
+    cc_test_registry_settle(&f.reg, &c, 1);
+    cc_test_registry_assert_equal(&f.reg, &c, 1);
+    sent = sent_statuses(certification2);
+    const char *allowed[] = {"active,suspended,withdrawn", "active,withdrawn", "suspended,withdrawn",
+                             "withdrawn", NULL};
+    bool ok = false;
+    for (int i = 0; allowed[i] != NULL; i++)
+        ok = ok || strcmp(sent, allowed[i]) == 0;
+    ck_assert_msg(ok, "sent out of order: %s", sent);
+    free(sent);
+    free(id), free(certification), free(client), free(id2), free(certification2), free(client2);
+}
+END_TEST
+
+START_TEST(test_consent_gating_and_withdrawal)
+{
+    char *certification, *client, *certification2, *client2;
+    char *id = new_certificate(&certification, &client);    /* no consent */
+    char *id2 = new_certificate(&certification2, &client2); /* consent */
+    cc_test_registry_consent(&f.reg, client2, true);
+    cc_test_registry_enable(&f.reg, true);
+    const char *both[] = {certification, certification2};
+    cc_test_registry_settle(&f.reg, both, 2);
+    cc_test_registry_assert_equal(&f.reg, both, 2);
+    json_t *ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "skipped");
+    ck_assert_str_eq(str(ours, "reason"), "no_consent");
+    ck_assert(json_is_false(json_object_get(ours, "in_registry")));
+    json_decref(ours);
+    char *sent = sent_statuses(certification);
+    ck_assert_str_eq(sent, ""); /* never sent */
+    free(sent);
+
+    cc_test_registry_consent(&f.reg, client2, false); /* withdrawn: the record is deleted */
+    cc_test_registry_settle(&f.reg, both, 2);
+    cc_test_registry_assert_equal(&f.reg, both, 2);
+    ours = cc_test_registry_ours(&f.reg, certification2);
+    ck_assert_str_eq(str(ours, "outcome"), "deleted");
+    ck_assert(json_is_false(json_object_get(ours, "in_registry")));
+    json_decref(ours);
+    json_t *calls = cc_fake_registry_calls(f.reg.fake);
+    bool deleted = false;
+    size_t i;
+    json_t *call;
+    json_array_foreach(calls, i, call)
+    {
+        deleted = deleted || (strcmp(str(call, "method"), "DELETE") == 0 &&
+                              json_integer_value(json_object_get(call, "status")) == 200);
+    }
+    ck_assert_msg(deleted, "no DELETE reached the registry");
+    json_decref(calls);
+    free(id), free(certification), free(client), free(id2), free(certification2), free(client2);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("registry_sync");
+    TCase *tc = tcase_create("sync");
+    tcase_set_timeout(tc, 300);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_issued_suspended_withdrawn);
+    tcase_add_test(tc, test_coalescing_keeps_order);
+    tcase_add_test(tc, test_consent_gating_and_withdrawal);
+    suite_add_tcase(s, tc);
+    return cc_test_run(s);
+}
