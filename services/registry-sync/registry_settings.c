@@ -8,7 +8,8 @@
  * says only whether one is set. The base URL must pass the outbound guard
  * (cc_outbound_check_url), sync cannot be enabled without a key and both
  * accreditation-body fields, and saving clears a pause (an admin who fixed a
- * refused key saves it).
+ * refused key saves it). A change of the accreditation body or status makes
+ * every certification pending: each record carries them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,11 @@ static const cc_sql_t sql_settings_upsert = {
     "  paused_reason = NULL, paused_detail = NULL, paused_at = NULL, "
     "  version = registry_settings.version + 1, updated_at = now()"};
 
+/* Every certification pending again: the accreditation body and status are in each of its records. */
+static const cc_sql_t sql_settings_touch_all = {
+    "registry_settings_touch_all",
+    "SELECT cc_registry_touch(f.id, f.client_id) FROM certifications f WHERE f.tenant_id = $1"};
+
 /* The answer, and the workers woken to look at the tenant again (enabled, or no longer paused). */
 static const cc_sql_t sql_settings_after = {
     "registry_settings_after",
@@ -73,7 +79,13 @@ typedef struct merged {
     bool enabled, key_set, accredited;
     const char *base_url, *ab_name, *ab_acronym;
     long long single_s, bulk_s, version;
+    bool records_change; /* a value every registry record carries changes (DOMAIN.md "IAF CertSearch") */
 } merged_t;
+
+static bool same_text(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
 
 static const char *or_null(const PGresult *res, int col)
 {
@@ -83,8 +95,10 @@ static const char *or_null(const PGresult *res, int col)
 static void merge(const PGresult *current, const json_t *body, merged_t *m)
 {
     bool have = PQntuples(current) == 1;
-    *m =
-        (merged_t){false, false, true, "https://api.iafcertsearch.org/api/client/v1", NULL, NULL, 60, 600, 0};
+    *m = (merged_t){.accredited = true,
+                    .base_url = "https://api.iafcertsearch.org/api/client/v1",
+                    .single_s = 60,
+                    .bulk_s = 600};
     if (have) {
         m->enabled = PQgetvalue(current, 0, 0)[0] == 't';
         m->base_url = PQgetvalue(current, 0, 1);
@@ -96,6 +110,8 @@ static void merge(const PGresult *current, const json_t *body, merged_t *m)
         m->bulk_s = atoll(PQgetvalue(current, 0, 7));
         m->version = atoll(PQgetvalue(current, 0, 8));
     }
+    const char *name = m->ab_name, *acronym = m->ab_acronym;
+    bool accredited = m->accredited;
     const json_t *v;
     if ((v = json_object_get(body, "enabled")) != NULL)
         m->enabled = json_is_true(v);
@@ -113,6 +129,8 @@ static void merge(const PGresult *current, const json_t *body, merged_t *m)
         m->single_s = json_integer_value(v);
     if ((v = json_object_get(body, "bulk_interval_s")) != NULL)
         m->bulk_s = json_integer_value(v);
+    m->records_change =
+        !same_text(name, m->ab_name) || !same_text(acronym, m->ab_acronym) || accredited != m->accredited;
 }
 
 /* The rules between fields and the outbound guard, every fault in one 400. Returns the errors added. */
@@ -196,6 +214,12 @@ static cc_step_t store(cc_write_t *w, const merged_t *m)
     if (!cc_db_is_ok(res))
         return cc_write_fail_db(w, res, "registry settings upsert");
     PQclear(res);
+    if (m->records_change) {
+        res = cc_db_exec(w->db, &sql_settings_touch_all, 1, params);
+        if (!cc_db_is_ok(res))
+            return cc_write_fail_db(w, res, "registry settings: touch the certifications");
+        PQclear(res);
+    }
     res = cc_db_exec(w->db, &sql_settings_after, 1, params);
     if (!cc_db_is_ok(res))
         return cc_write_fail_db(w, res, "registry settings read");

@@ -161,6 +161,19 @@ START_TEST(test_enable_needs_key_and_body)
 }
 END_TEST
 
+/* Fails when the service's log (CC_TEST_STATE_DIR/log/registry-sync.log) holds text. */
+static void assert_not_logged(const char *text)
+{
+    char *path = cc_test_asprintf("%s/log/registry-sync.log", cc_test_env("CC_TEST_STATE_DIR"));
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    char line[8192];
+    while (fgets(line, sizeof(line), f) != NULL)
+        ck_assert_msg(strstr(line, text) == NULL, "the log holds the key: %s", line);
+    fclose(f);
+    free(path);
+}
+
 START_TEST(test_key_never_shown)
 {
     cc_fake_registry_t *fake = cc_fake_registry_start(SECRET);
@@ -205,6 +218,7 @@ START_TEST(test_key_never_shown)
     ck_assert(json_is_false(json_object_get(resp->json, "api_key_set")));
     cc_test_response_free(resp);
     cc_fake_registry_stop(fake);
+    assert_not_logged(SECRET);
 }
 END_TEST
 
@@ -281,6 +295,37 @@ START_TEST(test_tenants_isolated)
 }
 END_TEST
 
+START_TEST(test_accreditation_change_requeues)
+{
+    cc_test_response_t *resp =
+        put(&cb.admin, NULL, "{\"accredited\":true,\"accreditation_body_acronym\":\"UKAS\"}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    const char *sum_sql = "SELECT coalesce(sum(wanted), 0) FROM registry_certifications";
+    char *count = cc_test_regapi_value("northcert", "SELECT count(*) FROM certifications", 0, NULL);
+    char *before = cc_test_regapi_value("northcert", sum_sql, 0, NULL);
+    /* the same values: nothing to send again */
+    resp = put(&cb.admin, NULL, "{\"accredited\":true,\"accreditation_body_acronym\":\"UKAS\"}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    char *same = cc_test_regapi_value("northcert", sum_sql, 0, NULL);
+    ck_assert_str_eq(same, before);
+    /* unaccredited: every record changes, every certification is pending again */
+    resp = put(&cb.admin, NULL, "{\"accredited\":false}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    char *after = cc_test_regapi_value("northcert", sum_sql, 0, NULL);
+    ck_assert_int_eq(atoll(after), atoll(before) + atoll(count));
+    resp = put(&cb.admin, NULL, "{\"accredited\":true}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
+    free(count);
+    free(before);
+    free(same);
+    free(after);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("registry_settings");
@@ -296,6 +341,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_if_match);
     tcase_add_test(tc, test_saving_clears_a_pause);
     tcase_add_test(tc, test_tenants_isolated);
+    tcase_add_test(tc, test_accreditation_change_requeues);
     suite_add_tcase(s, tc);
     return s;
 }
