@@ -11,13 +11,6 @@
         cc_respond_error(r, 501, "not_implemented", "not built yet");                                        \
     }
 
-PENDING(registry_settings_get_handle)
-PENDING(registry_settings_put_handle)
-PENDING(registry_status_handle)
-PENDING(registry_resync_handle)
-PENDING(registry_reconcile_handle)
-PENDING(registry_dead_letters_list_handle)
-PENDING(registry_dead_letter_retry_handle)
 PENDING(webhooks_create_handle)
 PENDING(webhooks_list_handle)
 PENDING(webhooks_get_handle)
@@ -25,11 +18,6 @@ PENDING(webhooks_delete_handle)
 PENDING(webhooks_deliveries_handle)
 
 int webhook_overdue_scan(cc_dbconn_t *db, const char *tenant_id)
-{
-    (void)db, (void)tenant_id;
-    return 0;
-}
-int registry_monthly_duty(cc_dbconn_t *db, const char *tenant_id)
 {
     (void)db, (void)tenant_id;
     return 0;

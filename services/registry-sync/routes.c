@@ -4,6 +4,7 @@
  * Everything here is the CB's administration: admins only.
  */
 #include "cc_roles.h"
+#include "registry_api.h"
 #include "registry_sync.h"
 
 const cc_route_t registry_sync_routes[] = {
@@ -25,8 +26,10 @@ const size_t registry_sync_nroutes = sizeof(registry_sync_routes) / sizeof(regis
 
 /* Each slice adds its read statements here (one line each). */
 const cc_sql_t *const registry_sync_read_statements[] = {
-    NULL, /* TEMPORARY placeholder: the first slice to add a statement replaces this line */
+    &sql_registry_settings_get,
+    &sql_registry_status,
+    &sql_registry_dead_letters_list,
 };
 
 const size_t registry_sync_nread_statements =
-    sizeof(registry_sync_read_statements) / sizeof(registry_sync_read_statements[0]) - 1;
+    sizeof(registry_sync_read_statements) / sizeof(registry_sync_read_statements[0]);
