@@ -153,7 +153,10 @@ static cc_step_t finish(cc_write_t *w)
     json_t *resource = w->resource;
     w->resource = NULL;
     int status = spec->status != 0 ? spec->status : 200;
-    if (json_is_integer(json_object_get(resource, "version")))
+    if (status == 204) { /* the resource only named the event's entity: a 204 has no body */
+        json_decref(resource);
+        cc_job_answer(w->job, status, NULL);
+    } else if (json_is_integer(json_object_get(resource, "version")))
         cc_job_answer_versioned(w->job, status, resource);
     else
         cc_job_answer(w->job, status, resource);

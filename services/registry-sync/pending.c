@@ -4,7 +4,7 @@
  */
 #include "registry_sync.h"
 #include "registry_worker.h"
-#include "webhook_worker.h"
+#include <stdlib.h>
 
 #define PENDING(fn)                                                                                          \
     void fn(cc_request_t *r)                                                                                 \
@@ -19,17 +19,7 @@ PENDING(registry_resync_handle)
 PENDING(registry_reconcile_handle)
 PENDING(registry_dead_letters_list_handle)
 PENDING(registry_dead_letter_retry_handle)
-PENDING(webhooks_create_handle)
-PENDING(webhooks_list_handle)
-PENDING(webhooks_get_handle)
-PENDING(webhooks_delete_handle)
-PENDING(webhooks_deliveries_handle)
 
-int webhook_overdue_scan(cc_dbconn_t *db, const char *tenant_id)
-{
-    (void)db, (void)tenant_id;
-    return 0;
-}
 int registry_monthly_duty(cc_dbconn_t *db, const char *tenant_id)
 {
     (void)db, (void)tenant_id;
@@ -50,19 +40,6 @@ void registry_workers_stop(registry_workers_t *w)
 {
     (void)w;
 }
-webhook_workers_t *webhook_workers_start(const cc_config_t *config)
-{
-    (void)config;
-    return NULL;
-}
-void webhook_workers_wake(webhook_workers_t *w)
-{
-    (void)w;
-}
-void webhook_workers_stop(webhook_workers_t *w)
-{
-    (void)w;
-}
 
 /* TEMPORARY: until the outbound slice builds shared/cc_outbound.c. */
 #include "cc_outbound.h"
@@ -70,4 +47,29 @@ int cc_outbound_init(const cc_proxies_t *allow)
 {
     (void)allow;
     return 0;
+}
+/* TEMPORARY (webhooks slice, until OUTBOUND lands): the calls the webhooks make. */
+#include <string.h>
+cc_outbound_result_t cc_outbound_call(const cc_outbound_request_t *req, cc_outbound_response_t *res)
+{
+    (void)req;
+    memset(res, 0, sizeof(*res));
+    res->body = strdup("");
+    return CC_OUTBOUND_ERROR;
+}
+void cc_outbound_response_free(cc_outbound_response_t *res)
+{
+    free(res->body);
+    free(res->retry_after);
+    free(res->location);
+}
+const char *cc_outbound_result_name(cc_outbound_result_t result)
+{
+    (void)result;
+    return "error";
+}
+cc_outbound_result_t cc_outbound_check_url(const char *url, char *error, size_t errlen)
+{
+    (void)url, (void)error, (void)errlen;
+    return CC_OUTBOUND_OK;
 }

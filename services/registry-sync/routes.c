@@ -5,6 +5,7 @@
  */
 #include "cc_roles.h"
 #include "registry_sync.h"
+#include "webhooks.h"
 
 const cc_route_t registry_sync_routes[] = {
     {"GET", "/v1/registry/settings", registry_settings_get_handle, CC_ROLE_ADMIN},
@@ -25,8 +26,8 @@ const size_t registry_sync_nroutes = sizeof(registry_sync_routes) / sizeof(regis
 
 /* Each slice adds its read statements here (one line each). */
 const cc_sql_t *const registry_sync_read_statements[] = {
-    NULL, /* TEMPORARY placeholder: the first slice to add a statement replaces this line */
+    &sql_webhooks_list, &sql_webhook_get, &sql_webhook_deliveries, /* webhook_read.c */
 };
 
 const size_t registry_sync_nread_statements =
-    sizeof(registry_sync_read_statements) / sizeof(registry_sync_read_statements[0]) - 1;
+    sizeof(registry_sync_read_statements) / sizeof(registry_sync_read_statements[0]);
