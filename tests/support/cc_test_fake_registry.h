@@ -8,12 +8,17 @@
 #ifndef CC_TEST_FAKE_REGISTRY_H
 #define CC_TEST_FAKE_REGISTRY_H
 
+#include "cc_test_http.h"
+
 #include <jansson.h>
 
 typedef struct cc_fake_registry cc_fake_registry_t;
 
 /* Starts a double that accepts api_key (x-http-authorization) and waits until it answers. */
 cc_fake_registry_t *cc_fake_registry_start(const char *api_key);
+
+/* As cc_fake_registry_start, with a fault plan in force from the start (--faults; NULL: none). */
+cc_fake_registry_t *cc_fake_registry_start_with(const char *api_key, const char *faults_json);
 
 /* Stops it (SIGTERM, then SIGKILL) and frees f. NULL is a no-op. */
 void cc_fake_registry_stop(cc_fake_registry_t *f);
@@ -39,5 +44,14 @@ json_t *cc_fake_registry_calls(cc_fake_registry_t *f);
 
 /* Forgets its records, calls and fault plan. */
 void cc_fake_registry_reset(cc_fake_registry_t *f);
+
+/*
+ * One call to its registry API, e.g. ("POST", "/cb/upload-cert", record, key) to seed a record the
+ * service does not know of: path is relative to cc_fake_registry_url; api_key NULL sends no
+ * x-http-authorization header. Kept out of the OpenAPI response log. Returns the response (free with
+ * cc_test_response_free) or NULL on a transport failure (a hang or drop fault).
+ */
+cc_test_response_t *cc_fake_registry_call(cc_fake_registry_t *f, const char *method, const char *path,
+                                          const char *body, const char *api_key);
 
 #endif

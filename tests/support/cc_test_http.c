@@ -478,7 +478,8 @@ cc_test_response_t *cc_test_http_send(const cc_test_request_t *req, char **error
         err = full;
         goto out;
     }
-    log_response(req->method, req->path, resp);
+    if (!req->unlogged)
+        log_response(req->method, req->path, resp);
 out:
     if (fd >= 0)
         close(fd);

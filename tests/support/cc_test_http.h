@@ -39,6 +39,7 @@ typedef struct cc_test_request {
     int timeout_seconds;        /* 0 means CC_TEST_HTTP_TIMEOUT */
     void (*on_sent)(void *arg); /* optional: called once the whole request has been written */
     void *on_sent_arg;
+    bool unlogged; /* true: not recorded for the OpenAPI checker (a test double's answer, not ours) */
 } cc_test_request_t;
 
 /*
