@@ -62,6 +62,9 @@ typedef struct cc_outbound_response {
  */
 int cc_outbound_init(const cc_proxies_t *allow);
 
+/* At process end, after the last call: releases libcurl's global state. */
+void cc_outbound_cleanup(void);
+
 /* Makes one request. res is always filled (free it with cc_outbound_response_free). Any thread. */
 cc_outbound_result_t cc_outbound_call(const cc_outbound_request_t *req, cc_outbound_response_t *res);
 

@@ -4,7 +4,6 @@
  */
 #include "registry_sync.h"
 #include "registry_worker.h"
-#include <stdlib.h>
 
 #define PENDING(fn)                                                                                          \
     void fn(cc_request_t *r)                                                                                 \
@@ -39,37 +38,4 @@ void registry_workers_wake(registry_workers_t *w)
 void registry_workers_stop(registry_workers_t *w)
 {
     (void)w;
-}
-
-/* TEMPORARY: until the outbound slice builds shared/cc_outbound.c. */
-#include "cc_outbound.h"
-int cc_outbound_init(const cc_proxies_t *allow)
-{
-    (void)allow;
-    return 0;
-}
-/* TEMPORARY (webhooks slice, until OUTBOUND lands): the calls the webhooks make. */
-#include <string.h>
-cc_outbound_result_t cc_outbound_call(const cc_outbound_request_t *req, cc_outbound_response_t *res)
-{
-    (void)req;
-    memset(res, 0, sizeof(*res));
-    res->body = strdup("");
-    return CC_OUTBOUND_ERROR;
-}
-void cc_outbound_response_free(cc_outbound_response_t *res)
-{
-    free(res->body);
-    free(res->retry_after);
-    free(res->location);
-}
-const char *cc_outbound_result_name(cc_outbound_result_t result)
-{
-    (void)result;
-    return "error";
-}
-cc_outbound_result_t cc_outbound_check_url(const char *url, char *error, size_t errlen)
-{
-    (void)url, (void)error, (void)errlen;
-    return CC_OUTBOUND_OK;
 }
