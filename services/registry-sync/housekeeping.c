@@ -6,7 +6,7 @@
 #include "cc_log.h"
 #include "registry_sync.h"
 
-static const cc_sql_t tenant_ids_sql = {"registry_sync_tenant_ids", "SELECT id FROM cc_tenant_ids()"};
+static const cc_sql_t tenant_ids_sql = {"registry_sync_tenant_ids", "SELECT t FROM cc_tenant_ids() t"};
 
 void registry_sync_housekeeping(cc_dbconn_t *db)
 {

@@ -135,11 +135,13 @@ static bool post(const webhook_settings_t *s, const PGresult *res, int row, cons
     free(body);
     o->status = result == CC_OUTBOUND_OK ? answer.status : 0;
     o->delivered = result == CC_OUTBOUND_OK && answer.status >= 200 && answer.status < 300;
-    if (result == CC_OUTBOUND_OK)
+    if (o->delivered)
+        o->error[0] = '\0';
+    else if (result == CC_OUTBOUND_OK)
+        snprintf(o->error, sizeof(o->error), "the receiver answered HTTP %d", answer.status);
+    else /* cc_outbound's words start with the result's name ("timeout: ...") */
         snprintf(o->error, sizeof(o->error), "%s",
-                 o->delivered ? "" : "the receiver answered an error status");
-    else
-        snprintf(o->error, sizeof(o->error), "%s: %s", cc_outbound_result_name(result), answer.error);
+                 answer.error[0] != '\0' ? answer.error : cc_outbound_result_name(result));
     cc_outbound_response_free(&answer);
     return result != CC_OUTBOUND_CANCELLED;
 }

@@ -79,7 +79,7 @@ static int pass(webhook_workers_t *w, cc_dbconn_t *db, int64_t *next_due_ms, uns
 static void *worker_main(void *arg)
 {
     webhook_workers_t *w = arg;
-    cc_dbconn_t db = {0};
+    cc_dbconn_t db = {.url = w->db_url}; /* connected by the first pass (cc_dbconn_ensure) */
     unsigned seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)&db;
     int64_t failure_wait = 0;
     while (!atomic_load(&w->stopping)) {

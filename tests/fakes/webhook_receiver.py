@@ -25,6 +25,7 @@ Control API (JSON in and out):
                         "hang" answers nothing for hang_ms (default 5000) and then 200, "drop"
                         closes the connection in the middle of its answer; "count": how many
                         deliveries it applies to (default: all until changed), then "none".
+    POST /_fake/faults  {"sequence": [plan, ...]}  one plan per delivery in turn, then "none"
     GET  /_fake/faults  the plan
     GET  /_fake/deliveries  every delivery received, oldest first: [{"n", "method", "path",
                         "headers", "body", "json", "verified", "signature_error", "fault",
@@ -57,6 +58,12 @@ class State:
     def take_fault(self):
         """The fault the next delivery gets (and the plan's count used up)."""
         with self.lock:
+            if "sequence" in self.plan:
+                steps = self.plan["sequence"]
+                plan = steps.pop(0) if steps else {"mode": "none"}
+                if not steps:
+                    self.plan = {"mode": "none"}
+                return plan
             plan = dict(self.plan)
             if plan["mode"] == "none":
                 return plan
@@ -86,6 +93,8 @@ def verify(secret, header, body):
 
 
 def check_plan(plan):
+    if isinstance(plan, dict) and isinstance(plan.get("sequence"), list):
+        return {"sequence": [check_plan(p) for p in plan["sequence"]]}
     if not isinstance(plan, dict) or plan.get("mode") not in MODES:
         raise ValueError("mode must be one of %s" % ", ".join(MODES))
     for key in ("count", "hang_ms", "status"):
