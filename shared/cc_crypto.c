@@ -1,6 +1,6 @@
 /*
  * Small cryptographic primitives over OpenSSL 3: the CSPRNG, SHA-256, strict
- * base64url and hex codecs, AES-256-GCM sealing of secrets at rest,
+ * HMAC-SHA256, base64url and hex codecs, AES-256-GCM sealing of secrets at rest,
  * constant-time comparison, P-256 key generation and UUIDs. See cc_crypto.h.
  */
 #include "cc_crypto.h"
@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
@@ -43,6 +44,18 @@ void cc_sha256(const void *data, size_t len, uint8_t out[CC_SHA256_LEN])
 
     if (EVP_Digest(data, len, out, &out_len, EVP_sha256(), NULL) != 1 || out_len != CC_SHA256_LEN) {
         fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"could not compute sha-256\"}\n");
+        abort();
+    }
+}
+
+void cc_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t out[CC_SHA256_LEN])
+{
+    unsigned int out_len = 0;
+    static const unsigned char empty = 0; /* HMAC() takes a NULL key to mean "reuse the last one" */
+    if (key_len > INT_MAX ||
+        HMAC(EVP_sha256(), key_len > 0 ? key : &empty, (int)key_len, data, len, out, &out_len) == NULL ||
+        out_len != CC_SHA256_LEN) {
+        fprintf(stderr, "{\"level\":\"fatal\",\"msg\":\"could not compute hmac-sha256\"}\n");
         abort();
     }
 }

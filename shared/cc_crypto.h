@@ -19,6 +19,10 @@ void cc_random_bytes(void *buf, size_t len);
 /* out = SHA-256(data). */
 void cc_sha256(const void *data, size_t len, uint8_t out[CC_SHA256_LEN]);
 
+/* out = HMAC-SHA256(key, data) (RFC 2104; any key length). */
+void cc_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    uint8_t out[CC_SHA256_LEN]);
+
 /* An incremental SHA-256 (for data that arrives in pieces, e.g. an uploaded file). */
 typedef struct cc_sha256_ctx cc_sha256_ctx_t;
 

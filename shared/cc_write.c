@@ -153,18 +153,24 @@ static cc_step_t finish(cc_write_t *w)
     json_t *resource = w->resource;
     w->resource = NULL;
     int status = spec->status != 0 ? spec->status : 200;
-    if (json_is_integer(json_object_get(resource, "version")))
+    json_t *unsent = NULL; /* a 204's resource: it only names the event's entity (ev points into it) */
+    if (status == 204) {
+        unsent = resource;
+        cc_job_answer(w->job, status, NULL);
+    } else if (json_is_integer(json_object_get(resource, "version")))
         cc_job_answer_versioned(w->job, status, resource);
     else
         cc_job_answer(w->job, status, resource);
     /* the event last, with COMMIT in the same round trip: the tenant's event lock is held from the append
      * to the commit (ARCHITECTURE.md "Event log"), so nothing else runs in that window */
+    cc_step_t step = CC_ANSWERED;
     if (cc_idempotency_store(w->job, w->db, &w->idem, w->actor.tenant_id, w->actor.user_id) != 0 ||
         cc_event_append_commit(w->db, &ev) != 0) {
         cc_job_clear_headers(w->job);
-        return cc_write_fail(w, 503, "service_unavailable", UNAVAILABLE);
+        step = cc_write_fail(w, 503, "service_unavailable", UNAVAILABLE);
     }
-    return CC_ANSWERED;
+    json_decref(unsent);
+    return step;
 }
 
 /* One attempt: BEGIN, the key's claim, the route's run, finish. */

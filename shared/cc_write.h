@@ -108,9 +108,10 @@ typedef struct cc_write_spec {
     cc_write_check_fn check;         /* optional */
     cc_write_raw_check_fn raw_check; /* optional, with CC_WRITE_RAW_BODY */
     cc_write_run_fn run;             /* required */
-    int status;                      /* the status of success: 201, or 200 (0 means 200) */
-    const char *event_action;        /* e.g. "client.created" */
-    const char *event_entity;        /* e.g. "client"; NULL: event_action up to its dot */
+    int status; /* the status of success: 201, 204 (the result names the event's entity; no body), or 200 (0)
+                 */
+    const char *event_action; /* e.g. "client.created" */
+    const char *event_entity; /* e.g. "client"; NULL: event_action up to its dot */
     const char *location;     /* the Location of success: this ("{id}" replaced by ids[0]) + the new id */
     const char *hashed_field; /* a body field the run hashes (a password): when present, the write runs on
                                  the password-hashing pool (cc_job_submit_hashing) */

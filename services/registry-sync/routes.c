@@ -6,6 +6,7 @@
 #include "cc_roles.h"
 #include "registry_api.h"
 #include "registry_sync.h"
+#include "webhooks.h"
 
 const cc_route_t registry_sync_routes[] = {
     {"GET", "/v1/registry/settings", registry_settings_get_handle, CC_ROLE_ADMIN},
@@ -29,6 +30,7 @@ const cc_sql_t *const registry_sync_read_statements[] = {
     &sql_registry_settings_get,
     &sql_registry_status,
     &sql_registry_dead_letters_list,
+    &sql_webhooks_list, &sql_webhook_get, &sql_webhook_deliveries, /* webhook_read.c */
 };
 
 const size_t registry_sync_nread_statements =

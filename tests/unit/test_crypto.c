@@ -1,5 +1,5 @@
 /*
- * Unit tests of shared/cc_crypto.c: SHA-256 and base64url test vectors, strict
+ * Unit tests of shared/cc_crypto.c: SHA-256, HMAC-SHA256 and base64url test vectors, strict
  * decoding, hex, AES-256-GCM sealing and tamper detection, constant-time
  * comparison, P-256 key generation and UUIDs.
  */
@@ -40,6 +40,48 @@ START_TEST(test_sha256_vectors)
 END_TEST
 
 /* The incremental digest, fed in pieces, equals the one-shot digest. */
+/* RFC 4231 section 4: test cases 1, 2, 4, 6 and 7 (a key longer than the block, data longer than it). */
+START_TEST(test_hmac_sha256_rfc4231)
+{
+    static const struct {
+        const char *key_hex, *data, *mac;
+    } cases[] = {
+        {"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There",
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+        {"4a656665", "what do ya want for nothing?",
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+        {"0102030405060708090a0b0c0d0e0f10111213141516171819", NULL,
+         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
+        {NULL, "Test Using Larger Than Block-Size Key - Hash Key First",
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+        {NULL,
+         "This is a test using a larger than block-size key and a larger than block-size data. The key needs "
+         "to be hashed before being used by the HMAC algorithm.",
+         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint8_t key[131], data[50], mac[CC_SHA256_LEN];
+        size_t key_len = 131;
+        if (cases[i].key_hex != NULL) {
+            key_len = strlen(cases[i].key_hex) / 2;
+            ck_assert_int_eq(cc_hex_decode(cases[i].key_hex, key, key_len), 0);
+        } else {
+            memset(key, 0xaa, sizeof(key));
+        }
+        const void *msg = cases[i].data;
+        size_t msg_len = msg != NULL ? strlen(cases[i].data) : sizeof(data);
+        if (msg == NULL) {
+            memset(data, 0xcd, sizeof(data));
+            msg = data;
+        }
+        cc_hmac_sha256(key, key_len, msg, msg_len, mac);
+        char hex[2 * CC_SHA256_LEN + 1];
+        cc_hex_encode(mac, sizeof(mac), hex);
+        ck_assert_str_eq(hex, cases[i].mac);
+    }
+}
+END_TEST
+
 START_TEST(test_sha256_incremental)
 {
     const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
@@ -340,6 +382,7 @@ static Suite *crypto_suite(void)
     tcase_add_test(tc, test_random_bytes_differ);
     tcase_add_test(tc, test_sha256_vectors);
     tcase_add_test(tc, test_sha256_incremental);
+    tcase_add_test(tc, test_hmac_sha256_rfc4231);
     tcase_add_test(tc, test_base64url_rfc4648_vectors);
     tcase_add_test(tc, test_base64url_alphabet);
     tcase_add_test(tc, test_base64url_padded_accepted);
