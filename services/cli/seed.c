@@ -3,7 +3,9 @@
  * each with an admin, a scheme manager, two auditors, a decision maker and
  * two client organisations with one client user each, and the address and
  * accreditation body its certificates print. Every e-mail is
- * <role>@<slug>.example and every password demo-password-1. Idempotent.
+ * <role>@<slug>.example and every password demo-password-1. Then the lived-in
+ * demo: four more organisations with their stories, the registry settings and
+ * a webhook (seed.h). Idempotent.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +21,8 @@ static const cc_sql_t client_insert_sql = {
     "cli_client_insert",
     "INSERT INTO clients (tenant_id, legal_name, street, city, post_code, country, personnel, "
     "  registry_consent_given, registry_consent_date, registry_consent_reference) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::boolean, CASE WHEN $8::boolean THEN current_date - 400 "
-    "END, "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::boolean, "
+    "  CASE WHEN $8::boolean THEN current_date - 400 END, "
     "  CASE WHEN $8::boolean THEN 'Signed certification agreement, clause 12 (IAF CertSearch)' END) "
     "RETURNING id"};
 /* The CB as its certificates print it (0017: tenants.address, tenants.accreditation_body). */
