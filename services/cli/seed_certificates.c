@@ -30,18 +30,18 @@ static const cc_sql_t sql_issue = {
     "INSERT INTO certificates (tenant_id, certification_id, revision, number, client_id, programme_id, "
     "  decision_id, standard, scope, sites, soa_version, original_issue_date, issue_date, effective_date, "
     "  expiry_date, status, created_at, updated_at) "
-    "SELECT $1, f.id, 0, $6, f.client_id, $2, $3, $4, p.scope, cc_certificate_sites(f.client_id, NULL, "
-    "p.scope), "
-    "  $7, f.original_issue_date, f.original_issue_date, $8::date, $9::date, 'active', "
+    "SELECT $1, f.id, 0, $6, f.client_id, $2, $3, $4, p.scope, "
+    "  cc_certificate_sites(f.client_id, NULL, p.scope), $7, f.original_issue_date, "
+    "  f.original_issue_date, $8::date, $9::date, 'active', "
     "  $10::date + time '14:00', $10::date + time '14:00' "
     "FROM f, programmes p WHERE p.tenant_id = $1 AND p.id = $2 RETURNING id"};
 
 static const cc_sql_t sql_suspend = {
-    "seed_certificate_suspend", "UPDATE certificates SET status = 'suspended', suspended_since = $3::date, "
-                                "  suspended_until = ($3::date + interval '6 months')::date, "
-                                "suspension_trigger = $4, suspension_reason = $5, "
-                                "  version = version + 1, updated_at = now() "
-                                "WHERE tenant_id = $1 AND id = $2 AND status = 'active' RETURNING id"};
+    "seed_certificate_suspend",
+    "UPDATE certificates SET status = 'suspended', suspended_since = $3::date, "
+    "  suspended_until = ($3::date + interval '6 months')::date, suspension_trigger = $4, "
+    "  suspension_reason = $5, version = version + 1, updated_at = $3::date + time '15:00' "
+    "WHERE tenant_id = $1 AND id = $2 AND status = 'active' RETURNING id"};
 
 static const cc_sql_t sql_withdraw = {
     "seed_certificate_withdraw",

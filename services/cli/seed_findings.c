@@ -25,15 +25,14 @@ static const cc_sql_t sql_raise = {
     "seed_finding_raise",
     "WITH f AS (INSERT INTO findings (tenant_id, audit_id, programme_id, client_id, grade, status, "
     "    requirement_id, client_requirement, statement, evidence, plan_due, closure_due, "
-    "decision_blocking_after, "
-    "    raised_by, raised_at, created_at, updated_at) "
+    "    decision_blocking_after, raised_by, raised_at, created_at, updated_at) "
     "  SELECT $1, a.id, a.programme_id, a.client_id, $3, CASE WHEN $3 IN ('major', 'minor') THEN 'open' "
     "    ELSE 'recorded' END, $4, $5, $6, $7, $8::date, $9::date, $10::date, $11, $12::timestamptz, "
     "    $12::timestamptz, $12::timestamptz "
     "  FROM audits a WHERE a.tenant_id = $1 AND a.id = $2 RETURNING *) "
     "INSERT INTO finding_history (tenant_id, finding_id, action, to_status, to_grade, actor_id, actor_role, "
-    "  occurred_at) SELECT f.tenant_id, f.id, 'raised', f.status, f.grade, f.raised_by, 'auditor', "
-    "f.raised_at "
+    "  occurred_at) "
+    "SELECT f.tenant_id, f.id, 'raised', f.status, f.grade, f.raised_by, 'auditor', f.raised_at "
     "FROM f RETURNING finding_id"};
 
 /* finding_move.c's guarded step with its history row, at time $10. */

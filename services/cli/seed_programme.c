@@ -17,10 +17,11 @@
 
 #define DEMO_STANDARD "ISO/IEC 27001:2022"
 
-static const cc_sql_t sql_client_size = {"seed_client_size",
-                                         "SELECT c.personnel, (SELECT count(*) FROM sites s WHERE "
-                                         "s.tenant_id = c.tenant_id AND s.client_id = c.id) "
-                                         "FROM clients c WHERE c.tenant_id = $1 AND c.id = $2"};
+static const cc_sql_t sql_client_size = {
+    "seed_client_size",
+    "SELECT c.personnel, "
+    "  (SELECT count(*) FROM sites s WHERE s.tenant_id = c.tenant_id AND s.client_id = c.id) "
+    "FROM clients c WHERE c.tenant_id = $1 AND c.id = $2"};
 
 static const cc_sql_t sql_programme_insert = {
     "seed_programme_insert",
@@ -32,8 +33,7 @@ static const cc_sql_t sql_programme_insert = {
 static const cc_sql_t sql_audit_insert = {
     "seed_audit_insert",
     "INSERT INTO audits (tenant_id, programme_id, client_id, type, sequence, position, window_start, "
-    "window_end, "
-    "  provisional, planned_days, calculated_days, created_at, updated_at) "
+    "  window_end, provisional, planned_days, calculated_days, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5::int, $6::int, $7::date, $8::date, true, $9::numeric, $9::numeric, "
     "  $10::date + time '09:00', $10::date + time '09:00')"};
 
@@ -41,8 +41,8 @@ static const cc_sql_t sql_audit_insert = {
 static const cc_sql_t sql_audit_conduct = {
     "seed_audit_conduct",
     "UPDATE audits SET start_date = $5::date, end_date = $6::date, status = $7, "
-    "  outcome = CASE WHEN $8::jsonb IS NULL THEN NULL ELSE $8::jsonb || jsonb_build_object('completed_on', "
-    "$6) END, "
+    "  outcome = CASE WHEN $8::jsonb IS NULL THEN NULL "
+    "                 ELSE $8::jsonb || jsonb_build_object('completed_on', $6) END, "
     "  version = version + 1, updated_at = now() "
     "WHERE tenant_id = $1 AND programme_id = $2 AND type = $3 AND sequence = $4::int AND status = 'planned' "
     "RETURNING id"};

@@ -146,8 +146,8 @@ START_TEST(test_programmes_mid_cycle)
     /* the other: Stage 2 completed in the past, no decision */
     assert_about(
         db,
-        "SELECT concat_ws(',', p.decision_date IS NULL, (SELECT a.status || ':' || (a.end_date < "
-        "current_date) "
+        "SELECT concat_ws(',', p.decision_date IS NULL, "
+        "  (SELECT a.status || ':' || (a.end_date < current_date) "
         "  FROM audits a WHERE a.tenant_id = p.tenant_id AND a.programme_id = p.id AND a.type = 'stage2')) "
         "FROM programmes p JOIN clients c ON c.tenant_id = p.tenant_id AND c.id = p.client_id "
         "WHERE c.legal_name = $1",
