@@ -3,12 +3,15 @@
  * each with an admin, a scheme manager, two auditors, a decision maker and
  * two client organisations with one client user each, and the address and
  * accreditation body its certificates print. Every e-mail is
- * <role>@<slug>.example and every password demo-password-1. Idempotent.
+ * <role>@<slug>.example and every password demo-password-1. Then the lived-in
+ * demo: four more organisations with their stories, the registry settings and
+ * a webhook (seed.h). Idempotent.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "seed.h"
 
 #define DEMO_PASSWORD "demo-password-1"
 
@@ -16,8 +19,12 @@ static const cc_sql_t client_find_sql = {"cli_client_find",
                                          "SELECT id FROM clients WHERE tenant_id = $1 AND legal_name = $2"};
 static const cc_sql_t client_insert_sql = {
     "cli_client_insert",
-    "INSERT INTO clients (tenant_id, legal_name, street, city, post_code, country, personnel) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::int) RETURNING id"};
+    "INSERT INTO clients (tenant_id, legal_name, street, city, post_code, country, personnel, "
+    "  registry_consent_given, registry_consent_date, registry_consent_reference) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::int, $8::boolean, "
+    "  CASE WHEN $8::boolean THEN current_date - 400 END, "
+    "  CASE WHEN $8::boolean THEN 'Signed certification agreement, clause 12 (IAF CertSearch)' END) "
+    "RETURNING id"};
 /* The CB as its certificates print it (0017: tenants.address, tenants.accreditation_body). */
 static const cc_sql_t tenant_identity_sql = {
     "cli_tenant_identity", "UPDATE tenants SET address = $2, accreditation_body = $3 WHERE id = $1"};
@@ -64,19 +71,10 @@ static int ensure_auditors(cc_dbconn_t *db, const char *tenant_id, const char *s
     return ok ? 0 : -1;
 }
 
-/* A demo client organisation with its sites (the first one is its central function). */
-typedef struct demo_site {
-    const char *name, *street, *city, *post_code, *country, *personnel, *activities;
-} demo_site_t;
-
-typedef struct demo_client {
-    const char *legal_name, *street, *city, *post_code, *country, *personnel;
-    demo_site_t sites[2];
-} demo_client_t;
-
 typedef struct demo_tenant {
     const char *slug, *name, *address, *accreditation_body;
     demo_client_t clients[2];
+    demo_story_clients_t story; /* the organisations of the lived-in demo (seed_story.c) */
 } demo_tenant_t;
 
 static const demo_tenant_t demo_tenants[] = {
@@ -93,15 +91,54 @@ static const demo_tenant_t demo_tenants[] = {
        {{"Leith head office", "12 Harbour Road", "Leith", "EH6 6QB", "GB", "90",
          "Management, IT operations, HR"},
         {"Grangemouth depot", "3 Dock Street", "Grangemouth", "FK3 8UE", "GB", "50",
-         "Warehousing and fleet"}}},
+         "Warehousing and fleet"}},
+       false},
       {"Fjord Data Systems AS",
        "Kanalveien 7",
        "Bergen",
        "5068",
        "NO",
        "35",
-       {{"Bergen office", "Kanalveien 7", "Bergen", "5068", "NO", "35",
-         "Software development and hosting"}}}}},
+       {{"Bergen office", "Kanalveien 7", "Bergen", "5068", "NO", "35", "Software development and hosting"}},
+       false}},
+     {{"Harbour Freight Analytics Ltd",
+       "9 Commercial Quay",
+       "Edinburgh",
+       "EH6 6LX",
+       "GB",
+       "85",
+       {{"Commercial Quay office", "9 Commercial Quay", "Edinburgh", "EH6 6LX", "GB", "85",
+         "Freight data analytics and hosting"}},
+       true},
+      {"Kestrel Biotech Ltd",
+       "2 Research Avenue South",
+       "Edinburgh",
+       "EH14 4AP",
+       "GB",
+       "60",
+       {{"Riccarton laboratory", "2 Research Avenue South", "Edinburgh", "EH14 4AP", "GB", "60",
+         "Genomic data processing"}},
+       false},
+      {"Moorland Water Services Ltd",
+       "40 Glasgow Road",
+       "Perth",
+       "PH2 0NX",
+       "GB",
+       "120",
+       {{"Perth operations centre", "40 Glasgow Road", "Perth", "PH2 0NX", "GB", "120",
+         "Water network telemetry and billing"}},
+       true},
+      {"Thistle Print & Mail Ltd",
+       "15 Peffer Place",
+       "Edinburgh",
+       "EH16 4BB",
+       "GB",
+       "30",
+       {{"Peffer Place works", "15 Peffer Place", "Edinburgh", "EH16 4BB", "GB", "30",
+         "Transactional print and mail"}},
+       false},
+      "United Kingdom Accreditation Service",
+      "UKAS"}},
     {"southcert",
      "SouthCert Assurance GmbH",
      "Theresienstrasse 40, 80333 Muenchen, Germany",
@@ -115,14 +152,54 @@ static const demo_tenant_t demo_tenants[] = {
        {{"Muenchen clinic and administration", "Leopoldstrasse 21", "Muenchen", "80802", "DE", "300",
          "Patient records, administration, IT"},
         {"Augsburg laboratory", "Halderstrasse 9", "Augsburg", "86150", "DE", "110",
-         "Diagnostics laboratory"}}},
+         "Diagnostics laboratory"}},
+       false},
       {"Sirocco Payments S.L.",
        "Calle de Alcala 48",
        "Madrid",
        "28014",
        "ES",
        "60",
-       {{"Madrid office", "Calle de Alcala 48", "Madrid", "28014", "ES", "60", "Payment processing"}}}}},
+       {{"Madrid office", "Calle de Alcala 48", "Madrid", "28014", "ES", "60", "Payment processing"}},
+       false}},
+     {{"Alpenglanz Cloud GmbH",
+       "Arnulfstrasse 59",
+       "Muenchen",
+       "80636",
+       "DE",
+       "95",
+       {{"Arnulfstrasse office", "Arnulfstrasse 59", "Muenchen", "80636", "DE", "95",
+         "Managed cloud hosting"}},
+       true},
+      {"Isar Mobility AG",
+       "Landsberger Strasse 110",
+       "Muenchen",
+       "80339",
+       "DE",
+       "70",
+       {{"Landsberger Strasse office", "Landsberger Strasse 110", "Muenchen", "80339", "DE", "70",
+         "Ride-sharing platform operations"}},
+       false},
+      {"Bodensee Versicherungsdienst GmbH",
+       "Seestrasse 12",
+       "Konstanz",
+       "78464",
+       "DE",
+       "150",
+       {{"Konstanz head office", "Seestrasse 12", "Konstanz", "78464", "DE", "150",
+         "Insurance claims processing"}},
+       true},
+      {"Lechfeld Logistik GmbH",
+       "Industriestrasse 4",
+       "Augsburg",
+       "86167",
+       "DE",
+       "45",
+       {{"Augsburg warehouse", "Industriestrasse 4", "Augsburg", "86167", "DE", "45",
+         "Warehouse management systems"}},
+       false},
+      "Deutsche Akkreditierungsstelle",
+      "DAkkS"}},
 };
 
 static const struct {
@@ -135,18 +212,17 @@ static const struct {
     {"decision_maker", "Dana Decider", "decision_maker"},
 };
 
-/* Finds or creates a client organisation and its sites; writes its id. */
-static int ensure_client(cc_dbconn_t *db, const char *tenant_id, const demo_client_t *c, char client_id[37])
+int seed_client_ensure(cc_dbconn_t *db, const char *tenant_id, const demo_client_t *c, char client_id[37])
 {
     const char *find[] = {tenant_id, c->legal_name};
-    const char *insert[] = {tenant_id,    c->legal_name, c->street,   c->city,
-                            c->post_code, c->country,    c->personnel};
+    const char *insert[] = {tenant_id,    c->legal_name, c->street,    c->city,
+                            c->post_code, c->country,    c->personnel, c->consent ? "true" : "false"};
     if (cc_db_begin(db, tenant_id) != 0)
         return -1;
     PGresult *res = cc_db_exec(db, &client_find_sql, 2, find);
     if (cc_db_is_ok(res) && PQntuples(res) == 0) {
         PQclear(res);
-        res = cc_db_exec(db, &client_insert_sql, 7, insert);
+        res = cc_db_exec(db, &client_insert_sql, 8, insert);
     }
     int ok = cc_db_is_ok(res) && PQntuples(res) == 1;
     if (ok)
@@ -203,7 +279,7 @@ static int seed_tenant(cc_dbconn_t *db, const demo_tenant_t *t)
     }
     for (int i = 0; i < 2; i++) {
         char name[64];
-        if (ensure_client(db, tenant_id, &t->clients[i], client_id) != 0)
+        if (seed_client_ensure(db, tenant_id, &t->clients[i], client_id) != 0)
             return -1;
         snprintf(email, sizeof(email), "client%d@%s.example", i + 1, t->slug);
         snprintf(name, sizeof(name), "Client Contact %d", i + 1);
@@ -211,6 +287,9 @@ static int seed_tenant(cc_dbconn_t *db, const demo_tenant_t *t)
             return -1;
     }
     if (ensure_auditors(db, tenant_id, t->slug) != 0)
+        return -1;
+    if (seed_registry(db, tenant_id, t->slug, t->story.ab_name, t->story.ab_acronym) != 0 ||
+        seed_stories(db, tenant_id, t->slug, &t->story) != 0)
         return -1;
     printf("demo tenant %s ready (%s)\n", t->slug, tenant_id);
     return 0;
