@@ -520,7 +520,7 @@ static cc_outbound_result_t perform(CURL *h, call_ctx_t *c, struct curl_slist *h
     else if (r == CC_OUTBOUND_TOO_LARGE)
         snprintf(res->error, sizeof(res->error), "answer over %zu bytes", c->cap);
     else /* libcurl's message names the host and the failure, never a header's value */
-        snprintf(res->error, sizeof(res->error), "%s: %s", cc_outbound_result_name(r),
+        snprintf(res->error, sizeof(res->error), "%s: %.200s", cc_outbound_result_name(r),
                  curl_error[0] != '\0' ? curl_error : curl_easy_strerror(rc));
     return r;
 }

@@ -97,8 +97,7 @@ static cc_test_response_t *upload(const cc_test_caller_t *c, const char *finding
     char *cd = disposition != NULL ? cc_test_asprintf("Content-Disposition: %s", disposition) : NULL;
     const char *headers[] = {c->auth, ct, cd, NULL};
     cc_test_request_t req = {
-        "POST", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, len > 0 ? body : "", len, 120, NULL, NULL,
-        false};
+        "POST", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, len > 0 ? body : "", len, 120, NULL, NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     ck_assert_msg(resp != NULL, "upload failed: %s", error != NULL ? error : "?");
@@ -111,8 +110,8 @@ static cc_test_response_t *upload(const cc_test_caller_t *c, const char *finding
 static cc_test_response_t *get_as(const cc_test_caller_t *c, const char *path, const char *extra)
 {
     const char *headers[] = {c->auth, extra, NULL};
-    cc_test_request_t req = {
-        "GET", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, NULL, 0, 120, NULL, NULL, false};
+    cc_test_request_t req = {"GET", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, NULL, 0, 120, NULL,
+                             NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     ck_assert_msg(resp != NULL, "GET %s failed: %s", path, error != NULL ? error : "?");

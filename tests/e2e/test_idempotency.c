@@ -34,7 +34,7 @@ static void *send_post(void *arg)
 {
     post_t *p = arg;
     const char *headers[] = {p->auth, p->key_header, NULL};
-    cc_test_request_t req = {"POST", gateway(), "/v1/users", headers, p->body, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"POST", gateway(), "/v1/users", headers, p->body, 0, 0, NULL, NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     p->status = resp != NULL ? resp->status : -1;

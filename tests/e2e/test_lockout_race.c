@@ -27,7 +27,7 @@ typedef struct guess {
 static void *send_guess(void *arg)
 {
     guess_t *g = arg;
-    cc_test_request_t req = {"POST", g->base, "/v1/auth/login", NULL, g->body, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"POST", g->base, "/v1/auth/login", NULL, g->body, 0, 0, NULL, NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     g->status = resp != NULL ? resp->status : -1;

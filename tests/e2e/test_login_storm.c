@@ -44,7 +44,7 @@ static void *send_storm_login(void *arg)
         "{\"tenant\":\"northcert\",\"email\":\"storm-%s@northcert.example\",\"password\":\"wrong-password\"}",
         suffix);
     const char *headers[] = {xff, NULL};
-    cc_test_request_t req = {"POST", l->base, "/v1/auth/login", headers, body, 0, 300, NULL, NULL, false};
+    cc_test_request_t req = {"POST", l->base, "/v1/auth/login", headers, body, 0, 300, NULL, NULL};
     cc_test_response_t *resp = cc_test_http_send(&req, &l->error);
     l->status = resp != NULL ? resp->status : -1;
     l->has_retry_after = resp != NULL && cc_test_response_header(resp, "retry-after") != NULL;

@@ -36,7 +36,7 @@ static cc_test_response_t *login_from(const char *base, const char *address, con
     snprintf(body, sizeof(body), "{\"tenant\":\"northcert\",\"email\":\"%s\",\"password\":\"%s\"}", email,
              password);
     const char *headers[] = {xff, NULL};
-    cc_test_request_t req = {"POST", base, "/v1/auth/login", headers, body, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"POST", base, "/v1/auth/login", headers, body, 0, 0, NULL, NULL};
     return cc_test_http_send(&req, error);
 }
 

@@ -27,7 +27,7 @@ typedef struct call {
 static void *send_call(void *arg)
 {
     call_t *c = arg;
-    cc_test_request_t req = {"POST", c->base, c->path, NULL, c->body, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"POST", c->base, c->path, NULL, c->body, 0, 0, NULL, NULL};
     char *error = NULL;
     pthread_barrier_wait(c->start);
     cc_test_response_t *resp = cc_test_http_send(&req, &error);

@@ -54,7 +54,7 @@ static int status_of(const char *base, const char *method, const char *path, con
                      const char *body)
 {
     const char *headers[] = {auth, NULL};
-    cc_test_request_t req = {method, base, path, auth != NULL ? headers : NULL, body, 0, 60, NULL, NULL, false};
+    cc_test_request_t req = {method, base, path, auth != NULL ? headers : NULL, body, 0, 60, NULL, NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     int status = resp != NULL ? resp->status : -1;

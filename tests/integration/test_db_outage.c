@@ -44,7 +44,7 @@ static void *read_me(void *arg)
     reader_t *rd = arg;
     const char *headers[] = {rd->auth, NULL};
     /* The timeout only keeps a hung service from hanging the run: the database stays down meanwhile. */
-    cc_test_request_t req = {"GET", rd->base, "/v1/me", headers, NULL, 0, 60, on_sent, rd->sent, false};
+    cc_test_request_t req = {"GET", rd->base, "/v1/me", headers, NULL, 0, 60, on_sent, rd->sent};
     cc_test_response_t *resp = cc_test_http_send(&req, &rd->error);
     rd->status = resp != NULL ? resp->status : -1;
     if (resp != NULL) {
@@ -60,7 +60,7 @@ static void *read_me(void *arg)
 /* The value of the sample line `name N` in identity's /metrics, or -1. */
 static int metric(const char *base, const char *name)
 {
-    cc_test_request_t req = {"GET", base, "/metrics", NULL, NULL, 0, 10, NULL, NULL, false};
+    cc_test_request_t req = {"GET", base, "/metrics", NULL, NULL, 0, 10, NULL, NULL};
     cc_test_response_t *resp = cc_test_http_send(&req, NULL);
     int value = -1;
     char line[128];
@@ -74,7 +74,7 @@ static int metric(const char *base, const char *name)
 
 static int status_of(const char *base, const char *path)
 {
-    cc_test_request_t req = {"GET", base, path, NULL, NULL, 0, 10, NULL, NULL, false};
+    cc_test_request_t req = {"GET", base, path, NULL, NULL, 0, 10, NULL, NULL};
     cc_test_response_t *resp = cc_test_http_send(&req, NULL);
     int status = resp != NULL ? resp->status : -1;
     cc_test_response_free(resp);

@@ -21,7 +21,7 @@ static int get_status(const char *base, const char *path, const char *access)
 {
     char *auth = access != NULL ? cc_test_bearer(access) : NULL;
     const char *headers[] = {auth, NULL};
-    cc_test_request_t req = {"GET", base, path, auth != NULL ? headers : NULL, NULL, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"GET", base, path, auth != NULL ? headers : NULL, NULL, 0, 0, NULL, NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     int status = resp != NULL ? resp->status : -1;

@@ -157,7 +157,7 @@ START_TEST(hang_ups_during_uploads)
     const char *headers[] = {cb.client1.auth, "Content-Type: application/pdf",
                              "Content-Disposition: attachment; filename=after.pdf", NULL};
     cc_test_request_t req = {
-        "POST", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, body, BODY_SIZE, 120, NULL, NULL, false};
+        "POST", cc_test_env("CC_TEST_GATEWAY_URL"), path, headers, body, BODY_SIZE, 120, NULL, NULL};
     resp = cc_test_http_send(&req, NULL);
     ck_assert_ptr_nonnull(resp);
     ck_assert_int_eq(resp->status, 201);

@@ -48,7 +48,7 @@ static void *run_patch(void *arg)
     patch_t *p = arg;
     const char *headers[] = {p->auth, NULL};
     cc_test_request_t req = {"PATCH", p->base, p->path, headers, "{\"name\":\"" NEW_NAME "\"}",
-                             0,       120,     on_sent, p,       false};
+                             0,       120,     on_sent, p};
     p->resp = cc_test_http_send(&req, &p->error);
     atomic_store(&p->sent, 1);
     return NULL;
@@ -107,8 +107,7 @@ static pid_t start_identity(int port)
 static int status_of(const char *base, const char *path, const char *auth)
 {
     const char *headers[] = {auth, NULL};
-    cc_test_request_t req = {"GET", base, path, auth != NULL ? headers : NULL, NULL, 0, 10,
-                             NULL,  NULL, false};
+    cc_test_request_t req = {"GET", base, path, auth != NULL ? headers : NULL, NULL, 0, 10, NULL, NULL};
     cc_test_response_t *resp = cc_test_http_send(&req, NULL);
     int status = resp != NULL ? resp->status : -1;
     cc_test_response_free(resp);

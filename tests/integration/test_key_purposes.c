@@ -46,8 +46,8 @@ static int me_status(const char *token)
 {
     char *auth = cc_test_bearer(token);
     const char *headers[] = {auth, NULL};
-    cc_test_request_t req = {
-        "GET", cc_test_env("CC_TEST_IDENTITY_URL"), "/v1/me", headers, NULL, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"GET", cc_test_env("CC_TEST_IDENTITY_URL"), "/v1/me", headers, NULL, 0, 0, NULL,
+                             NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     ck_assert_msg(resp != NULL, "GET /v1/me failed: %s", error);

@@ -56,7 +56,7 @@ static int me_status(const char *base, const char *access)
 {
     char *auth = cc_test_bearer(access);
     const char *headers[] = {auth, NULL};
-    cc_test_request_t req = {"GET", base, "/v1/me", headers, NULL, 0, 0, NULL, NULL, false};
+    cc_test_request_t req = {"GET", base, "/v1/me", headers, NULL, 0, 0, NULL, NULL};
     char *error = NULL;
     cc_test_response_t *resp = cc_test_http_send(&req, &error);
     ck_assert_msg(resp != NULL, "GET /v1/me failed: %s", error);

@@ -41,7 +41,7 @@ static void on_sent(void *arg)
 static void *run_login(void *arg)
 {
     login_t *l = arg;
-    cc_test_request_t req = {"POST", l->base, "/v1/auth/login", NULL, l->body, 0, 120, on_sent, l, false};
+    cc_test_request_t req = {"POST", l->base, "/v1/auth/login", NULL, l->body, 0, 120, on_sent, l};
     l->resp = cc_test_http_send(&req, &l->error);
     atomic_store(&l->sent, 1);
     return NULL;

@@ -44,7 +44,7 @@ static cc_test_response_t *get(const char *path, const char *xff)
     char line[256];
     snprintf(line, sizeof(line), "X-Forwarded-For: %s", xff != NULL ? xff : "");
     const char *headers[] = {line, NULL};
-    cc_test_request_t req = {"GET", base, path, xff != NULL ? headers : NULL, NULL, 0, 10, NULL, NULL, false};
+    cc_test_request_t req = {"GET", base, path, xff != NULL ? headers : NULL, NULL, 0, 10, NULL, NULL};
     return cc_test_http_send(&req, NULL);
 }
 

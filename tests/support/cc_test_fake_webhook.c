@@ -75,13 +75,9 @@ static int read_port(int fd)
 static cc_test_response_t *control(const cc_fake_webhook_t *f, const char *method, const char *path,
                                    const char *body, char **error)
 {
-    cc_test_request_t req = {.method = method,
-                             .base_url = f->root,
-                             .path = path,
-                             .body = body,
-                             .timeout_seconds = 10,
-                             .unlogged = true};
-    return cc_test_http_send(&req, error);
+    cc_test_request_t req = {
+        .method = method, .base_url = f->root, .path = path, .body = body, .timeout_seconds = 10};
+    return cc_test_http_send_unlogged(&req, error);
 }
 
 static json_t *control_json(cc_fake_webhook_t *f, const char *method, const char *path, const char *body)
