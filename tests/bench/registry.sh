@@ -19,6 +19,8 @@
 #       fraction 0.2): time, records/s, ratio to (c); dead letters left
 #   (e) certcycle-registry-sync's peak resident memory (VmHWM, reset with clear_refs before each drain)
 #       per drain and over the run (target < 64 MiB)
+#   (f) CPU seconds spent during each drain by the double, the service and the PostgreSQL backends that
+#       lived through it (the worker's connections): whether the Python double could be the bottleneck
 # Every drain is checked: the double holds every record, and no certification is left pending. A figure
 # is a result, not a failure: the exit status is non-zero only when something failed to run. A trap
 # stops everything the script started (by pid) on any exit.
@@ -234,13 +236,29 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%.0f", (s > 0) ? n / s : 0}'; }
 vm() { awk -v f="$2:" '$1 == f {v = $2} END {print v + 0}' "/proc/$1/status" 2>/dev/null || echo 0; }
+TICKS=$(getconf CLK_TCK)
+cpu() { # cpu PID...: their CPU seconds so far (user + system)
+    local p sum=0 t
+    for p in "$@"; do
+        t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+        sum=$((sum + t))
+    done
+    awk -v t="$sum" -v hz="$TICKS" 'BEGIN {printf "%.1f", t / hz}'
+}
+pg_pids() { pgrep -P "$PG_PID" | tr '\n' ' '; } # the postmaster's children: the worker's backends among them
 
 # drain NAME EXPECTED_RECORDS: enables sync, waits until nothing is pending, disables it; sets
 # DRAIN_<NAME>_S, HWM_<NAME> (KiB) and checks the double's state
 drain() {
     local name=$1 expect=$2 start end left i held
+    local cpu0_fake cpu0_rs cpu0_pg pgp
     echo 5 >"/proc/$RS_PID/clear_refs" # resets VmHWM to the current RSS
     log "drain $name: $(pending) pending"
+    cpu0_fake=$(cpu "$FAKE_PID")
+    cpu0_rs=$(cpu "$RS_PID")
+    pgp=$(pg_pids)
+    # shellcheck disable=SC2086  # a list of pids
+    cpu0_pg=$(cpu $pgp)
     start=$(now)
     set_enabled true
     for ((i = 0; ; i++)); do
@@ -252,6 +270,11 @@ drain() {
         sleep 0.1
     done
     end=$(now)
+    # shellcheck disable=SC2086  # a list of pids
+    printf -v "CPU_${name}" '%s' "$(awk -v a="$(cpu "$FAKE_PID")" -v a0="$cpu0_fake" -v b="$(cpu "$RS_PID")" \
+        -v b0="$cpu0_rs" -v c="$(cpu $pgp)" -v c0="$cpu0_pg" -v d="$(elapsed "$start" "$end")" \
+        'BEGIN {printf "double %.1f s (%.0f %% of the drain), service %.1f s, PostgreSQL backends %.1f s",
+                a - a0, 100 * (a - a0) / d, b - b0, c - c0}')"
     set_enabled false
     printf -v "DRAIN_${name}_S" '%s' "$(elapsed "$start" "$end")"
     printf -v "HWM_${name}" '%s' "$(vm "$RS_PID" VmHWM)"
@@ -346,7 +369,12 @@ target() { printf '  %-62s %-10s %-10s %s\n' "$1" "$2" "$3 $4" "$(verdict "$2" "
     echo "   the double (Python), certcycle-registry-sync and PostgreSQL share the same $(nproc) cores; load"
     echo "   average at start: $LOADAVG, at end: $(cut -d' ' -f1-3 /proc/loadavg). Pacing 0 (single and bulk"
     echo "   intervals), the service's defaults otherwise$(env | grep -q '^CC_REGISTRY_' && printf ' but %s' "$(env | grep '^CC_REGISTRY_' | tr '\n' ' ')");"
-    echo "   PostgreSQL 15 default settings (fsync on). Changes made by SQL (one outbox row per certificate)."
+    if [ -n "${BENCH_PG_SETTINGS:-}" ]; then
+        echo "   PostgreSQL 15 with BENCH_PG_SETTINGS (a diagnostic): $(tr '\n' ' ' <<<"$BENCH_PG_SETTINGS")."
+    else
+        echo "   PostgreSQL 15 default settings (fsync on)."
+    fi
+    echo "   Changes made by SQL (one outbox row per certificate)."
     echo
     echo "Figures"
     row "(a) the double alone: bulk uploads of 100, one connection" "$BASE_RPS records/s ($((NCALLS * 100)) in $BASE_S s)"
@@ -357,6 +385,11 @@ target() { printf '  %-62s %-10s %-10s %s\n' "$1" "$2" "$3 $4" "$(verdict "$2" "
     row "    calls / failed by the double; dead letters left" "$CALLS_FAULTS / $FAULTED; $DEAD"
     row "    benchmark certifications sent (outcome)" "$SENT of $NBIG"
     row "(e) certcycle-registry-sync VmHWM during (b), (c), (d)" "$(kib "$HWM_SMALL") / $(kib "$HWM_BIG") / $(kib "$HWM_FAULTS") MiB (VmRSS at end $(kib "$RSS_END") MiB)"
+    # shellcheck disable=SC2153  # set by drain (printf -v)
+    row "(f) CPU during (b)" "$CPU_SMALL"
+    row "    CPU during (c)" "$CPU_BIG"
+    # shellcheck disable=SC2153
+    row "    CPU during (d)" "$CPU_FAULTS"
     echo
     echo "Targets"
     printf '  %-62s %-10s %-10s %s\n' "" "value" "target" "verdict"

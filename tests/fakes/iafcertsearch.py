@@ -375,12 +375,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def registry(self, method, url, raw):
         reg = self.server.registry
+        # Recorded as it arrives (status 0 until answered), so that a call still hanging, or one whose
+        # client gave up, is already listed, in arrival order.
         call = {"method": method, "path": self.path, "status": 0, "records": 0, "fault": None}
+        with reg.lock:
+            reg.calls.append(call)
+        status = 0
         try:
-            call["status"] = self.serve(reg, method, url, raw, call)
+            status = self.serve(reg, method, url, raw, call)
         finally:
             with reg.lock:
-                reg.calls.append(call)
+                call["status"] = status
 
     def serve(self, reg, method, url, raw, call):
         if url.path != BASE and not url.path.startswith(BASE + "/"):
@@ -398,13 +403,15 @@ class Handler(BaseHTTPRequestHandler):
                 records = [body]
             elif isinstance(body, dict) and isinstance(body.get("certifications"), list):
                 records = body["certifications"]
-            call["records"] = len(records) if records is not None else 0
-            call["items"] = [[r.get("certificate_identity_number"), r.get("certification_status")]
-                             for r in records or [] if isinstance(r, dict)]
+            items = [[r.get("certificate_identity_number"), r.get("certification_status")]
+                     for r in records or [] if isinstance(r, dict)]
+            with reg.lock:
+                call["records"] = len(records) if records is not None else 0
+                call["items"] = items
         with reg.lock:
             fault = reg.plan.draw(url.path, records)
             plan = reg.plan
-        call["fault"] = fault
+            call["fault"] = fault
         if fault is not None and fault != "reject":
             return self.fail(fault, plan, reg, method, route, body, records, url)
         return self.route(reg, method, route, body, records, url, plan if fault == "reject" else None)

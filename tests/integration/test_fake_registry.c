@@ -425,6 +425,11 @@ START_TEST(test_fault_hang_and_drop)
     cc_test_response_t *r = cc_test_http_send_unlogged(&req, &error);
     ck_assert_ptr_null(r);
     free(error);
+    json_t *hanging = cc_fake_registry_calls(f); /* listed while it still hangs */
+    ck_assert_int_eq(json_array_size(hanging), 1);
+    ck_assert_str_eq(cc_test_json_string(json_array_get(hanging, 0), "fault"), "hang");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(hanging, 0), "status")), 0);
+    json_decref(hanging);
     sleep(2); /* the hang ends: the double closes without answering */
     json_t *state = cc_fake_registry_records(f);
     ck_assert_int_eq(json_object_size(state), 0);
