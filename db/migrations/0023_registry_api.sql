@@ -81,6 +81,9 @@ $$;
 -- queued by then is left pending or dead-lettered. Only when sync is enabled, and with p_only_if_idle only
 -- when no resync is in progress (the monthly duty asks once). Returns {"queued", "resync_requested_at"},
 -- or NULL when nothing was requested.
+-- Lock order: the certifications (by id) before the settings row, as the workers' outcome transaction
+-- takes them (its certifications, then the settings): the other order deadlocks with a draining worker.
+-- The settings are read unlocked first; a change of them in between only makes the request early or late.
 CREATE FUNCTION cc_registry_request_resync(p_tenant uuid, p_only_if_idle boolean) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, public
@@ -90,17 +93,17 @@ DECLARE
     queued bigint := 0;
     f record;
 BEGIN
-    UPDATE registry_settings s SET resync_requested_at = now()
-     WHERE s.tenant_id = p_tenant AND s.enabled
-       AND (NOT p_only_if_idle OR s.resync_requested_at IS NULL)
-    RETURNING s.resync_requested_at INTO requested;
-    IF requested IS NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM registry_settings s
+                    WHERE s.tenant_id = p_tenant AND s.enabled
+                      AND (NOT p_only_if_idle OR s.resync_requested_at IS NULL)) THEN
         RETURN NULL;
     END IF;
-    FOR f IN SELECT c.id, c.client_id FROM certifications c WHERE c.tenant_id = p_tenant LOOP
+    FOR f IN SELECT c.id, c.client_id FROM certifications c WHERE c.tenant_id = p_tenant ORDER BY c.id LOOP
         PERFORM cc_registry_touch(f.id, f.client_id);
         queued := queued + 1;
     END LOOP;
+    UPDATE registry_settings s SET resync_requested_at = now() WHERE s.tenant_id = p_tenant
+    RETURNING s.resync_requested_at INTO requested;
     RETURN jsonb_build_object('queued', queued, 'resync_requested_at', cc_api_ts(requested));
 END
 $$;

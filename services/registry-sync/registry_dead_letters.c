@@ -21,16 +21,18 @@ const cc_sql_t sql_registry_dead_letters_list = {
     "                                                   WHERE c.tenant_id = $1 AND c.id = $2::uuid)) "
     "ORDER BY d.created_at DESC, d.id DESC LIMIT $3"};
 
-static const cc_sql_t sql_dead_letter_lock = {
-    "registry_dead_letter_lock",
+/* Read unlocked: the certification is locked (touched) before the letter, in the order the workers take
+ * them (a certification, then its dead letter), so that a retry never deadlocks with a draining worker. */
+static const cc_sql_t sql_dead_letter_read = {
+    "registry_dead_letter_read",
     "SELECT d.retried_at IS NOT NULL, d.certification_id, f.client_id FROM registry_dead_letters d "
     "JOIN certifications f ON f.tenant_id = d.tenant_id AND f.id = d.certification_id "
-    "WHERE d.tenant_id = $1 AND d.id = $2 FOR UPDATE OF d"};
+    "WHERE d.tenant_id = $1 AND d.id = $2"};
 
 static const cc_sql_t sql_dead_letter_close = {
     "registry_dead_letter_close",
     "UPDATE registry_dead_letters d SET retried_at = now() WHERE d.tenant_id = $1 AND d.id = $2 "
-    "RETURNING cc_registry_dead_letter_json(d)::text"};
+    "AND d.retried_at IS NULL RETURNING cc_registry_dead_letter_json(d)::text"};
 
 /* Pending again (cc_registry_touch), then due now with no failed attempts even when it was still pending. */
 static const cc_sql_t sql_dead_letter_touch = {"registry_dead_letter_touch",
@@ -60,9 +62,9 @@ void registry_dead_letters_list_handle(cc_request_t *r)
 static cc_step_t retry_run(cc_write_t *w)
 {
     const char *key[] = {w->actor.tenant_id, w->ids[0]};
-    PGresult *res = cc_db_exec(w->db, &sql_dead_letter_lock, 2, key);
+    PGresult *res = cc_db_exec(w->db, &sql_dead_letter_read, 2, key);
     if (!cc_db_is_ok(res))
-        return cc_write_fail_db(w, res, "dead letter lock");
+        return cc_write_fail_db(w, res, "dead letter read");
     if (PQntuples(res) != 1) {
         PQclear(res);
         return cc_write_fail(w, 404, "not_found", "no such dead letter");
@@ -84,6 +86,10 @@ static cc_step_t retry_run(cc_write_t *w)
     res = cc_db_exec(w->db, &sql_dead_letter_close, 2, key);
     if (!cc_db_is_ok(res))
         return cc_write_fail_db(w, res, "dead letter close");
+    if (PQntuples(res) != 1) { /* retried by someone else meanwhile */
+        PQclear(res);
+        return cc_write_fail(w, 409, "already_retried", "this dead letter was retried already");
+    }
     cc_write_result(w, json_loads(PQgetvalue(res, 0, 0), 0, NULL), NULL);
     PQclear(res);
     return CC_GO_ON;

@@ -25,12 +25,12 @@
 const cc_sql_t sql_registry_settings_get = {"registry_settings_get",
                                             "SELECT cc_registry_settings_json($1::uuid)::text"};
 
-static const cc_sql_t sql_settings_lock = {
-    "registry_settings_lock",
-    "SELECT enabled, base_url, api_key_sealed IS NOT NULL, accreditation_body_name, "
-    "accreditation_body_acronym, "
-    "accredited, single_interval_s, bulk_interval_s, version FROM registry_settings WHERE tenant_id = $1 "
-    "FOR UPDATE"};
+#define SETTINGS_READ                                                                                        \
+    "SELECT enabled, base_url, api_key_sealed IS NOT NULL, accreditation_body_name, "                        \
+    "accreditation_body_acronym, accredited, single_interval_s, bulk_interval_s, version "                   \
+    "FROM registry_settings WHERE tenant_id = $1"
+static const cc_sql_t sql_settings_read = {"registry_settings_read", SETTINGS_READ};
+static const cc_sql_t sql_settings_lock = {"registry_settings_lock", SETTINGS_READ " FOR UPDATE"};
 
 /* $1 tenant, $2 enabled, $3 base_url, $4 the sealed key as bytea text (NULL: none), $5 'keep' | 'set',
  * $6 body name, $7 acronym, $8 accredited, $9 single, $10 bulk. A pause ends with the save. */
@@ -48,10 +48,13 @@ static const cc_sql_t sql_settings_upsert = {
     "  paused_reason = NULL, paused_detail = NULL, paused_at = NULL, "
     "  version = registry_settings.version + 1, updated_at = now()"};
 
-/* Every certification pending again: the accreditation body and status are in each of its records. */
+/* Every certification pending again: the accreditation body and status are in each of its records. By id,
+ * and before the settings row is locked: the workers' outcome transaction takes its certifications, then
+ * the settings (the other order deadlocks with a draining worker). */
 static const cc_sql_t sql_settings_touch_all = {
     "registry_settings_touch_all",
-    "SELECT cc_registry_touch(f.id, f.client_id) FROM certifications f WHERE f.tenant_id = $1"};
+    "SELECT cc_registry_touch(f.id, f.client_id) FROM (SELECT id, client_id FROM certifications "
+    "WHERE tenant_id = $1 ORDER BY id) f"};
 
 /* The answer, and the workers woken to look at the tenant again (enabled, or no longer paused). */
 static const cc_sql_t sql_settings_after = {
@@ -133,28 +136,30 @@ static void merge(const PGresult *current, const json_t *body, merged_t *m)
         !same_text(name, m->ab_name) || !same_text(acronym, m->ab_acronym) || accredited != m->accredited;
 }
 
-/* The rules between fields and the outbound guard, every fault in one 400. Returns the errors added. */
-static size_t check_merged(const json_t *body, const merged_t *m, json_t *problem)
+/* The outbound guard on a new base URL. It resolves the host: on this worker thread (never the loop), and
+ * before the settings row is locked. */
+static void check_url(const json_t *body, json_t *problem)
 {
-    size_t before = json_array_size(json_object_get(problem, "errors"));
-    if (json_object_get(body, "base_url") != NULL) {
-        char why[256] = "";
-        /* resolves the host: on this worker thread, never on the loop */
-        if (cc_outbound_check_url(m->base_url, why, sizeof(why)) != CC_OUTBOUND_OK)
-            cc_problem_add_error(problem, "base_url", "outbound_refused",
-                                 why[0] != '\0' ? why : "the outbound guard refuses this URL");
-    }
-    if (m->enabled) {
-        if (!m->key_set)
-            cc_problem_add_error(problem, "api_key", "required", "sync cannot be enabled without an API key");
-        if (m->ab_name == NULL)
-            cc_problem_add_error(problem, "accreditation_body_name", "required",
-                                 "sync cannot be enabled without the accreditation body's name");
-        if (m->ab_acronym == NULL)
-            cc_problem_add_error(problem, "accreditation_body_acronym", "required",
-                                 "sync cannot be enabled without the accreditation body's acronym");
-    }
-    return json_array_size(json_object_get(problem, "errors")) - before;
+    const char *url = cc_json_str(body, "base_url");
+    char why[256] = "";
+    if (url != NULL && cc_outbound_check_url(url, why, sizeof(why)) != CC_OUTBOUND_OK)
+        cc_problem_add_error(problem, "base_url", "outbound_refused",
+                             why[0] != '\0' ? why : "the outbound guard refuses this URL");
+}
+
+/* What enabled sync needs, on the settings after the change. */
+static void check_enabled(const merged_t *m, json_t *problem)
+{
+    if (!m->enabled)
+        return;
+    if (!m->key_set)
+        cc_problem_add_error(problem, "api_key", "required", "sync cannot be enabled without an API key");
+    if (m->ab_name == NULL)
+        cc_problem_add_error(problem, "accreditation_body_name", "required",
+                             "sync cannot be enabled without the accreditation body's name");
+    if (m->ab_acronym == NULL)
+        cc_problem_add_error(problem, "accreditation_body_acronym", "required",
+                             "sync cannot be enabled without the accreditation body's acronym");
 }
 
 /* The new key sealed under the master key, as bytea input text ("\x" + hex); NULL without a master key. */
@@ -214,12 +219,6 @@ static cc_step_t store(cc_write_t *w, const merged_t *m)
     if (!cc_db_is_ok(res))
         return cc_write_fail_db(w, res, "registry settings upsert");
     PQclear(res);
-    if (m->records_change) {
-        res = cc_db_exec(w->db, &sql_settings_touch_all, 1, params);
-        if (!cc_db_is_ok(res))
-            return cc_write_fail_db(w, res, "registry settings: touch the certifications");
-        PQclear(res);
-    }
     res = cc_db_exec(w->db, &sql_settings_after, 1, params);
     if (!cc_db_is_ok(res))
         return cc_write_fail_db(w, res, "registry settings read");
@@ -228,25 +227,52 @@ static cc_step_t store(cc_write_t *w, const merged_t *m)
     return CC_GO_ON;
 }
 
-static cc_step_t put_run(cc_write_t *w)
+/* When the change alters what every record carries (read unlocked: see sql_settings_touch_all), every
+ * certification is made pending. Returns CC_GO_ON or an answer. */
+static cc_step_t touch_if_records_change(cc_write_t *w)
 {
     const char *params[] = {w->actor.tenant_id};
+    PGresult *res = cc_db_exec(w->db, &sql_settings_read, 1, params);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "registry settings read");
+    merged_t m;
+    merge(res, w->body, &m);
+    PQclear(res);
+    if (!m.records_change)
+        return CC_GO_ON;
+    res = cc_db_exec(w->db, &sql_settings_touch_all, 1, params);
+    if (!cc_db_is_ok(res))
+        return cc_write_fail_db(w, res, "registry settings: touch the certifications");
+    PQclear(res);
+    return CC_GO_ON;
+}
+
+static cc_step_t put_run(cc_write_t *w)
+{
+    cc_step_t step = touch_if_records_change(w);
+    if (step != CC_GO_ON)
+        return step;
+    json_t *problem = cc_problem_new(400, "validation_failed", "the registry settings are not valid");
+    check_url(w->body, problem);
+    const char *params[] = {w->actor.tenant_id};
     PGresult *current = cc_db_exec(w->db, &sql_settings_lock, 1, params);
-    if (!cc_db_is_ok(current))
+    if (!cc_db_is_ok(current)) {
+        json_decref(problem);
         return cc_write_fail_db(w, current, "registry settings lock");
+    }
     merged_t m;
     merge(current, w->body, &m);
-    cc_step_t step = cc_write_check_version(w, m.version, "registry settings");
+    step = cc_write_check_version(w, m.version, "registry settings");
     if (step == CC_GO_ON) {
-        json_t *problem = cc_problem_new(400, "validation_failed", "the registry settings are not valid");
-        if (check_merged(w->body, &m, problem) > 0) {
-            cc_job_answer(w->job, 400, problem);
+        check_enabled(&m, problem);
+        if (json_array_size(json_object_get(problem, "errors")) > 0) {
+            cc_job_answer(w->job, 400, json_incref(problem));
             step = CC_ANSWERED;
         } else {
-            json_decref(problem);
             step = store(w, &m);
         }
     }
+    json_decref(problem);
     PQclear(current); /* m's strings point into it until here */
     return step;
 }
