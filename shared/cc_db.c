@@ -51,12 +51,14 @@ PGconn *cc_db_connect(const char *url)
     if (PQstatus(pg) != CONNECTION_OK)
         return pg;
     /* One clock: SQL's current_date and every rendered timestamp are UTC, as in C, whatever the server's
-     * time zone. A SET (not options= in the URL) so that a URL's own options cannot undo it. */
-    PGresult *res = PQexec(pg, "SET TIME ZONE 'UTC'");
+     * time zone. A SET (not options= in the URL) so that a URL's own options cannot undo it. No JIT: it
+     * compiles any statement whose estimated cost is high (a tenant's 100,000 registry rows), ~300 ms a
+     * time, and our short transactions never earn that back (tests/bench/registry.sh halved its drain). */
+    PGresult *res = PQexec(pg, "SET TIME ZONE 'UTC'; SET jit = off");
     bool ok = cc_db_is_ok(res);
     PQclear(res);
     if (!ok) {
-        cc_log(CC_LOG_ERROR, "could not set the session time zone: %s", PQerrorMessage(pg));
+        cc_log(CC_LOG_ERROR, "could not set the session time zone and JIT: %s", PQerrorMessage(pg));
         PQfinish(pg);
         return NULL; /* PQstatus(NULL) is CONNECTION_BAD; PQfinish(NULL) does nothing */
     }

@@ -93,9 +93,10 @@ CREATE TABLE registry_certifications (
     CONSTRAINT registry_certifications_attempts_check CHECK (attempts >= 0),
     CONSTRAINT registry_certifications_company_id_check CHECK (length(company_certifications_id) <= 200)
 );
--- The backlog: what a worker may claim, oldest due first.
-CREATE INDEX registry_certifications_due_idx ON registry_certifications (tenant_id, next_attempt_at)
-    WHERE wanted > done;
+-- The backlog: what a worker may claim, in the claim's own order (oldest due first), so that a claim reads
+-- its hundred rows off the index instead of sorting the whole backlog (tests/bench/registry.sh).
+CREATE INDEX registry_certifications_due_idx
+    ON registry_certifications (tenant_id, next_attempt_at, queued_at, certification_id) WHERE wanted > done;
 CREATE INDEX registry_certifications_client_idx ON registry_certifications (tenant_id, client_id);
 COMMENT ON TABLE registry_certifications IS
     'IAF CertSearch sync state per certification: pending while wanted > done; claimed by lease';
