@@ -28,6 +28,14 @@ extern const cc_sql_t sql_registry_dead_letters_list;
 bool registry_month_sync_due(time_t now, const char *last_complete);
 
 /*
+ * Pure: completes status (cc_registry_status_json's object, borrowed and modified) with
+ * "monthly_sync_due" and "warnings" at now (UTC). The month is due only while sync is "enabled": a
+ * disabled tenant cannot resync (409 registry_disabled), so it is never told to. Warning "paused" while
+ * "paused".
+ */
+void registry_month_status(json_t *status, time_t now);
+
+/*
  * Requests a resync of tenant_id in db's open transaction (tenant set): cc_registry_request_resync. With
  * only_if_idle, not while one is in progress. Returns {"queued", "resync_requested_at"} (a new reference),
  * or NULL when sync is not enabled (or a resync is in progress, with only_if_idle); on a failed statement
