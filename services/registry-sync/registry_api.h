@@ -16,6 +16,7 @@
 extern const cc_sql_t sql_registry_settings_get;
 extern const cc_sql_t sql_registry_status;
 extern const cc_sql_t sql_registry_dead_letters_list;
+extern const cc_sql_t sql_registry_certifications_list;
 
 /* Days before the month's end (UTC) from which the monthly sync is due. */
 #define REGISTRY_MONTH_DUE_DAYS 7
