@@ -1,7 +1,7 @@
 -- 0023_registry_api: what the registry API shows and requests (issue 10; ARCHITECTURE.md "Registry sync",
 -- DOMAIN.md "IAF CertSearch"). Read-only views of the current tenant's registry settings, sync status and
--- dead letters, and the resync request shared by POST /v1/registry/resync and the monthly duty. No table
--- changes; nothing of 0022 is replaced.
+-- dead letters, the resync request shared by POST /v1/registry/resync and the monthly duty, and the
+-- complete-sync rule the worker and the housekeeping share. No table changes; nothing of 0022 is replaced.
 
 -- A tenant's registry settings as GET /v1/registry/settings shows them (p_tenant: the current one; RLS
 -- hides the others); an absent row shows the defaults with version 0. The API key never leaves through
@@ -76,11 +76,36 @@ AS $$
                'created_at', cc_api_ts(d.created_at), 'retried_at', cc_api_ts(d.retried_at))
 $$;
 
+-- The complete-sync rule (README "Registry sync", IAF MD 28): a requested resync is complete when no
+-- certification queued at or before it is still pending or has an open dead letter; then
+-- last_complete_sync_at = now() and the request is cleared. Run after each worker pass, by the
+-- housekeeping (a resync whose last work settled without a new pass) and by the request itself (nothing
+-- to send). Returns whether it completed one. Locks only the settings row: callers that lock
+-- certifications take them first (the workers' order).
+CREATE FUNCTION cc_registry_complete_sync(p_tenant uuid) RETURNS boolean
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, public
+AS $$
+    WITH done AS (
+        UPDATE registry_settings s SET last_complete_sync_at = now(), resync_requested_at = NULL
+         WHERE s.tenant_id = p_tenant AND s.resync_requested_at IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM registry_certifications r
+                WHERE r.tenant_id = p_tenant AND r.queued_at <= s.resync_requested_at
+                  AND (r.wanted > r.done OR EXISTS (
+                       SELECT 1 FROM registry_dead_letters d
+                        WHERE d.tenant_id = p_tenant AND d.certification_id = r.certification_id
+                          AND d.retried_at IS NULL)))
+        RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM done)
+$$;
+
 -- Requests a resync ("Update All", IAF MD 28) of the current tenant: every certification made pending
 -- again (cc_registry_touch) and resync_requested_at set; the worker records the complete sync when none
 -- queued by then is left pending or dead-lettered. Only when sync is enabled, and with p_only_if_idle only
--- when no resync is in progress (the monthly duty asks once). Returns {"queued", "resync_requested_at"},
--- or NULL when nothing was requested.
+-- when no resync is in progress (the monthly duty asks once). A tenant with nothing left to send (no
+-- certification, or none still pending) completes at once: last_complete_sync_at set, no request left
+-- in progress (cc_registry_complete_sync). Returns {"queued", "resync_requested_at"} (when it was
+-- requested), or NULL when nothing was requested.
 -- Lock order: the certifications (by id) before the settings row, as the workers' outcome transaction
 -- takes them (its certifications, then the settings): the other order deadlocks with a draining worker.
 -- The settings are read unlocked first; a change of them in between only makes the request early or late.
@@ -104,11 +129,14 @@ BEGIN
     END LOOP;
     UPDATE registry_settings s SET resync_requested_at = now() WHERE s.tenant_id = p_tenant
     RETURNING s.resync_requested_at INTO requested;
+    PERFORM cc_registry_complete_sync(p_tenant);
     RETURN jsonb_build_object('queued', queued, 'resync_requested_at', cc_api_ts(requested));
 END
 $$;
 
 REVOKE ALL ON FUNCTION cc_registry_settings_json(uuid), cc_registry_status_json(uuid),
-    cc_registry_dead_letter_json(registry_dead_letters), cc_registry_request_resync(uuid, boolean) FROM PUBLIC;
+    cc_registry_dead_letter_json(registry_dead_letters), cc_registry_request_resync(uuid, boolean),
+    cc_registry_complete_sync(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cc_registry_settings_json(uuid), cc_registry_status_json(uuid),
-    cc_registry_dead_letter_json(registry_dead_letters), cc_registry_request_resync(uuid, boolean) TO cc_app;
+    cc_registry_dead_letter_json(registry_dead_letters), cc_registry_request_resync(uuid, boolean),
+    cc_registry_complete_sync(uuid) TO cc_app;

@@ -1,9 +1,11 @@
 -- The registry API's views and resync request (0023, issue 10): the settings' defaults (version 0) and that
 -- the key never shows, the status counts (backlog, in flight, synced, dead letters, consent), a dead
 -- letter's shape, and cc_registry_request_resync: refused while disabled, every certification touched,
--- once only with p_only_if_idle; cc_app sees no other tenant's settings through them.
+-- once only with p_only_if_idle; cc_registry_complete_sync: not while a queued one is pending or
+-- dead-lettered, then once; a resync with nothing to send completes at once; cc_app sees no other
+-- tenant's settings through them.
 BEGIN;
-SELECT plan(16);
+SELECT plan(22);
 
 SELECT set_config('app.tenant_id', 'a2500000-0000-4000-8000-00000000000a', true);
 INSERT INTO tenants (id, slug, name, accreditation_body)
@@ -66,6 +68,31 @@ SELECT is(cc_registry_request_resync('a2500000-0000-4000-8000-00000000000a', fal
 SELECT is((SELECT count(*)::int FROM registry_certifications WHERE wanted > done), 2, 'both pending again');
 SELECT is(cc_registry_request_resync('a2500000-0000-4000-8000-00000000000a', true), NULL,
           'the monthly duty does not ask again while a resync is in progress');
+
+SELECT is(cc_registry_complete_sync('a2500000-0000-4000-8000-00000000000a'), false,
+          'not complete while what the resync queued is pending');
+UPDATE registry_certifications SET done = wanted, outcome = 'sent';
+SELECT is(cc_registry_complete_sync('a2500000-0000-4000-8000-00000000000a'), false,
+          'nor while one of them has an open dead letter');
+UPDATE registry_dead_letters SET retried_at = now();
+SELECT is(cc_registry_complete_sync('a2500000-0000-4000-8000-00000000000a'), true,
+          'complete once every queued one settled');
+SELECT ok((SELECT last_complete_sync_at = now() AND resync_requested_at IS NULL FROM registry_settings),
+          'the complete sync is recorded and the request cleared');
+
+-- A resync with nothing to send (no certification at all) completes at once: no pass would ever come.
+RESET ROLE;
+SELECT set_config('app.tenant_id', 'a2500000-0000-4000-8000-00000000000c', true);
+INSERT INTO tenants (id, slug, name, accreditation_body)
+VALUES ('a2500000-0000-4000-8000-00000000000c', 'registry-api-c', 'Registry C', 'UKAS');
+INSERT INTO registry_settings (enabled, api_key_sealed, accreditation_body_name, accreditation_body_acronym)
+VALUES (true, convert_to('sealed-bytes-stand-in', 'UTF8'), 'United Kingdom Accreditation Service', 'UKAS');
+SET LOCAL ROLE cc_app;
+SELECT is(cc_registry_request_resync('a2500000-0000-4000-8000-00000000000c', false) ->> 'queued', '0',
+          'an empty tenant''s resync queues nothing');
+SELECT ok((SELECT last_complete_sync_at IS NOT NULL AND resync_requested_at IS NULL FROM registry_settings
+            WHERE tenant_id = 'a2500000-0000-4000-8000-00000000000c'),
+          'and is complete at once, with no resync left in progress');
 
 -- Another tenant sees the defaults, not tenant A's settings.
 SELECT set_config('app.tenant_id', 'a2500000-0000-4000-8000-00000000000b', true);

@@ -16,6 +16,7 @@
 extern const cc_sql_t sql_registry_settings_get;
 extern const cc_sql_t sql_registry_status;
 extern const cc_sql_t sql_registry_dead_letters_list;
+extern const cc_sql_t sql_registry_certifications_list;
 
 /* Days before the month's end (UTC) from which the monthly sync is due. */
 #define REGISTRY_MONTH_DUE_DAYS 7
@@ -26,6 +27,14 @@ extern const cc_sql_t sql_registry_dead_letters_list;
  * there was none) does not fall in now's month.
  */
 bool registry_month_sync_due(time_t now, const char *last_complete);
+
+/*
+ * Pure: completes status (cc_registry_status_json's object, borrowed and modified) with
+ * "monthly_sync_due" and "warnings" at now (UTC). The month is due only while sync is "enabled": a
+ * disabled tenant cannot resync (409 registry_disabled), so it is never told to. Warning "paused" while
+ * "paused".
+ */
+void registry_month_status(json_t *status, time_t now);
 
 /*
  * Requests a resync of tenant_id in db's open transaction (tenant set): cc_registry_request_resync. With

@@ -22,6 +22,7 @@
 #include "cc_config.h"
 #include "cc_crypto.h"
 #include "cc_json.h"
+#include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_workers.h"
 #include "registry_client.h"
@@ -48,6 +49,16 @@ static const cc_sql_t sql_reconcile_learn = {"registry_reconcile_learn",
                                              "UPDATE registry_certifications SET company_certifications_id = "
                                              "$3, in_registry = true, updated_at = now() "
                                              "WHERE tenant_id = $1 AND certification_id = $2::uuid"};
+
+/* Our certification's consent as it stands, its row locked when marking: the comparison read it before
+ * the registry was called, and consent (or a fresh upload by a worker) may have come since. busy: a change
+ * is pending or in flight, which the worker is yet to record. */
+static const cc_sql_t sql_reconcile_recheck = {
+    "registry_reconcile_recheck",
+    "SELECT k.registry_consent_given AND cc_registry_source(r.certification_id) IS NOT NULL, r.client_id, "
+    "       r.claimed IS NOT NULL OR r.wanted > r.done "
+    "FROM registry_certifications r JOIN clients k ON k.tenant_id = r.tenant_id AND k.id = r.client_id "
+    "WHERE r.tenant_id = $1 AND r.certification_id = $2::uuid FOR UPDATE OF r"};
 
 /* A record of ours the registry no longer holds (deleted: its client has not consented). */
 static const cc_sql_t sql_reconcile_deleted = {
@@ -297,7 +308,43 @@ static cc_step_t queue_and_learn(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc
     return CC_GO_ON;
 }
 
-/* The unknown records deleted from the registry (a 404 is as good: it is gone); ours marked so. */
+/*
+ * Ours (identity) re-checked in a transaction of its own: when its client has consented since the
+ * comparison, it is touched (the worker sends its current state) and *publishable set. Otherwise, with
+ * mark (the registry's record is gone), it is marked deleted, and touched when a change is pending or in
+ * flight, so that a state a worker uploaded meanwhile (which the DELETE removed) is decided again rather
+ * than left recorded as sent with nothing pending. False when the database failed.
+ */
+static bool recheck_ours(cc_dbconn_t *db, const reconcile_t *rc, const char *identity, bool mark,
+                         bool *publishable)
+{
+    const char *params[] = {rc->tenant_id, identity, NULL};
+    if (cc_db_begin(db, rc->tenant_id) != 0)
+        return false;
+    PGresult *res = cc_db_exec(db, &sql_reconcile_recheck, 2, params);
+    bool ok = cc_db_is_ok(res) && PQntuples(res) == 1;
+    if (!ok) {
+        PQclear(res);
+        cc_db_rollback(db);
+        return false;
+    }
+    *publishable = PQgetvalue(res, 0, 0)[0] == 't';
+    bool busy = PQgetvalue(res, 0, 2)[0] == 't';
+    params[2] = PQgetvalue(res, 0, 1);
+    if (!*publishable && mark)
+        ok = exec_ok(db, &sql_reconcile_deleted, 2, params);
+    if (ok && (*publishable || (mark && busy)))
+        ok = exec_ok(db, &sql_reconcile_touch, 3, params);
+    PQclear(res);
+    if (!ok || cc_db_commit(db) != 0) {
+        cc_db_rollback(db);
+        return false;
+    }
+    return true;
+}
+
+/* The unknown records deleted from the registry (a 404 is as good: it is gone); ours marked so. One of
+ * ours whose client consented since the comparison is not deleted but queued (recheck_ours). */
 static cc_step_t delete_unknown(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc, const registry_conn_t *conn)
 {
     json_int_t deleted = 0;
@@ -308,6 +355,10 @@ static cc_step_t delete_unknown(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc,
         const char *company = cc_json_str(item, "company_certifications_id");
         if (company == NULL)
             continue; /* the registry gave no address for it */
+        const char *identity = cc_json_str(item, "certificate_identity_number");
+        bool ours = identity != NULL && json_object_get(rc->ours, identity) != NULL, publishable = false;
+        if (ours && (!recheck_ours(db, rc, identity, false, &publishable) || publishable))
+            continue; /* consented since (queued), or the database failed: left as it is */
         registry_reply_t reply;
         registry_delete(conn, company, &reply);
         if (reply.outcome != REGISTRY_OK && reply.outcome != REGISTRY_NOT_FOUND) {
@@ -317,15 +368,9 @@ static cc_step_t delete_unknown(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc,
         }
         registry_reply_free(&reply);
         deleted++;
-        const char *identity = cc_json_str(item, "certificate_identity_number");
-        const char *params[] = {rc->tenant_id, identity};
-        if (identity != NULL && json_object_get(rc->ours, identity) != NULL &&
-            cc_db_begin(db, rc->tenant_id) == 0) {
-            if (exec_ok(db, &sql_reconcile_deleted, 2, params))
-                cc_db_commit(db);
-            else
-                cc_db_rollback(db);
-        }
+        if (ours && !recheck_ours(db, rc, identity, true, &publishable))
+            cc_log(CC_LOG_WARN, "reconcile: tenant %s: the deletion of %s could not be recorded",
+                   rc->tenant_id, identity);
     }
     json_object_set_new(json_object_get(rc->report, "repaired"), "deleted", json_integer(deleted));
     return CC_GO_ON;

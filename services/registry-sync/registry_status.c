@@ -2,7 +2,7 @@
  * GET /v1/registry/status: the tenant's sync at a glance (ARCHITECTURE.md
  * "Registry sync"): paused and why, Retry-After, backlog, in flight, synced,
  * dead letters, skipped and deleted for consent, the last success and complete
- * sync, and the monthly duty (IAF MD 28) with its warnings. The counts come
+ * sync, and the monthly duty (IAF MD 28, only while enabled) with its warnings. The counts come
  * from cc_registry_status_json (migration 0023); the month's rule is
  * registry_month.c on the service's UTC clock.
  */
@@ -14,11 +14,6 @@
 
 const cc_sql_t sql_registry_status = {"registry_status", "SELECT cc_registry_status_json($1::uuid)::text"};
 
-static void add_warning(json_t *warnings, const char *code, const char *message)
-{
-    json_array_append_new(warnings, json_pack("{s:s, s:s}", "code", code, "message", message));
-}
-
 static void on_status(cc_request_t *r, PGresult *res, void *data)
 {
     (void)data;
@@ -27,17 +22,7 @@ static void on_status(cc_request_t *r, PGresult *res, void *data)
         cc_respond_error(r, 500, "internal_error", "the status could not be read");
         return;
     }
-    bool due = registry_month_sync_due(time(NULL), cc_json_str(status, "last_complete_sync_at"));
-    json_t *warnings = json_array();
-    if (due)
-        add_warning(warnings, "monthly_sync_due",
-                    "the month ends within 7 days without a complete sync (IAF MD 28 asks for one monthly)");
-    if (json_is_true(json_object_get(status, "paused")))
-        add_warning(warnings, "paused",
-                    "the registry refused the connection: sync is paused until the "
-                    "settings are saved again");
-    json_object_set_new(status, "monthly_sync_due", json_boolean(due));
-    json_object_set_new(status, "warnings", warnings);
+    registry_month_status(status, time(NULL));
     cc_respond_json(r, 200, status);
 }
 

@@ -19,13 +19,14 @@ extern const cc_sql_t *const registry_sync_read_statements[];
 extern const size_t registry_sync_nread_statements;
 
 /* ---- the registry (admin) ---- */
-void registry_settings_get_handle(cc_request_t *r);      /* GET /v1/registry/settings */
-void registry_settings_put_handle(cc_request_t *r);      /* PUT /v1/registry/settings */
-void registry_status_handle(cc_request_t *r);            /* GET /v1/registry/status */
-void registry_resync_handle(cc_request_t *r);            /* POST /v1/registry/resync */
-void registry_reconcile_handle(cc_request_t *r);         /* POST /v1/registry/reconcile */
-void registry_dead_letters_list_handle(cc_request_t *r); /* GET /v1/registry/dead-letters */
-void registry_dead_letter_retry_handle(cc_request_t *r); /* POST /v1/registry/dead-letters/{id}/retry */
+void registry_settings_get_handle(cc_request_t *r);        /* GET /v1/registry/settings */
+void registry_settings_put_handle(cc_request_t *r);        /* PUT /v1/registry/settings */
+void registry_status_handle(cc_request_t *r);              /* GET /v1/registry/status */
+void registry_resync_handle(cc_request_t *r);              /* POST /v1/registry/resync */
+void registry_reconcile_handle(cc_request_t *r);           /* POST /v1/registry/reconcile */
+void registry_dead_letters_list_handle(cc_request_t *r);   /* GET /v1/registry/dead-letters */
+void registry_certifications_list_handle(cc_request_t *r); /* GET /v1/registry/certifications */
+void registry_dead_letter_retry_handle(cc_request_t *r);   /* POST /v1/registry/dead-letters/{id}/retry */
 
 /* ---- webhooks (admin) ---- */
 void webhooks_create_handle(cc_request_t *r);     /* POST /v1/webhooks */
@@ -53,8 +54,10 @@ void registry_sync_housekeeping(cc_dbconn_t *db);
  * transaction; returns 0, or -1 after logging a failure. */
 int webhook_overdue_scan(cc_dbconn_t *db, const char *tenant_id);
 
-/* The monthly duty (IAF MD 28; registry_monthly.c): when the month is within 7 days of its end without a
- * complete sync and sync is enabled, requests one (as POST /v1/registry/resync does). Returns 0 or -1. */
+/* The monthly duty (IAF MD 28; registry_monthly.c): records a resync in progress complete once nothing it
+ * queued is pending or dead-lettered (cc_registry_complete_sync); then, when the month is within 7 days of
+ * its end without a complete sync and sync is enabled, requests one (as POST /v1/registry/resync does).
+ * Returns 0 or -1. */
 int registry_monthly_duty(cc_dbconn_t *db, const char *tenant_id);
 
 #endif

@@ -16,6 +16,7 @@ const cc_route_t registry_sync_routes[] = {
     {"POST", "/v1/registry/reconcile", registry_reconcile_handle, CC_ROLE_ADMIN},
     {"GET", "/v1/registry/dead-letters", registry_dead_letters_list_handle, CC_ROLE_ADMIN},
     {"POST", "/v1/registry/dead-letters/{id}/retry", registry_dead_letter_retry_handle, CC_ROLE_ADMIN},
+    {"GET", "/v1/registry/certifications", registry_certifications_list_handle, CC_ROLE_ADMIN},
     {"POST", "/v1/webhooks", webhooks_create_handle, CC_ROLE_ADMIN},
     {"GET", "/v1/webhooks", webhooks_list_handle, CC_ROLE_ADMIN},
     {"GET", "/v1/webhooks/{id}", webhooks_get_handle, CC_ROLE_ADMIN},
@@ -27,10 +28,9 @@ const size_t registry_sync_nroutes = sizeof(registry_sync_routes) / sizeof(regis
 
 /* Each slice adds its read statements here (one line each). */
 const cc_sql_t *const registry_sync_read_statements[] = {
-    &sql_registry_settings_get,
-    &sql_registry_status,
-    &sql_registry_dead_letters_list,
-    &sql_webhooks_list, &sql_webhook_get, &sql_webhook_deliveries, /* webhook_read.c */
+    &sql_registry_settings_get,        &sql_registry_status, &sql_registry_dead_letters_list,
+    &sql_registry_certifications_list, &sql_webhooks_list,   &sql_webhook_get,
+    &sql_webhook_deliveries, /* webhook_read.c */
 };
 
 const size_t registry_sync_nread_statements =

@@ -72,7 +72,7 @@ static cc_step_t create_check(cc_request_t *r, const json_t *body, json_t *probl
     check_events(json_object_get(body, "events"), problem);
     const char *url = cc_json_str(body, "url");
     if (url != NULL && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
-        cc_problem_add_error(problem, "url", "invalid_url", "must be an absolute https URL");
+        cc_problem_add_error(problem, "url", "outbound_refused", "must be an absolute http(s) URL");
     return CC_GO_ON;
 }
 

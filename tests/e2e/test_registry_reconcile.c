@@ -3,9 +3,10 @@
  * found (missing, stale with the fields that differ, unknown: not ours, or ours without consent) and
  * repaired (missing and stale queued, unknown deleted from the double), the registry's ids learned, a
  * record in sync left alone; 409 registry_disabled, the registry's 401 pausing the tenant (503
- * registry_unauthorized) and a 500 answering 503 registry_unavailable. Northcert's sync is enabled with
- * owner SQL while paused, so that no worker sends anything during the test (reconcile alone changes the
- * double), and disabled at the end.
+ * registry_unauthorized) and a 500 answering 503 registry_unavailable; a client who consented (and whose
+ * record a worker uploaded) between the comparison and the deletion keeps its record and is queued.
+ * Northcert's sync is enabled with owner SQL while paused, so that no worker sends anything during the test
+ * (reconcile alone changes the double), and disabled at the end.
  */
 #include <check.h>
 #include <stdio.h>
@@ -313,6 +314,65 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Between the comparison and the deletion (here: in the transaction that learns another record's id, by a
+ * trigger), the client without consent consents and a worker uploads its record (done = wanted, sent).
+ * Reconcile re-checks consent before deleting: the record stays in the registry and ours is queued again,
+ * never left deleted with nothing pending. */
+START_TEST(test_consent_since_comparison)
+{
+    json_t *in_sync = certificate(true), *late = certificate(false);
+    json_t *exact = record_of(in_sync);
+    char *in_sync_company = seed(exact);
+    json_decref(exact);
+    cc_test_regapi_sql(
+        "northcert",
+        "UPDATE clients SET registry_consent_given = true, registry_consent_date = current_date "
+        "WHERE id = $1::uuid",
+        1, (const char *[]){cc_test_json_string(late, "client_id")});
+    json_t *late_record = record_of(late);
+    cc_test_regapi_sql("northcert", "UPDATE clients SET registry_consent_given = false WHERE id = $1::uuid",
+                       1, (const char *[]){cc_test_json_string(late, "client_id")});
+    char *late_company = seed(late_record);
+    char *fn = cc_test_asprintf(
+        "CREATE FUNCTION test_reconcile_race() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        "SET search_path = pg_catalog, public AS $f$ BEGIN "
+        "UPDATE clients SET registry_consent_given = true, registry_consent_date = current_date "
+        "WHERE id = '%s'; "
+        "UPDATE registry_certifications SET done = wanted, outcome = 'sent', reason = NULL, in_registry = "
+        "true "
+        "WHERE certification_id = '%s'; RETURN NULL; END $f$",
+        cc_test_json_string(late, "client_id"), cc_test_json_string(late, "certification_id"));
+    cc_test_regapi_sql("northcert", fn, 0, NULL);
+    char *trigger =
+        cc_test_asprintf("CREATE TRIGGER test_reconcile_race AFTER UPDATE OF company_certifications_id ON "
+                         "registry_certifications FOR EACH ROW WHEN (NEW.certification_id = '%s') "
+                         "EXECUTE FUNCTION test_reconcile_race()",
+                         cc_test_json_string(in_sync, "certification_id"));
+    cc_test_regapi_sql("northcert", trigger, 0, NULL);
+
+    json_t *report = reconcile_ok();
+    cc_test_regapi_sql("northcert", "DROP TRIGGER test_reconcile_race ON registry_certifications", 0, NULL);
+    cc_test_regapi_sql("northcert", "DROP FUNCTION test_reconcile_race()", 0, NULL);
+    /* judged unknown by the comparison, but not deleted */
+    ck_assert_ptr_nonnull(
+        find(json_object_get(report, "unknown"), "company_certifications_id", late_company));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(report, "repaired"), "deleted")), 0);
+    json_t *held = cc_fake_registry_records(fake);
+    ck_assert_msg(json_object_get(held, cc_test_json_string(late, "certification_id")) != NULL,
+                  "the consented client's record was deleted from the registry");
+    json_decref(held);
+    char *v = sync_value(late, "(wanted > done)::text || ' ' || coalesce(outcome, '-')");
+    ck_assert_str_eq(v, "true sent"); /* queued again: the worker sends its current state */
+    free(v);
+
+    json_decref(report);
+    json_decref(late_record);
+    free(fn), free(trigger), free(in_sync_company), free(late_company);
+    json_decref(in_sync);
+    json_decref(late);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("registry_reconcile");
@@ -322,6 +382,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_drift_found_and_repaired);
     tcase_add_test(tc, test_pages);
     tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_consent_since_comparison);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,8 +4,10 @@
  * double's records compared with ours. An issued certificate appears with its mapped fields; a suspension
  * and a withdrawal reach it as re-uploads of the same identity number; changes made while sync is off
  * coalesce into the latest state (one upload, never an older state after a newer one); a client without
- * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted); a
- * resync is complete (last_complete_sync_at) only once nothing it queued is pending or dead-lettered.
+ * consent is never sent (skipped, no_consent) and GET /v1/registry/certifications lists it so; consent
+ * withdrawn deletes the record (outcome deleted, listed so); a resync is complete (last_complete_sync_at)
+ * only once nothing it queued is pending or dead-lettered, and the housekeeping completes one whose work
+ * settled without a further worker pass.
  */
 #include "cc_test_main.h"
 #include <check.h>
@@ -195,6 +197,81 @@ START_TEST(test_coalescing_keeps_order)
 }
 END_TEST
 
+/* Every item of GET /v1/registry/certifications?<query> as c, walked in pages of 100 (the certification ids
+ * ascend, none repeats). The caller decrefs. */
+static json_t *listed(const cc_test_caller_t *c, const char *query)
+{
+    json_t *all = json_array();
+    char *cursor = NULL, *last = cc_strdup("");
+    do {
+        char *path = cc_test_asprintf("/v1/registry/certifications?limit=100&%s%s%s", query,
+                                      cursor != NULL ? "&cursor=" : "", cursor != NULL ? cursor : "");
+        cc_test_response_t *resp = cc_test_call(c, "GET", path, NULL, NULL);
+        ck_assert_msg(resp->status == 200, "%s: %d %s", path, resp->status, resp->body);
+        json_t *page = json_loads(resp->body, 0, NULL);
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(page, "items"), i, item)
+        {
+            ck_assert_msg(strcmp(last, str(item, "certification_id")) < 0, "not ascending");
+            free(last);
+            last = cc_strdup(str(item, "certification_id"));
+            json_array_append(all, item);
+        }
+        free(cursor);
+        const char *next = json_string_value(json_object_get(page, "next_cursor"));
+        cursor = next != NULL ? cc_strdup(next) : NULL;
+        json_decref(page);
+        cc_test_response_free(resp);
+        free(path);
+    } while (cursor != NULL);
+    free(last);
+    return all;
+}
+
+/* The item of certification in items (borrowed), or NULL. */
+static json_t *item_of(const json_t *items, const char *certification)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        if (strcmp(str(item, "certification_id"), certification) == 0)
+            return item;
+    }
+    return NULL;
+}
+
+/* The API's view of the gating: the client without consent listed as skipped, no_consent; the consented
+ * one sent; neither in another tenant's list; an unknown outcome refused naming the parameter. */
+static void assert_listed_skipped(const char *id, const char *certification, const char *client,
+                                  const char *certification2)
+{
+    json_t *skipped = listed(&f.cb.admin, "outcome=skipped");
+    json_t *it = item_of(skipped, certification);
+    ck_assert_msg(it != NULL, "the certification without consent is not listed as skipped");
+    ck_assert_str_eq(str(it, "outcome"), "skipped");
+    ck_assert_str_eq(str(it, "reason"), "no_consent");
+    ck_assert_str_eq(str(it, "certificate_id"), id);
+    ck_assert_str_eq(str(it, "client_id"), client);
+    ck_assert_str_eq(str(it, "status"), "active");
+    ck_assert(json_is_false(json_object_get(it, "pending")));
+    ck_assert(json_is_false(json_object_get(it, "in_registry")));
+    ck_assert(item_of(skipped, certification2) == NULL);
+    json_decref(skipped);
+    json_t *sent = listed(&f.cb.admin, "outcome=sent");
+    ck_assert_msg(item_of(sent, certification2) != NULL, "the consented one is not listed as sent");
+    json_decref(sent);
+    json_t *theirs = listed(&f.cb.other_admin, "");
+    ck_assert(item_of(theirs, certification) == NULL && item_of(theirs, certification2) == NULL);
+    json_decref(theirs);
+    cc_test_response_t *resp =
+        cc_test_call(&f.cb.admin, "GET", "/v1/registry/certifications?outcome=lost", NULL, NULL);
+    cc_test_assert_problem(resp, 400, "validation_failed");
+    ck_assert_msg(strstr(resp->body, "\"field\":\"outcome\"") != NULL, "%s", resp->body);
+    cc_test_response_free(resp);
+}
+
 START_TEST(test_consent_gating_and_withdrawal)
 {
     char *certification, *client, *certification2, *client2;
@@ -213,6 +290,7 @@ START_TEST(test_consent_gating_and_withdrawal)
     char *sent = sent_statuses(certification);
     ck_assert_str_eq(sent, ""); /* never sent */
     free(sent);
+    assert_listed_skipped(id, certification, client, certification2);
 
     cc_test_registry_consent(&f.reg, client2, false); /* withdrawn: the record is deleted */
     cc_test_registry_settle(&f.reg, both, 2);
@@ -232,6 +310,12 @@ START_TEST(test_consent_gating_and_withdrawal)
     }
     ck_assert_msg(deleted, "no DELETE reached the registry");
     json_decref(calls);
+    json_t *gone = listed(&f.cb.admin, "outcome=deleted");
+    json_t *it = item_of(gone, certification2);
+    ck_assert_msg(it != NULL, "the withdrawn client's certification is not listed as deleted");
+    ck_assert_str_eq(str(it, "outcome"), "deleted");
+    ck_assert(json_is_false(json_object_get(it, "in_registry")));
+    json_decref(gone);
     free(id), free(certification), free(client), free(id2), free(certification2), free(client2);
 }
 END_TEST
@@ -302,6 +386,23 @@ START_TEST(test_complete_sync)
 }
 END_TEST
 
+/* A resync whose work has all settled when it is requested gets no further worker pass: the housekeeping
+ * records it complete (cc_registry_complete_sync). */
+START_TEST(test_resync_settled_without_pass)
+{
+    cc_test_registry_enable(&f.reg, true);
+    ck_assert(poll_sql("SELECT count(*) FROM registry_certifications WHERE wanted > done", "0"));
+    cc_test_registry_sql(
+        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL);
+    cc_test_registry_sql(
+        &f.reg, "UPDATE registry_settings SET resync_requested_at = now(), last_complete_sync_at = NULL", 0,
+        NULL);
+    ck_assert(poll_sql("SELECT (resync_requested_at IS NULL AND last_complete_sync_at IS NOT NULL)::text "
+                       "FROM registry_settings",
+                       "true"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("registry_sync");
@@ -312,6 +413,7 @@ int main(void)
     tcase_add_test(tc, test_coalescing_keeps_order);
     tcase_add_test(tc, test_consent_gating_and_withdrawal);
     tcase_add_test(tc, test_complete_sync);
+    tcase_add_test(tc, test_resync_settled_without_pass);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }

@@ -172,7 +172,7 @@ START_TEST(test_validation)
     b = cc_test_asprintf("{\"url\":\"%s\",\"events\":[\"finding.overdue\"],\"secret\":\"mine\"}", url);
     refused(b, "secret", "unknown_field");
     free(b);
-    refused("{\"url\":\"ftp://example.com/x\",\"events\":[\"finding.overdue\"]}", "url", "invalid_url");
+    refused("{\"url\":\"ftp://example.com/x\",\"events\":[\"finding.overdue\"]}", "url", "outbound_refused");
     /* the outbound guard (ARCHITECTURE.md "Security") */
     static const char *const guarded[] = {
         "http://127.0.0.1:1/",      /* loopback, and http outside CC_OUTBOUND_ALLOW */

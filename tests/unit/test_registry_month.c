@@ -1,7 +1,8 @@
 /*
  * Unit tests of the monthly duty's date rule (services/registry-sync/registry_month.c; IAF MD 28): due
  * from 7 days before the month's end (UTC) when the month has no complete sync, in months of 28, 29, 30
- * and 31 days and across the year's end.
+ * and 31 days and across the year's end; and on the status only while sync is enabled (a disabled
+ * tenant cannot resync).
  */
 #include "cc_test_main.h"
 #include <check.h>
@@ -49,12 +50,43 @@ START_TEST(test_complete_sync_this_month)
 }
 END_TEST
 
+/* The status's view: due and warned only while enabled; "paused" warned whatever the month. */
+static json_t *status_at(bool enabled, bool paused, time_t now)
+{
+    json_t *status =
+        json_pack("{s:b, s:b, s:n}", "enabled", enabled, "paused", paused, "last_complete_sync_at");
+    registry_month_status(status, now);
+    return status;
+}
+
+START_TEST(test_status_only_when_enabled)
+{
+    time_t late = utc(2026, 12, 28, 10, 0, 0);
+    json_t *on = status_at(true, false, late);
+    ck_assert(json_is_true(json_object_get(on, "monthly_sync_due")));
+    ck_assert_int_eq(json_array_size(json_object_get(on, "warnings")), 1);
+    ck_assert_str_eq(cc_json_str(json_array_get(json_object_get(on, "warnings"), 0), "code"),
+                     "monthly_sync_due");
+    json_t *off = status_at(false, false, late);
+    ck_assert(json_is_false(json_object_get(off, "monthly_sync_due")));
+    ck_assert_int_eq(json_array_size(json_object_get(off, "warnings")), 0);
+    json_t *paused = status_at(false, true, utc(2026, 12, 3, 0, 0, 0));
+    ck_assert(json_is_false(json_object_get(paused, "monthly_sync_due")));
+    ck_assert_int_eq(json_array_size(json_object_get(paused, "warnings")), 1);
+    ck_assert_str_eq(cc_json_str(json_array_get(json_object_get(paused, "warnings"), 0), "code"), "paused");
+    json_decref(on);
+    json_decref(off);
+    json_decref(paused);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("registry_month");
     TCase *tc = tcase_create("due");
     tcase_add_test(tc, test_last_seven_days);
     tcase_add_test(tc, test_complete_sync_this_month);
+    tcase_add_test(tc, test_status_only_when_enabled);
     suite_add_tcase(s, tc);
     return s;
 }
