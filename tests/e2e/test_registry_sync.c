@@ -4,7 +4,8 @@
  * double's records compared with ours. An issued certificate appears with its mapped fields; a suspension
  * and a withdrawal reach it as re-uploads of the same identity number; changes made while sync is off
  * coalesce into the latest state (one upload, never an older state after a newer one); a client without
- * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted); a
+ * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted), also
+ * when its id must be learned from a listing of capped pages without a total; a
  * resync is complete (last_complete_sync_at) only once nothing it queued is pending or dead-lettered.
  */
 #include "cc_test_main.h"
@@ -236,6 +237,39 @@ START_TEST(test_consent_gating_and_withdrawal)
 }
 END_TEST
 
+/* A withdrawal whose record's id we do not know is learned from the listing: a registry that caps its pages
+ * below our limit and gives no total still has every page read (registry_pages.c), so a record on page 2
+ * or later is deleted there, not merely counted as gone. */
+START_TEST(test_withdrawal_on_a_later_page)
+{
+    char *certification, *client, *certification2, *client2;
+    char *id = new_certificate(&certification, &client);
+    char *id2 = new_certificate(&certification2, &client2);
+    cc_test_registry_consent(&f.reg, client, true);
+    cc_test_registry_consent(&f.reg, client2, true);
+    cc_test_registry_enable(&f.reg, true);
+    const char *both[] = {certification, certification2};
+    cc_test_registry_settle(&f.reg, both, 2);
+    cc_test_registry_assert_equal(&f.reg, both, 2);
+    /* As after a bulk upload (it returns no ids): both ids are to be learned from the listing. */
+    cc_test_registry_sql(&f.reg,
+                         "UPDATE registry_certifications SET company_certifications_id = NULL WHERE "
+                         "certification_id IN ($1::uuid, $2::uuid)",
+                         2, both);
+    cc_fake_registry_faults(f.reg.fake, "{\"mode\": \"none\", \"page_cap\": 1, \"omit_total\": true}");
+    cc_test_registry_consent(&f.reg, client, false);
+    cc_test_registry_consent(&f.reg, client2, false);
+    cc_test_registry_settle(&f.reg, both, 2);
+    cc_test_registry_assert_equal(&f.reg, both, 2); /* neither is in the registry any more */
+    for (int i = 0; i < 2; i++) {
+        json_t *ours = cc_test_registry_ours(&f.reg, both[i]);
+        ck_assert_str_eq(str(ours, "outcome"), "deleted");
+        json_decref(ours);
+    }
+    free(id), free(certification), free(client), free(id2), free(certification2), free(client2);
+}
+END_TEST
+
 /* Owner SQL in northcert, polled (at most 60 s) until it answers want. */
 static bool poll_sql(const char *sql, const char *want)
 {
@@ -311,6 +345,7 @@ int main(void)
     tcase_add_test(tc, test_issued_suspended_withdrawn);
     tcase_add_test(tc, test_coalescing_keeps_order);
     tcase_add_test(tc, test_consent_gating_and_withdrawal);
+    tcase_add_test(tc, test_withdrawal_on_a_later_page);
     tcase_add_test(tc, test_complete_sync);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
