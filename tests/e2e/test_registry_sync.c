@@ -6,7 +6,9 @@
  * coalesce into the latest state (one upload, never an older state after a newer one); a client without
  * consent is never sent (skipped, no_consent); consent withdrawn deletes the record (outcome deleted), also
  * when its id must be learned from a listing of capped pages without a total; a
- * resync is complete (last_complete_sync_at) only once nothing it queued is pending or dead-lettered.
+ * resync is complete (last_complete_sync_at) only once nothing it queued is pending or dead-lettered (a
+ * dead letter stays open until a send, but one of a certification that may not be published does not
+ * count).
  */
 #include "cc_test_main.h"
 #include <check.h>
@@ -336,6 +338,54 @@ START_TEST(test_complete_sync)
 }
 END_TEST
 
+/* A dead letter is closed only by a send: consent withdrawn after it (outcome skipped) leaves it open, as
+ * an admin left it, yet a resync still completes, since nothing of that certification may be published. */
+START_TEST(test_dead_letter_of_a_skipped_certification)
+{
+    char *certification, *client;
+    char *id = new_certificate(&certification, &client);
+    cc_test_registry_consent(&f.reg, client, true);
+    const char *params[] = {id};
+    char *number =
+        cc_test_registry_sql(&f.reg, "SELECT number FROM certificates WHERE id = $1::uuid", 1, params);
+    char *plan = cc_test_asprintf("{\"mode\": \"reject\", \"numbers\": [\"%s\"]}", number);
+    cc_fake_registry_faults(f.reg.fake, plan);
+    free(plan);
+    free(cc_test_registry_sql(
+        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL));
+    cc_test_registry_enable(&f.reg, true);
+    const char *c = certification;
+    cc_test_registry_settle(&f.reg, &c, 1);
+    json_t *ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "dead");
+    json_decref(ours);
+
+    /* Consent withdrawn, and a resync requested (as POST /v1/registry/resync). */
+    cc_fake_registry_faults(f.reg.fake, "{\"mode\": \"none\"}");
+    cc_test_registry_consent(&f.reg, client, false);
+    cc_test_db_run(f.reg.db,
+                   "WITH t AS (SELECT cc_registry_touch(certification_id, client_id) FROM "
+                   "registry_certifications) UPDATE registry_settings SET resync_requested_at = now(), "
+                   "last_complete_sync_at = NULL WHERE (SELECT count(*) FROM t) >= 0",
+                   0, NULL);
+    cc_test_registry_settle(&f.reg, &c, 1);
+    ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "skipped");
+    json_decref(ours);
+    ck_assert(poll_sql("SELECT (resync_requested_at IS NULL AND last_complete_sync_at IS NOT NULL)::text "
+                       "FROM registry_settings",
+                       "true"));
+    const char *p2[] = {certification};
+    char *open = cc_test_registry_sql(&f.reg,
+                                      "SELECT count(*) FROM registry_dead_letters WHERE certification_id = "
+                                      "$1::uuid AND retried_at IS NULL",
+                                      1, p2);
+    ck_assert_str_eq(open, "1"); /* still open: only a send closes it */
+    cc_test_registry_assert_equal(&f.reg, &c, 1);
+    free(open), free(number), free(id), free(certification), free(client);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("registry_sync");
@@ -347,6 +397,7 @@ int main(void)
     tcase_add_test(tc, test_consent_gating_and_withdrawal);
     tcase_add_test(tc, test_withdrawal_on_a_later_page);
     tcase_add_test(tc, test_complete_sync);
+    tcase_add_test(tc, test_dead_letter_of_a_skipped_certification);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }
