@@ -77,7 +77,9 @@ AS $$
 $$;
 
 -- The complete-sync rule (README "Registry sync", IAF MD 28): a requested resync is complete when no
--- certification queued at or before it is still pending or has an open dead letter; then
+-- certification queued at or before it is still pending or has an open dead letter (one of a certification
+-- that may not be published now, outcome skipped or deleted, does not count: nothing of it is to be in the
+-- registry; the letter stays open for an admin to see); then
 -- last_complete_sync_at = now() and the request is cleared. Run after each worker pass, by the
 -- housekeeping (a resync whose last work settled without a new pass) and by the request itself (nothing
 -- to send). Returns whether it completed one. Locks only the settings row: callers that lock
@@ -91,10 +93,11 @@ AS $$
          WHERE s.tenant_id = p_tenant AND s.resync_requested_at IS NOT NULL AND NOT EXISTS (
                SELECT 1 FROM registry_certifications r
                 WHERE r.tenant_id = p_tenant AND r.queued_at <= s.resync_requested_at
-                  AND (r.wanted > r.done OR EXISTS (
+                  AND (r.wanted > r.done OR (
+                       r.outcome IS DISTINCT FROM 'skipped' AND r.outcome IS DISTINCT FROM 'deleted' AND EXISTS (
                        SELECT 1 FROM registry_dead_letters d
                         WHERE d.tenant_id = p_tenant AND d.certification_id = r.certification_id
-                          AND d.retried_at IS NULL)))
+                          AND d.retried_at IS NULL))))
         RETURNING 1)
     SELECT EXISTS (SELECT 1 FROM done)
 $$;

@@ -57,7 +57,8 @@ static const cc_sql_t pacing_sql = {
     "UPDATE registry_settings SET last_single_at = CASE WHEN $2 = 's' THEN now() ELSE last_single_at END, "
     "       last_bulk_at = CASE WHEN $2 = 'b' THEN now() ELSE last_bulk_at END WHERE tenant_id = $1"};
 
-/* sent, skipped, deleted: the certification is settled; an open dead letter of it is closed. */
+/* sent, skipped, deleted: the certification is settled; an open dead letter of it is closed only when it was
+ * sent (the registry now holds it): a skipped or deleted one keeps its letter open, as an admin left it. */
 static const cc_sql_t settle_sql = {
     "registry_worker_settle",
     "WITH x AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, claimed bigint, outcome text, "
@@ -74,9 +75,10 @@ static const cc_sql_t settle_sql = {
     "                                    ELSE coalesce(x.company_id, r.company_certifications_id) END, "
     "        updated_at = now() "
     "   FROM x WHERE r.tenant_id = $1 AND r.certification_id = x.id AND r.claimed = x.claimed "
-    "   RETURNING r.certification_id) "
+    "   RETURNING r.certification_id, r.outcome) "
     "UPDATE registry_dead_letters d SET retried_at = now() FROM u "
-    " WHERE d.tenant_id = $1 AND d.certification_id = u.certification_id AND d.retried_at IS NULL"};
+    " WHERE d.tenant_id = $1 AND d.certification_id = u.certification_id AND d.retried_at IS NULL "
+    "   AND u.outcome = 'sent'"};
 
 /* A dead letter: the certification is settled (not retried until a change or a retry), the letter written
  * (or the open one replaced: at most one open per certification). */
@@ -117,16 +119,10 @@ static const cc_sql_t tenant_sql = {
     "       last_success_at = CASE WHEN $5::boolean THEN now() ELSE last_success_at END "
     " WHERE tenant_id = $1"};
 
-/* The complete-sync rule (README "Registry sync", IAF MD 28): a resync is complete when no certification
- * queued at or before it is still pending or has an open dead letter. */
-static const cc_sql_t complete_sql = {
-    "registry_worker_complete",
-    "UPDATE registry_settings s SET last_complete_sync_at = now(), resync_requested_at = NULL "
-    " WHERE s.tenant_id = $1 AND s.resync_requested_at IS NOT NULL AND NOT EXISTS ("
-    "   SELECT 1 FROM registry_certifications r WHERE r.tenant_id = $1 "
-    "      AND r.queued_at <= s.resync_requested_at AND (r.wanted > r.done OR EXISTS ("
-    "        SELECT 1 FROM registry_dead_letters d WHERE d.tenant_id = $1 "
-    "           AND d.certification_id = r.certification_id AND d.retried_at IS NULL)))"};
+/* The complete-sync rule (README "Registry sync", IAF MD 28; cc_registry_complete_sync in 0023, which the
+ * resync request and the housekeeping run too). */
+static const cc_sql_t complete_sql = {"registry_worker_complete",
+                                      "SELECT cc_registry_complete_sync($1::uuid)"};
 
 json_t *registry_claim_due_tenants(cc_dbconn_t *db)
 {

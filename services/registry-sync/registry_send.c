@@ -26,8 +26,7 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Whether a call may start now and still end inside the lease, and the tenant is not paused or waiting. */
-static bool may_call(const registry_cfg_t *cfg, const registry_tenant_t *t, long deadline)
+bool registry_send_may_call(const registry_cfg_t *cfg, const registry_tenant_t *t, long deadline)
 {
     return t->pause[0] == '\0' && t->retry_after_s == 0 && now_ms() < deadline && !atomic_load(cfg->stopping);
 }
@@ -41,7 +40,7 @@ static void upload(const registry_cfg_t *cfg, const registry_conn_t *conn, regis
     for (int i = 0; i < b->n; i++)
         if (b->items[i].kind == ITEM_UPLOAD && b->items[i].chosen)
             uploads[n++] = &b->items[i];
-    if (n == 0 || !may_call(cfg, t, deadline))
+    if (n == 0 || !registry_send_may_call(cfg, t, deadline))
         return;
     registry_reply_t reply = {0};
     if (b->mode == 's') {
@@ -94,8 +93,8 @@ int registry_send_pass(cc_dbconn_t *db, const registry_cfg_t *cfg, const char *t
         registry_conn_t conn = {t.base_url, t.api_key, cfg->timeout_ms, cfg->stopping};
         registry_known_ids_t known = {NULL};
         for (int i = 0; i < b->n; i++)
-            if (b->items[i].kind == ITEM_DELETE && may_call(cfg, &t, deadline))
-                registry_consent_delete(&conn, &b->items[i], &known, &t, cfg->max_attempts);
+            if (b->items[i].kind == ITEM_DELETE && registry_send_may_call(cfg, &t, deadline))
+                registry_consent_delete(&conn, &b->items[i], &known, &t, cfg, deadline);
         json_decref(known.ids);
         if (b->mode != 0)
             upload(cfg, &conn, &t, b, deadline);

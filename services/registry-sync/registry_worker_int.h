@@ -119,6 +119,9 @@ void registry_batch_clear(registry_batch_t *b);
 /* Claims, sends and records one batch of the tenant. Returns how many certifications got an outcome other
  * than a release (0: nothing to do now), or -1 on a database failure. */
 int registry_send_pass(cc_dbconn_t *db, const registry_cfg_t *cfg, const char *tenant_id);
+/* Whether a registry call may start now and still end inside the lease (deadline: CLOCK_MONOTONIC ms),
+ * the tenant is not paused or waiting, and the workers are not stopping. */
+bool registry_send_may_call(const registry_cfg_t *cfg, const registry_tenant_t *t, long deadline);
 
 /* ---- registry_outcome.c: the decisions, pure ---- */
 
@@ -155,8 +158,9 @@ typedef struct registry_known_ids {
 
 /* Deletes item's record from the registry (404 counts as deleted), learning its company_certifications_id
  * through the list when we do not know it. Sets item->out; on a failure reply it sets the tenant's pause
- * or Retry-After as an upload would. */
+ * or Retry-After as an upload would. Each call (a list page, the DELETE) starts only while
+ * registry_send_may_call(cfg, t, deadline) holds; otherwise the item stays OUT_RELEASE. */
 void registry_consent_delete(const registry_conn_t *conn, registry_item_t *item, registry_known_ids_t *known,
-                             registry_tenant_t *t, int max_attempts);
+                             registry_tenant_t *t, const registry_cfg_t *cfg, long deadline);
 
 #endif

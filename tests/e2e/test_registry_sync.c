@@ -5,9 +5,11 @@
  * and a withdrawal reach it as re-uploads of the same identity number; changes made while sync is off
  * coalesce into the latest state (one upload, never an older state after a newer one); a client without
  * consent is never sent (skipped, no_consent) and GET /v1/registry/certifications lists it so; consent
- * withdrawn deletes the record (outcome deleted, listed so); a resync is complete (last_complete_sync_at)
- * only once nothing it queued is pending or dead-lettered, and the housekeeping completes one whose work
- * settled without a further worker pass.
+ * withdrawn deletes the record (outcome deleted, listed so), also when its id must be learned from a listing
+ * of capped pages without a total; a resync is complete (last_complete_sync_at) only once nothing it queued
+ * is pending or dead-lettered (a dead letter stays open until a send, but one of a certification that may
+ * not be published does not count), and the housekeeping completes one whose work settled without a
+ * further worker pass.
  */
 #include "cc_test_main.h"
 #include <check.h>
@@ -320,6 +322,51 @@ START_TEST(test_consent_gating_and_withdrawal)
 }
 END_TEST
 
+/* A withdrawal whose record's id we do not know is learned from the listing: a registry that caps its pages
+ * below our limit and gives no total still has every page read (registry_pages.c), so a record on page 2
+ * or later is deleted there, not merely counted as gone. */
+START_TEST(test_withdrawal_on_a_later_page)
+{
+    char *certification, *client, *certification2, *client2;
+    char *id = new_certificate(&certification, &client);
+    char *id2 = new_certificate(&certification2, &client2);
+    cc_test_registry_consent(&f.reg, client, true);
+    cc_test_registry_consent(&f.reg, client2, true);
+    cc_test_registry_enable(&f.reg, true);
+    const char *both[] = {certification, certification2};
+    cc_test_registry_settle(&f.reg, both, 2);
+    cc_test_registry_assert_equal(&f.reg, both, 2);
+    /* As after a bulk upload (it returns no ids): both ids are to be learned from the listing. */
+    cc_test_registry_sql(&f.reg,
+                         "UPDATE registry_certifications SET company_certifications_id = NULL WHERE "
+                         "certification_id IN ($1::uuid, $2::uuid)",
+                         2, both);
+    /* The later of the two in the registry's listing order (first upload) is on page 2 or after. One
+     * withdrawal only: a delete made while another worker pages shifts the offsets (left for later). */
+    json_t *records = cc_fake_registry_records(f.reg.fake);
+    int later = -1, index = 0;
+    const char *key;
+    json_t *value;
+    json_object_foreach(records, key, value)
+    {
+        for (int i = 0; i < 2; i++)
+            if (strcmp(key, both[i]) == 0)
+                later = index > 0 ? i : later;
+        index++;
+    }
+    json_decref(records);
+    ck_assert_int_ge(later, 0);
+    cc_fake_registry_faults(f.reg.fake, "{\"mode\": \"none\", \"page_cap\": 1, \"omit_total\": true}");
+    cc_test_registry_consent(&f.reg, later == 0 ? client : client2, false);
+    cc_test_registry_settle(&f.reg, both, 2);
+    cc_test_registry_assert_equal(&f.reg, both, 2); /* it is not in the registry any more */
+    json_t *ours = cc_test_registry_ours(&f.reg, both[later]);
+    ck_assert_str_eq(str(ours, "outcome"), "deleted");
+    json_decref(ours);
+    free(id), free(certification), free(client), free(id2), free(certification2), free(client2);
+}
+END_TEST
+
 /* Owner SQL in northcert, polled (at most 60 s) until it answers want. */
 static bool poll_sql(const char *sql, const char *want)
 {
@@ -403,6 +450,54 @@ START_TEST(test_resync_settled_without_pass)
 }
 END_TEST
 
+/* A dead letter is closed only by a send: consent withdrawn after it (outcome skipped) leaves it open, as
+ * an admin left it, yet a resync still completes, since nothing of that certification may be published. */
+START_TEST(test_dead_letter_of_a_skipped_certification)
+{
+    char *certification, *client;
+    char *id = new_certificate(&certification, &client);
+    cc_test_registry_consent(&f.reg, client, true);
+    const char *params[] = {id};
+    char *number =
+        cc_test_registry_sql(&f.reg, "SELECT number FROM certificates WHERE id = $1::uuid", 1, params);
+    char *plan = cc_test_asprintf("{\"mode\": \"reject\", \"numbers\": [\"%s\"]}", number);
+    cc_fake_registry_faults(f.reg.fake, plan);
+    free(plan);
+    free(cc_test_registry_sql(
+        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL));
+    cc_test_registry_enable(&f.reg, true);
+    const char *c = certification;
+    cc_test_registry_settle(&f.reg, &c, 1);
+    json_t *ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "dead");
+    json_decref(ours);
+
+    /* Consent withdrawn, and a resync requested (as POST /v1/registry/resync). */
+    cc_fake_registry_faults(f.reg.fake, "{\"mode\": \"none\"}");
+    cc_test_registry_consent(&f.reg, client, false);
+    cc_test_db_run(f.reg.db,
+                   "WITH t AS (SELECT cc_registry_touch(certification_id, client_id) FROM "
+                   "registry_certifications) UPDATE registry_settings SET resync_requested_at = now(), "
+                   "last_complete_sync_at = NULL WHERE (SELECT count(*) FROM t) >= 0",
+                   0, NULL);
+    cc_test_registry_settle(&f.reg, &c, 1);
+    ours = cc_test_registry_ours(&f.reg, certification);
+    ck_assert_str_eq(str(ours, "outcome"), "skipped");
+    json_decref(ours);
+    ck_assert(poll_sql("SELECT (resync_requested_at IS NULL AND last_complete_sync_at IS NOT NULL)::text "
+                       "FROM registry_settings",
+                       "true"));
+    const char *p2[] = {certification};
+    char *open = cc_test_registry_sql(&f.reg,
+                                      "SELECT count(*) FROM registry_dead_letters WHERE certification_id = "
+                                      "$1::uuid AND retried_at IS NULL",
+                                      1, p2);
+    ck_assert_str_eq(open, "1"); /* still open: only a send closes it */
+    cc_test_registry_assert_equal(&f.reg, &c, 1);
+    free(open), free(number), free(id), free(certification), free(client);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("registry_sync");
@@ -412,8 +507,10 @@ int main(void)
     tcase_add_test(tc, test_issued_suspended_withdrawn);
     tcase_add_test(tc, test_coalescing_keeps_order);
     tcase_add_test(tc, test_consent_gating_and_withdrawal);
+    tcase_add_test(tc, test_withdrawal_on_a_later_page);
     tcase_add_test(tc, test_complete_sync);
     tcase_add_test(tc, test_resync_settled_without_pass);
+    tcase_add_test(tc, test_dead_letter_of_a_skipped_certification);
     suite_add_tcase(s, tc);
     return cc_test_run(s);
 }

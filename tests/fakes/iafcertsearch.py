@@ -177,7 +177,8 @@ class Plan:
     def __init__(self, spec, rng):
         if not isinstance(spec, dict):
             raise ValueError("a fault plan is a JSON object")
-        known = ("mode", "count", "fraction", "retry_after", "hang_ms", "numbers", "paths", "record_errors")
+        known = ("mode", "count", "fraction", "retry_after", "hang_ms", "numbers", "paths", "record_errors",
+                 "page_cap", "omit_total")
         for key in spec:
             if key not in known:
                 raise ValueError("unknown fault plan field: %s" % key)
@@ -202,6 +203,11 @@ class Plan:
         self.record_errors = spec.get("record_errors", "list")
         if self.record_errors not in ("list", "object"):
             raise ValueError("record_errors must be list or object")
+        # Listing quirks (not faults: every list call while the plan is in force, nothing counted).
+        self.page_cap = spec.get("page_cap")
+        if self.page_cap is not None and (not isinstance(self.page_cap, int) or self.page_cap < 1):
+            raise ValueError("page_cap must be a positive integer")
+        self.omit_total = bool(spec.get("omit_total", False))
         self.applied = 0
         self.rng = rng
 
@@ -536,8 +542,13 @@ class Handler(BaseHTTPRequestHandler):
             return 400, flat_error("validation_error", {"offset": "must not be negative"})
         with reg.lock:
             total = len(reg.records)
+            if reg.plan.page_cap is not None:
+                limit = min(limit, reg.plan.page_cap)
             page = [dict(r) for r in list(reg.records.values())[offset:offset + limit]]
+            omit_total = reg.plan.omit_total
         meta = {"total_rows": total, "total_pages": math.ceil(total / limit), "limit": limit, "offset": offset}
+        if omit_total:
+            del meta["total_rows"], meta["total_pages"]
         return 200, {"data": page, "meta": meta}
 
     def delete(self, reg, arg, **_):
