@@ -273,6 +273,22 @@ cc_outbound_result_t cc_outbound_check_url(const char *url, char *error, size_t 
     return r;
 }
 
+bool cc_outbound_url_storable(const char *url, char *error, size_t errlen)
+{
+    cc_outbound_result_t r = cc_outbound_check_url(url, error, errlen);
+    if (r != CC_OUTBOUND_DNS)
+        return r == CC_OUTBOUND_OK;
+    /* A name that does not resolve today (offline, not yet published) is no address the guard refuses: it
+     * is judged on every call. Only over https: http needs an address inside CC_OUTBOUND_ALLOW. */
+    parsed_url_t p;
+    if (parse_url(url, &p, error, errlen) == CC_OUTBOUND_OK && p.https)
+        return true;
+    snprintf(error, errlen,
+             "http is allowed only to an address in CC_OUTBOUND_ALLOW, and this host does not "
+             "resolve");
+    return false;
+}
+
 /* ---- Retry-After ---- */
 
 int cc_outbound_retry_after(const char *value, time_t now)

@@ -84,6 +84,13 @@ bool cc_outbound_address_public(const struct sockaddr *sa);
  */
 cc_outbound_result_t cc_outbound_check_url(const char *url, char *error, size_t errlen);
 
+/*
+ * Whether a URL may be stored (a registry base_url, a webhook url): cc_outbound_check_url's verdict,
+ * except that an https URL whose name does not resolve now is accepted, since the guard judges every
+ * address again on each call. false sets error.
+ */
+bool cc_outbound_url_storable(const char *url, char *error, size_t errlen);
+
 /* The seconds a Retry-After value asks for (delta-seconds or an HTTP-date, relative to now), or -1 when
  * it is neither. */
 int cc_outbound_retry_after(const char *value, time_t now);

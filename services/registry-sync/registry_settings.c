@@ -6,7 +6,7 @@
  * under the deployment's master key (cc_aead_seal) before it reaches the
  * database and is never answered, logged or put in the event: the answer
  * says only whether one is set. The base URL must pass the outbound guard
- * (cc_outbound_check_url), sync cannot be enabled without a key and both
+ * (cc_outbound_url_storable), sync cannot be enabled without a key and both
  * accreditation-body fields, and saving clears a pause (an admin who fixed a
  * refused key saves it). A change of the accreditation body or status makes
  * every certification pending: each record carries them.
@@ -142,7 +142,7 @@ static void check_url(const json_t *body, json_t *problem)
 {
     const char *url = cc_json_str(body, "base_url");
     char why[256] = "";
-    if (url != NULL && cc_outbound_check_url(url, why, sizeof(why)) != CC_OUTBOUND_OK)
+    if (url != NULL && !cc_outbound_url_storable(url, why, sizeof(why)))
         cc_problem_add_error(problem, "base_url", "outbound_refused",
                              why[0] != '\0' ? why : "the outbound guard refuses this URL");
 }

@@ -1,6 +1,6 @@
 /*
  * POST /v1/webhooks (ARCHITECTURE.md "Webhooks"): a receiver of the tenant's certificate and finding
- * events. The URL must be one the outbound guard allows (cc_outbound_check_url: https to a public address,
+ * events. The URL must be one the outbound guard allows (cc_outbound_url_storable: https to a public address,
  * or an address in the operator's CC_OUTBOUND_ALLOW), checked on the worker (it resolves the name, which
  * blocks). The answer carries the signing secret ("whsec_" + base64url of 32 random bytes) this once; it is
  * stored sealed under the master key (cc_aead_seal), never logged, never in the event. Not idempotent on
@@ -122,7 +122,7 @@ static cc_step_t insert(cc_write_t *w, const char *secret, const uint8_t *sealed
 static cc_step_t create_run(cc_write_t *w)
 {
     char why[256] = "";
-    if (cc_outbound_check_url(cc_json_str(w->body, "url"), why, sizeof(why)) != CC_OUTBOUND_OK)
+    if (!cc_outbound_url_storable(cc_json_str(w->body, "url"), why, sizeof(why)))
         return cc_write_fail_field(w, 400, "outbound_refused", "url", why[0] != '\0' ? why : "refused");
     uint8_t *sealed = NULL;
     size_t sealed_len = 0;

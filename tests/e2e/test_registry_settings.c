@@ -136,6 +136,16 @@ START_TEST(test_outbound_guard)
     cc_test_assert_json(resp, 200);
     ck_assert_ptr_null(strstr(cc_test_json_string(resp->json, "base_url"), "127.0.0.1"));
     cc_test_response_free(resp);
+    /* An https name that does not resolve now (.invalid never does) is not refused: the guard judges its
+     * addresses on every call (the sandbox registry on an offline machine is such a name). */
+    static const char pending_url[] = "https://api.registry-test.invalid/api/client/v1";
+    resp = put(&cb.admin, NULL, "{\"base_url\":\"https://api.registry-test.invalid/api/client/v1\"}");
+    cc_test_assert_json(resp, 200);
+    ck_assert_str_eq(cc_test_json_string(resp->json, "base_url"), pending_url);
+    cc_test_response_free(resp);
+    resp = put(&cb.admin, NULL, "{\"base_url\":\"https://api.iafcertsearch.org/api/client/v1\"}");
+    cc_test_assert_json(resp, 200);
+    cc_test_response_free(resp);
 }
 END_TEST
 

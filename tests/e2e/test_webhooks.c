@@ -186,6 +186,17 @@ START_TEST(test_validation)
         refused(b, "url", "outbound_refused");
         free(b);
     }
+    /* An https name that does not resolve now (.invalid never does) is no refusal: the guard judges its
+     * addresses on every delivery. */
+    cc_test_response_t *resp = create(&cb.admin, "{\"url\":\"https://hooks.certcycle-test.invalid/x\","
+                                                 "\"events\":[\"finding.overdue\"]}");
+    cc_test_assert_json(resp, 201);
+    char *path = cc_test_asprintf("/v1/webhooks/%s", cc_test_json_string(resp->json, "id"));
+    cc_test_response_free(resp);
+    resp = cc_test_call(&cb.admin, "DELETE", path, NULL, NULL);
+    ck_assert_int_eq(resp->status, 204);
+    cc_test_response_free(resp);
+    free(path);
     free(url);
 }
 END_TEST

@@ -23,23 +23,6 @@
 
 static char *ids[CERTS];
 
-static void make_certificates(cc_test_cb_t *cb, cc_test_registry_t *reg)
-{
-    char *client = cc_test_lc_client(&cb->sm);
-    json_t *p = cc_test_new_programme(&cb->sm, client, "[]");
-    cc_test_registry_consent(reg, client, true);
-    for (int i = 0; i < CERTS; i++) {
-        char *cert = cc_test_lc_certificate("northcert", client, cc_test_json_string(p, "id"),
-                                            "ISO27001:2022", "2026-01-10", "2029-01-09");
-        const char *params[] = {cert};
-        ids[i] = cc_test_registry_sql(
-            reg, "SELECT certification_id::text FROM certificates WHERE id = $1::uuid", 1, params);
-        free(cert);
-    }
-    json_decref(p);
-    free(client);
-}
-
 /* Reconnects the fixture's owner connection after the restart (bounded wait for the cluster). */
 static void reconnect(cc_test_registry_t *reg)
 {
@@ -65,23 +48,13 @@ START_TEST(test_registry_survives_database_restart)
     cc_test_cb_login(&cb);
     cc_test_registry_t reg;
     cc_test_registry_begin(&reg);
-    make_certificates(&cb, &reg);
+    cc_test_registry_make_consented(&reg, &cb, CERTS, NULL, ids);
     cc_test_service_t svc;
     cc_test_service_find(&svc, "registry-sync");
 
     cc_fake_registry_faults(reg.fake, "{\"mode\": \"hang\", \"hang_ms\": 1500, \"count\": 2}");
     cc_test_registry_enable(&reg, true);
-    char *n = NULL;
-    for (int i = 0; i < 600; i++) {
-        free(n);
-        n = cc_test_registry_sql(
-            &reg, "SELECT count(*) FROM registry_certifications WHERE claimed IS NOT NULL", 0, NULL);
-        if (strcmp(n, "0") != 0)
-            break;
-        usleep(10 * 1000);
-    }
-    ck_assert_msg(strcmp(n, "0") != 0, "no batch went in flight");
-    free(n);
+    cc_test_registry_wait_in_flight(&reg);
 
     const char *stop = cc_test_env("CC_TEST_PG_STOP");
     ck_assert_msg(system(stop) == 0, "the stop command failed: %s", stop);

@@ -24,39 +24,6 @@
 
 static char *ids[CERTS], *certs[CERTS];
 
-/* CERTS certificates of one consenting client, made while sync is off. */
-static void make_certificates(cc_test_cb_t *cb, cc_test_registry_t *reg)
-{
-    char *client = cc_test_lc_client(&cb->sm);
-    json_t *p = cc_test_new_programme(&cb->sm, client, "[]");
-    cc_test_registry_consent(reg, client, true);
-    for (int i = 0; i < CERTS; i++) {
-        certs[i] = cc_test_lc_certificate("northcert", client, cc_test_json_string(p, "id"), "ISO27001:2022",
-                                          "2026-01-10", "2029-01-09");
-        const char *params[] = {certs[i]};
-        ids[i] = cc_test_registry_sql(
-            reg, "SELECT certification_id::text FROM certificates WHERE id = $1::uuid", 1, params);
-    }
-    json_decref(p);
-    free(client);
-}
-
-/* Waits until a claim of ours is in flight (a lease held). */
-static void wait_in_flight(cc_test_registry_t *reg)
-{
-    char *n = NULL;
-    for (int i = 0; i < 600; i++) {
-        free(n);
-        n = cc_test_registry_sql(
-            reg, "SELECT count(*) FROM registry_certifications WHERE claimed IS NOT NULL", 0, NULL);
-        if (strcmp(n, "0") != 0)
-            break;
-        usleep(10 * 1000);
-    }
-    ck_assert_msg(strcmp(n, "0") != 0, "no batch went in flight");
-    free(n);
-}
-
 START_TEST(test_sigkill_mid_drain)
 {
     cc_test_cb_t cb;
@@ -65,14 +32,14 @@ START_TEST(test_sigkill_mid_drain)
     cc_test_caller_login(&dm, "northcert", "decision_maker");
     cc_test_registry_t reg;
     cc_test_registry_begin(&reg);
-    make_certificates(&cb, &reg);
+    cc_test_registry_make_consented(&reg, &cb, CERTS, certs, ids);
     cc_test_service_t svc;
     cc_test_service_find(&svc, "registry-sync");
 
     /* Slow answers (1.5 s, under the 2 s timeout): a batch stays in flight long enough to be killed in. */
     cc_fake_registry_faults(reg.fake, "{\"mode\": \"hang\", \"hang_ms\": 1500, \"count\": 2}");
     cc_test_registry_enable(&reg, true);
-    wait_in_flight(&reg);
+    cc_test_registry_wait_in_flight(&reg);
     cc_test_service_kill(&svc);
 
     /* While it is down, some certificates change: the registry must end with these states, not older. */

@@ -14,6 +14,7 @@
 #include "cc_test_caller.h"
 #include "cc_test_db.h"
 #include "cc_test_http.h"
+#include "cc_test_lifecycle.h"
 
 void cc_test_registry_begin(cc_test_registry_t *r)
 {
@@ -177,4 +178,40 @@ void cc_test_registry_assert_equal(cc_test_registry_t *r, const char *const *cer
         free(consent);
     }
     json_decref(records);
+}
+
+void cc_test_registry_make_consented(cc_test_registry_t *r, const cc_test_cb_t *cb, int n,
+                                     char **certificates, char **certifications)
+{
+    char *client = cc_test_lc_client(&cb->sm);
+    json_t *p = cc_test_new_programme(&cb->sm, client, "[]");
+    cc_test_registry_consent(r, client, true);
+    for (int i = 0; i < n; i++) {
+        char *cert = cc_test_lc_certificate("northcert", client, cc_test_json_string(p, "id"),
+                                            "ISO27001:2022", "2026-01-10", "2029-01-09");
+        const char *params[] = {cert};
+        certifications[i] = cc_test_registry_sql(
+            r, "SELECT certification_id::text FROM certificates WHERE id = $1::uuid", 1, params);
+        if (certificates != NULL)
+            certificates[i] = cert;
+        else
+            free(cert);
+    }
+    json_decref(p);
+    free(client);
+}
+
+void cc_test_registry_wait_in_flight(cc_test_registry_t *r)
+{
+    char *n = NULL;
+    for (int i = 0; i < 600; i++) {
+        free(n);
+        n = cc_test_registry_sql(r, "SELECT count(*) FROM registry_certifications WHERE claimed IS NOT NULL",
+                                 0, NULL);
+        if (strcmp(n, "0") != 0)
+            break;
+        usleep(10 * 1000);
+    }
+    ck_assert_msg(strcmp(n, "0") != 0, "no batch went in flight");
+    free(n);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "cc_test_fake_registry.h"
+#include "cc_test_scheduling.h"
 
 typedef struct cc_test_registry {
     cc_fake_registry_t *fake;
@@ -55,5 +56,15 @@ char *cc_test_registry_status(cc_test_registry_t *r, const char *certification);
  * current number and status, a not-consented one's is absent.
  */
 void cc_test_registry_assert_equal(cc_test_registry_t *r, const char *const *certifications, int n);
+
+/* n active certificates of one fresh consenting client of northcert (its programme made by cb's scheme
+ * manager), written by owner SQL while sync is off: certificates[i] (may be NULL) and certifications[i]
+ * get their ids (the caller frees each). */
+void cc_test_registry_make_consented(cc_test_registry_t *r, const cc_test_cb_t *cb, int n,
+                                     char **certificates, char **certifications);
+
+/* Waits (at most 6 s) until one of northcert's certifications is claimed (a lease held): a batch is in
+ * flight. Fails the test otherwise. */
+void cc_test_registry_wait_in_flight(cc_test_registry_t *r);
 
 #endif

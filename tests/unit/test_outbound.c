@@ -154,6 +154,25 @@ START_TEST(urls_with_literal_addresses)
 }
 END_TEST
 
+/* A URL to store: the guard's verdict, but an https name that does not resolve now is accepted (judged on
+ * every call); .invalid never resolves (RFC 6761). */
+START_TEST(urls_to_store)
+{
+    ck_assert_int_eq(cc_outbound_init(NULL), 0);
+    char error[256] = "";
+    ck_assert(cc_outbound_url_storable("https://93.184.216.34/api/client/v1", error, sizeof(error)));
+    ck_assert(cc_outbound_url_storable("https://hooks.certcycle-test.invalid/x", error, sizeof(error)));
+    error[0] = '\0';
+    ck_assert(!cc_outbound_url_storable("http://hooks.certcycle-test.invalid/x", error, sizeof(error)));
+    ck_assert(error[0] != '\0');
+    ck_assert(!cc_outbound_url_storable("https://127.0.0.1/", error, sizeof(error)));
+    ck_assert(!cc_outbound_url_storable("https://localhost/", error, sizeof(error)));
+    ck_assert(!cc_outbound_url_storable("ftp://93.184.216.34/", error, sizeof(error)));
+    ck_assert(!cc_outbound_url_storable(NULL, error, sizeof(error)));
+    cc_outbound_cleanup();
+}
+END_TEST
+
 START_TEST(result_names)
 {
     ck_assert_str_eq(cc_outbound_result_name(CC_OUTBOUND_OK), "ok");
@@ -195,6 +214,7 @@ int main(void)
     tcase_add_test(tc, ipv4_inside_ipv6);
     tcase_add_test(tc, retry_after_forms);
     tcase_add_test(tc, urls_with_literal_addresses);
+    tcase_add_test(tc, urls_to_store);
     tcase_add_test(tc, result_names);
     tcase_add_test(tc, a_refused_url_is_not_called);
     suite_add_tcase(s, tc);
