@@ -26,10 +26,9 @@
 #include "cc_mem.h"
 #include "cc_workers.h"
 #include "registry_client.h"
+#include "registry_pages.h"
 #include "registry_map.h"
 #include "registry_sync.h"
-
-#define MAX_PAGES 100000 /* 10 million records: a registry that never ends its list is a broken one */
 
 static const cc_sql_t sql_reconcile_settings = {
     "registry_reconcile_settings",
@@ -110,32 +109,24 @@ static cc_step_t registry_failed(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc
     return CC_ANSWERED;
 }
 
-/* Every page of the registry's records into rc->theirs, by identity number. */
+/* Every page of the registry's records into rc->theirs, by identity number (registry_pages.c: a capped page
+ * or a missing total_rows does not end the listing early). */
+static void collect_record(json_t *record, void *ctx)
+{
+    reconcile_t *rc = ctx;
+    const char *identity = cc_json_str(record, "certificate_identity_number");
+    if (identity != NULL)
+        json_object_set(rc->theirs, identity, record);
+}
+
 static cc_step_t read_registry(cc_job_t *job, cc_dbconn_t *db, reconcile_t *rc, const registry_conn_t *conn)
 {
-    for (int page = 0, offset = 0; page < MAX_PAGES; page++) {
-        registry_reply_t reply;
-        registry_list(conn, REGISTRY_LIST_MAX, offset, &reply);
-        if (reply.outcome != REGISTRY_OK) {
-            cc_step_t step = registry_failed(job, db, rc, &reply);
-            registry_reply_free(&reply);
-            return step;
-        }
-        size_t i, n = json_array_size(reply.data);
-        json_t *record;
-        json_array_foreach(reply.data, i, record)
-        {
-            const char *identity = cc_json_str(record, "certificate_identity_number");
-            if (identity != NULL)
-                json_object_set(rc->theirs, identity, record);
-        }
-        json_int_t total = json_integer_value(json_object_get(reply.meta, "total_rows"));
-        registry_reply_free(&reply);
-        offset += (int)n;
-        if (n < REGISTRY_LIST_MAX || (total > 0 && offset >= total))
-            return CC_GO_ON;
-    }
-    return CC_GO_ON;
+    registry_reply_t reply;
+    if (registry_pages_read(conn, NULL, collect_record, rc, &reply) != REGISTRY_PAGES_FAILED)
+        return CC_GO_ON;
+    cc_step_t step = registry_failed(job, db, rc, &reply);
+    registry_reply_free(&reply);
+    return step;
 }
 
 /* ---- our side ---- */
