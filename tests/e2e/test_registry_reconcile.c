@@ -278,6 +278,33 @@ START_TEST(test_pages)
 }
 END_TEST
 
+/* A registry that caps its pages below the limit asked for and gives no total: every record is still read
+ * (the listing ends on an empty page, not on a short one). */
+START_TEST(test_capped_pages)
+{
+    json_t *c = certificate(true);
+    json_t *base = record_of(c);
+    for (int i = 0; i < 30; i++) {
+        char identity[64], number[32];
+        snprintf(identity, sizeof(identity), "7c6d5e4f-0000-4000-8000-%012d", i);
+        snprintf(number, sizeof(number), "CAPPED-%04d", i);
+        json_object_set_new(base, "certificate_identity_number", json_string(identity));
+        json_object_set_new(base, "certificate_number", json_string(number));
+        free(seed(base));
+    }
+    cc_fake_registry_faults(fake, "{\"mode\": \"none\", \"page_cap\": 7, \"omit_total\": true}");
+    json_t *report = reconcile_ok();
+    ck_assert_int_eq(json_integer_value(json_object_get(report, "registry_records")), 30);
+    ck_assert_int_eq(json_array_size(json_object_get(report, "unknown")), 30);
+    json_t *held = cc_fake_registry_records(fake);
+    ck_assert_uint_eq(json_object_size(held), 0);
+    json_decref(held);
+    json_decref(report);
+    json_decref(base);
+    json_decref(c);
+}
+END_TEST
+
 /* A 503 naming code (the registry failed or refused the key), never showing the key. */
 static void assert_registry_failed(const char *code)
 {
@@ -381,6 +408,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_drift_found_and_repaired);
     tcase_add_test(tc, test_pages);
+    tcase_add_test(tc, test_capped_pages);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_consent_since_comparison);
     suite_add_tcase(s, tc);
