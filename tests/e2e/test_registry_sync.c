@@ -381,26 +381,37 @@ static bool poll_sql(const char *sql, const char *want)
     return false;
 }
 
-START_TEST(test_complete_sync)
+/* A certificate of a consenting client whose record the double refuses (by its number, given in *number);
+ * earlier tests' open dead letters are theirs: closed, so that only this test's decide. */
+static char *rejected_certificate(char **certification, char **client, char **number)
 {
-    char *certification, *client;
-    char *id = new_certificate(&certification, &client);
-    cc_test_registry_consent(&f.reg, client, true);
+    char *id = new_certificate(certification, client);
+    cc_test_registry_consent(&f.reg, *client, true);
     const char *params[] = {id};
-    char *number =
-        cc_test_registry_sql(&f.reg, "SELECT number FROM certificates WHERE id = $1::uuid", 1, params);
-    char *plan = cc_test_asprintf("{\"mode\": \"reject\", \"numbers\": [\"%s\"]}", number);
+    *number = cc_test_registry_sql(&f.reg, "SELECT number FROM certificates WHERE id = $1::uuid", 1, params);
+    char *plan = cc_test_asprintf("{\"mode\": \"reject\", \"numbers\": [\"%s\"]}", *number);
     cc_fake_registry_faults(f.reg.fake, plan);
     free(plan);
-    /* Earlier tests' dead letters are theirs: closed here so that only this test's decide. Then a resync
-     * as POST /v1/registry/resync makes one: every certification touched, resync_requested_at set. */
-    cc_test_registry_sql(
-        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL);
+    free(cc_test_registry_sql(
+        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL));
+    return id;
+}
+
+/* A resync as POST /v1/registry/resync makes one: every certification touched, resync_requested_at set. */
+static void request_resync(void)
+{
     cc_test_db_run(f.reg.db,
                    "WITH t AS (SELECT cc_registry_touch(certification_id, client_id) FROM "
                    "registry_certifications) UPDATE registry_settings SET resync_requested_at = now(), "
                    "last_complete_sync_at = NULL WHERE (SELECT count(*) FROM t) >= 0",
                    0, NULL);
+}
+
+START_TEST(test_complete_sync)
+{
+    char *certification, *client, *number;
+    char *id = rejected_certificate(&certification, &client, &number);
+    request_resync();
     cc_test_registry_enable(&f.reg, true);
     const char *c = certification;
     cc_test_registry_settle(&f.reg, &c, 1);
@@ -454,17 +465,8 @@ END_TEST
  * an admin left it, yet a resync still completes, since nothing of that certification may be published. */
 START_TEST(test_dead_letter_of_a_skipped_certification)
 {
-    char *certification, *client;
-    char *id = new_certificate(&certification, &client);
-    cc_test_registry_consent(&f.reg, client, true);
-    const char *params[] = {id};
-    char *number =
-        cc_test_registry_sql(&f.reg, "SELECT number FROM certificates WHERE id = $1::uuid", 1, params);
-    char *plan = cc_test_asprintf("{\"mode\": \"reject\", \"numbers\": [\"%s\"]}", number);
-    cc_fake_registry_faults(f.reg.fake, plan);
-    free(plan);
-    free(cc_test_registry_sql(
-        &f.reg, "UPDATE registry_dead_letters SET retried_at = now() WHERE retried_at IS NULL", 0, NULL));
+    char *certification, *client, *number;
+    char *id = rejected_certificate(&certification, &client, &number);
     cc_test_registry_enable(&f.reg, true);
     const char *c = certification;
     cc_test_registry_settle(&f.reg, &c, 1);
@@ -475,11 +477,7 @@ START_TEST(test_dead_letter_of_a_skipped_certification)
     /* Consent withdrawn, and a resync requested (as POST /v1/registry/resync). */
     cc_fake_registry_faults(f.reg.fake, "{\"mode\": \"none\"}");
     cc_test_registry_consent(&f.reg, client, false);
-    cc_test_db_run(f.reg.db,
-                   "WITH t AS (SELECT cc_registry_touch(certification_id, client_id) FROM "
-                   "registry_certifications) UPDATE registry_settings SET resync_requested_at = now(), "
-                   "last_complete_sync_at = NULL WHERE (SELECT count(*) FROM t) >= 0",
-                   0, NULL);
+    request_resync();
     cc_test_registry_settle(&f.reg, &c, 1);
     ours = cc_test_registry_ours(&f.reg, certification);
     ck_assert_str_eq(str(ours, "outcome"), "skipped");
